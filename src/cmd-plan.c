@@ -1,0 +1,17 @@
+/*
+ * cmd-plan.c -- `custrelease plan`.  Not implemented yet: it says so and
+ * exits 2, so that no script mistakes it for a success.
+ */
+#include "cmd.h"
+#include "custrelease.h"
+#include "diag.h"
+
+static int
+plan_exec(const struct cr_options *o)
+{
+	(void)o;
+	cr_msg("plan: not implemented yet");
+	return CR_EXIT_USAGE;
+}
+
+const struct cr_cmd cr_cmd_plan = { "plan", "--export PATH --manifest PATH [--out DIR] [--json]", plan_exec };

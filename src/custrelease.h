@@ -1,0 +1,30 @@
+/*
+ * custrelease.h -- what every module of custrelease shares: the exit codes
+ * of SPEC section 5 (one enum, as jq keeps them), the graded status of a
+ * library call, and the version.
+ *
+ * It deliberately holds no data model: see schema.h for the tables, row.h
+ * for one row as the readers hand it out.
+ */
+#ifndef CUSTRELEASE_H
+#define CUSTRELEASE_H
+
+/* Process exit codes (SPEC section 5).  Every command returns one of them. */
+enum cr_exit {
+	CR_EXIT_OK = 0,		/* committed; every request released or skipped */
+	CR_EXIT_REJECTED = 1,	/* committed; at least one rejected (check: problems) */
+	CR_EXIT_USAGE = 2,	/* bad command line, key, URL, template */
+	CR_EXIT_DATAERR = 65,	/* input data error: nothing written */
+	CR_EXIT_CANTCREAT = 73,	/* output directory cannot be created */
+	CR_EXIT_IOERR = 74,	/* read or write failed: nothing committed */
+	CR_EXIT_LOCKED = 75	/* another run holds the lock on OUT */
+};
+
+/*
+ * Library calls return 0 on success or one of the non-zero exit codes
+ * above, having already printed their diagnostic (diag.h).  A caller that
+ * gets a non-zero value stops and hands it up unchanged: the exit code is
+ * decided where the fault is seen, once.
+ */
+
+#endif

@@ -1,0 +1,581 @@
+/*
+ * export.c -- opens an organization export (folder, archive or XML file)
+ * and streams its tables through the readers in dependency order (see
+ * export.h).  It checks what SPEC 2.2 asks of the container: required
+ * files, member names (no "..", no duplicates), regular files only, a cap
+ * on expanded bytes.  It does not judge rows: readers and rowcheck.c do.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "custrelease.h"
+#include "diag.h"
+#include "export.h"
+#include "read.h"
+#include "stream.h"
+#include "xmalloc.h"
+
+/* Expanded archive bytes allowed: a floor plus a ratio (archive bombs). */
+#define EXPORT_EXPAND_FLOOR	(64ULL * 1024 * 1024)
+#define EXPORT_EXPAND_RATIO	100ULL
+
+#define EXPORT_XML	CR_T_EXPORT_COUNT	/* member slot of an XML form */
+
+enum export_kind { EXPORT_DIR, EXPORT_XMLFILE, EXPORT_ARCHIVE };
+
+struct export_member {
+	int			 present;
+	int			 done;
+	long			 index;		/* archive entry number */
+	char			*name;		/* as named in the archive */
+	char			*display;	/* for messages */
+};
+
+struct export_input {
+	char	*name;
+	char	 sha256[65];
+};
+
+struct cr_export {
+	char			*path;
+	enum export_kind	 kind;
+	struct export_member	 m[CR_T_EXPORT_COUNT + 1];
+	uint64_t		 size;		/* bytes on disk, for progress */
+	uint64_t		 done_before;	/* bytes of files finished */
+	struct archive		*a;		/* the archive being read */
+	struct export_input	*inputs;
+	size_t			 ninputs;
+	void			(*progress)(void *, uint64_t, uint64_t);
+	void			*progress_arg;
+};
+
+/* Dependency rank: a table is read after every table of a lower rank. */
+static const int export_rank[CR_T_EXPORT_COUNT] = {
+	[CR_T_ORGANIZATIONS] = 0, [CR_T_ACCOUNTS] = 0, [CR_T_CUSTOMERS] = 1,
+	[CR_T_PRODUCTS] = 2, [CR_T_DOMAIN_CONTACTS] = 3, [CR_T_SHARES] = 3,
+};
+
+static int
+ends_with_ci(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+/* First significant byte of a file ('<' means XML), or -1. */
+static int
+export_sniff(const char *path)
+{
+	unsigned char buf[512];
+	ssize_t n, i = 0;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf);
+	close(fd);
+	if (n >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf)
+		i = 3;
+	while (i < n && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
+	    buf[i] == '\n'))
+		i++;
+	return i < n ? buf[i] : -1;
+}
+
+static void
+export_add_input(struct cr_export *e, const char *name, struct cr_stream *s)
+{
+	struct export_input *in;
+
+	e->inputs = xreallocarray(e->inputs, e->ninputs + 1,
+	    sizeof *e->inputs);
+	in = &e->inputs[e->ninputs++];
+	in->name = xstrdup(name);
+	cr_stream_sha256_hex(s, in->sha256);
+}
+
+static void
+export_progress(void *arg, uint64_t nread)
+{
+	struct cr_export *e = arg;
+	uint64_t done;
+
+	if (e->progress == NULL)
+		return;
+	if (e->kind == EXPORT_ARCHIVE && e->a != NULL)
+		done = (uint64_t)archive_filter_bytes(e->a, -1);
+	else
+		done = e->done_before + nread;
+	e->progress(e->progress_arg, done, e->size);
+}
+
+/* Parse one member or file from stream s. */
+static int
+export_parse(struct cr_export *e, int slot, struct cr_stream *s,
+    cr_row_fn fn, void *arg)
+{
+	int rc;
+
+	cr_stream_set_progress(s, export_progress, e);
+	if (slot == EXPORT_XML)
+		rc = cr_xml_read_export(s, fn, arg);
+	else
+		rc = cr_csv_read(s, cr_schema_get((enum cr_table)slot), fn,
+		    arg);
+	if (rc == 0)
+		rc = cr_stream_drain(s);
+	if (rc == 0)
+		export_add_input(e, e->m[slot].name, s);
+	e->m[slot].done = 1;
+	return rc;
+}
+
+/* --- folders and plain XML files ------------------------------------ */
+
+static int
+export_open_dir(struct cr_export *e)
+{
+	struct stat st;
+	const struct cr_schema *s;
+	int t;
+
+	for (t = 0; t < CR_T_EXPORT_COUNT; t++) {
+		s = cr_schema_get((enum cr_table)t);
+		xasprintf(&e->m[t].display, "%s/%s", e->path, s->file);
+		if (stat(e->m[t].display, &st) != 0) {
+			if (errno == ENOENT && !s->required)
+				continue;
+			cr_error(e->m[t].display, 0, "cannot open: %s%s",
+			    strerror(errno), errno == ENOENT ?
+			    " (a required file of the export)" : "");
+			return errno == ENOENT ? CR_EXIT_DATAERR :
+			    CR_EXIT_IOERR;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			cr_error(e->m[t].display, 0, "not a regular file");
+			return CR_EXIT_DATAERR;
+		}
+		e->m[t].present = 1;
+		e->m[t].name = xstrdup(s->file);
+		e->size += (uint64_t)st.st_size;
+	}
+	return 0;
+}
+
+static int
+export_read_file(struct cr_export *e, int slot, cr_row_fn fn, void *arg)
+{
+	struct cr_stream *s;
+	int fd, rc;
+
+	fd = open(e->m[slot].display, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cr_error(e->m[slot].display, 0, "cannot open: %s",
+		    strerror(errno));
+		return errno == ENOENT ? CR_EXIT_DATAERR : CR_EXIT_IOERR;
+	}
+	s = cr_stream_fd(fd, e->m[slot].display);
+	rc = export_parse(e, slot, s, fn, arg);
+	e->done_before += cr_stream_bytes(s);
+	cr_stream_free(s);
+	close(fd);
+	return rc;
+}
+
+/* --- archives --------------------------------------------------------- */
+
+/*
+ * libarchive reports a corrupt or unknown archive with its own codes
+ * (EILSEQ, EINVAL, -1); only these errno values mean the system failed.
+ */
+static int
+export_io_errno(int err)
+{
+	return err == EIO || err == EACCES || err == EPERM || err == ENOMEM ||
+	    err == EISDIR || err == ENXIO || err == EBADF || err == ENOSPC;
+}
+
+static int
+export_archive_fail(struct cr_export *e, struct archive *a, const char *what)
+{
+	cr_error(e->path, 0, "%s: %s", what, archive_error_string(a) ?
+	    archive_error_string(a) : "unknown archive error");
+	return export_io_errno(archive_errno(a)) ? CR_EXIT_IOERR :
+	    CR_EXIT_DATAERR;
+}
+
+static int
+export_archive_new(struct cr_export *e, struct archive **ap)
+{
+	struct archive *a = archive_read_new();
+
+	archive_read_support_format_zip(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_zstd(a);
+	archive_read_support_filter_bzip2(a);
+	if (archive_read_open_filename(a, e->path, 65536) != ARCHIVE_OK) {
+		int rc = export_archive_fail(e, a, "cannot read archive");
+
+		if (errno == ENOENT || errno == EACCES)
+			rc = errno == ENOENT ? CR_EXIT_DATAERR : CR_EXIT_IOERR;
+		archive_read_free(a);
+		return rc;
+	}
+	*ap = a;
+	return 0;
+}
+
+static int
+has_dotdot(const char *path)
+{
+	const char *p = path, *slash;
+	size_t n;
+
+	for (;;) {
+		slash = strchr(p, '/');
+		n = slash ? (size_t)(slash - p) : strlen(p);
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return 1;
+		if (slash == NULL)
+			return 0;
+		p = slash + 1;
+	}
+}
+
+static int
+export_list_archive(struct cr_export *e)
+{
+	struct archive *a;
+	struct archive_entry *ent;
+	const struct cr_schema *s;
+	const char *name, *base;
+	long index = 0;
+	int r, slot, rc, t;
+
+	if ((rc = export_archive_new(e, &a)) != 0)
+		return rc;
+	for (;; index++) {
+		r = archive_read_next_header(a, &ent);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN) {
+			rc = export_archive_fail(e, a, "cannot read archive");
+			goto out;
+		}
+		name = archive_entry_pathname(ent);
+		if (name == NULL)
+			name = "";
+		if (has_dotdot(name)) {
+			cr_error(e->path, 0, "member \"%s\": a \"..\" path "
+			    "component is refused", name);
+			rc = CR_EXIT_DATAERR;
+			goto out;
+		}
+		base = strrchr(name, '/');
+		base = base ? base + 1 : name;
+		s = cr_schema_by_file(base);
+		if (s != NULL)
+			slot = (int)s->table;
+		else if (ends_with_ci(base, ".xml"))
+			slot = EXPORT_XML;
+		else
+			continue;
+		if (archive_entry_filetype(ent) != AE_IFREG) {
+			cr_error(e->path, 0, "member \"%s\": not a regular "
+			    "file", name);
+			rc = CR_EXIT_DATAERR;
+			goto out;
+		}
+		if (e->m[slot].present) {
+			cr_error(e->path, 0, "member \"%s\": %s", name,
+			    slot == EXPORT_XML ? "more than one XML member" :
+			    "two members with this file name");
+			rc = CR_EXIT_DATAERR;
+			goto out;
+		}
+		e->m[slot].present = 1;
+		e->m[slot].index = index;
+		e->m[slot].name = xstrdup(name);
+		e->m[slot].display = xstrdup(name);
+	}
+	if (e->m[EXPORT_XML].present) {
+		for (t = 0; t < CR_T_EXPORT_COUNT; t++) {
+			if (e->m[t].present) {
+				cr_error(e->path, 0, "holds both an XML "
+				    "member and %s", e->m[t].name);
+				rc = CR_EXIT_DATAERR;
+				goto out;
+			}
+		}
+	} else {
+		for (t = 0; t < CR_T_EXPORT_COUNT; t++) {
+			s = cr_schema_get((enum cr_table)t);
+			if (s->required && !e->m[t].present) {
+				cr_error(e->path, 0, "required member %s "
+				    "missing", s->file);
+				rc = CR_EXIT_DATAERR;
+				goto out;
+			}
+		}
+	}
+	rc = 0;
+out:
+	archive_read_free(a);
+	return rc;
+}
+
+static ssize_t
+export_archive_read(void *ctx, void *buf, size_t n)
+{
+	struct cr_export *e = ctx;
+	la_ssize_t r = archive_read_data(e->a, buf, n);
+
+	if (r < 0) {
+		int err = archive_errno(e->a);
+
+		if (export_io_errno(err)) {
+			errno = err;	/* the stream reports it: 74 */
+			return -1;
+		}
+		cr_error(e->path, 0, "cannot read archive: %s",
+		    archive_error_string(e->a) ? archive_error_string(e->a) :
+		    "unknown archive error");
+		errno = 0;
+		return -1;
+	}
+	return (ssize_t)r;
+}
+
+/* May member `slot` be read now, every table it depends on being done? */
+static int
+export_ready(const struct cr_export *e, int slot)
+{
+	int t;
+
+	if (slot == EXPORT_XML)
+		return 1;
+	for (t = 0; t < CR_T_EXPORT_COUNT; t++) {
+		if (e->m[t].present && !e->m[t].done &&
+		    export_rank[t] < export_rank[slot])
+			return 0;
+	}
+	return 1;
+}
+
+static int
+export_pending(const struct cr_export *e)
+{
+	int t;
+
+	for (t = 0; t <= EXPORT_XML; t++) {
+		if (e->m[t].present && !e->m[t].done)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+export_read_archive(struct cr_export *e, cr_row_fn fn, void *arg)
+{
+	struct archive_entry *ent;
+	struct cr_stream *s;
+	uint64_t limit;
+	long index;
+	int r, rc = 0, slot;
+
+	limit = EXPORT_EXPAND_FLOOR + EXPORT_EXPAND_RATIO * e->size;
+	while (rc == 0 && export_pending(e)) {
+		if ((rc = export_archive_new(e, &e->a)) != 0)
+			return rc;
+		for (index = 0; rc == 0; index++) {
+			r = archive_read_next_header(e->a, &ent);
+			if (r == ARCHIVE_EOF)
+				break;
+			if (r < ARCHIVE_WARN) {
+				rc = export_archive_fail(e, e->a,
+				    "cannot read archive");
+				break;
+			}
+			for (slot = 0; slot <= EXPORT_XML; slot++) {
+				if (e->m[slot].present &&
+				    e->m[slot].index == index)
+					break;
+			}
+			if (slot > EXPORT_XML || e->m[slot].done ||
+			    !export_ready(e, slot))
+				continue;
+			s = cr_stream_new(e->m[slot].name,
+			    export_archive_read, e);
+			cr_stream_set_limit(s, limit);
+			rc = export_parse(e, slot, s, fn, arg);
+			cr_stream_free(s);
+		}
+		archive_read_free(e->a);
+		e->a = NULL;
+	}
+	return rc;
+}
+
+/* --- public ------------------------------------------------------------ */
+
+int
+cr_export_open(const char *path, struct cr_export **out)
+{
+	struct cr_export *e = xcalloc(1, sizeof *e);
+	struct stat st;
+	const char *base;
+	int rc = 0, c;
+
+	e->path = xstrdup(path);
+	*out = NULL;
+	if (stat(path, &st) != 0) {
+		cr_error(path, 0, "cannot open export: %s", strerror(errno));
+		rc = errno == ENOENT ? CR_EXIT_DATAERR : CR_EXIT_IOERR;
+		goto fail;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		e->kind = EXPORT_DIR;
+		rc = export_open_dir(e);
+	} else if (!S_ISREG(st.st_mode)) {
+		cr_error(path, 0, "not a folder, an archive or an XML file");
+		rc = CR_EXIT_DATAERR;
+	} else {
+		e->size = (uint64_t)st.st_size;
+		c = export_sniff(path);
+		if (ends_with_ci(path, ".xml") || c == '<') {
+			e->kind = EXPORT_XMLFILE;
+			base = strrchr(path, '/');
+			e->m[EXPORT_XML].present = 1;
+			e->m[EXPORT_XML].name = xstrdup(base ? base + 1 : path);
+			e->m[EXPORT_XML].display = xstrdup(path);
+		} else {
+			e->kind = EXPORT_ARCHIVE;
+			rc = export_list_archive(e);
+		}
+	}
+	if (rc != 0)
+		goto fail;
+	*out = e;
+	return 0;
+fail:
+	cr_export_free(e);
+	return rc;
+}
+
+void
+cr_export_free(struct cr_export *e)
+{
+	size_t i;
+	int t;
+
+	if (e == NULL)
+		return;
+	for (t = 0; t <= EXPORT_XML; t++) {
+		free(e->m[t].name);
+		free(e->m[t].display);
+	}
+	for (i = 0; i < e->ninputs; i++)
+		free(e->inputs[i].name);
+	free(e->inputs);
+	free(e->path);
+	free(e);
+}
+
+int
+cr_export_is_xml(const struct cr_export *e)
+{
+	return e->m[EXPORT_XML].present;
+}
+
+void
+cr_export_set_progress(struct cr_export *e,
+    void (*fn)(void *, uint64_t, uint64_t), void *arg)
+{
+	e->progress = fn;
+	e->progress_arg = arg;
+}
+
+int
+cr_export_read(struct cr_export *e, cr_row_fn fn, void *arg)
+{
+	int rc = 0, t, rank;
+
+	if (e->kind == EXPORT_ARCHIVE)
+		return export_read_archive(e, fn, arg);
+	if (e->kind == EXPORT_XMLFILE)
+		return export_read_file(e, EXPORT_XML, fn, arg);
+	for (rank = 0; rank <= 3 && rc == 0; rank++) {
+		for (t = 0; t < CR_T_EXPORT_COUNT && rc == 0; t++) {
+			if (e->m[t].present && export_rank[t] == rank)
+				rc = export_read_file(e, t, fn, arg);
+		}
+	}
+	return rc;
+}
+
+size_t
+cr_export_ninputs(const struct cr_export *e)
+{
+	return e->ninputs;
+}
+
+const char *
+cr_export_input_name(const struct cr_export *e, size_t i)
+{
+	return e->inputs[i].name;
+}
+
+const char *
+cr_export_input_sha256(const struct cr_export *e, size_t i)
+{
+	return e->inputs[i].sha256;
+}
+
+int
+cr_export_has_table(const struct cr_export *e, enum cr_table t)
+{
+	if (e->m[EXPORT_XML].present)
+		return 1;
+	return (unsigned)t < CR_T_EXPORT_COUNT && e->m[t].present;
+}
+
+int
+cr_manifest_read(const char *path, cr_row_fn fn, void *arg, char *sha256,
+    int *is_xml)
+{
+	struct cr_stream *s;
+	int fd, rc, xml;
+
+	xml = ends_with_ci(path, ".xml") || export_sniff(path) == '<';
+	if (is_xml != NULL)
+		*is_xml = xml;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cr_error(path, 0, "cannot open manifest: %s", strerror(errno));
+		return errno == ENOENT ? CR_EXIT_DATAERR : CR_EXIT_IOERR;
+	}
+	s = cr_stream_fd(fd, path);
+	if (xml)
+		rc = cr_xml_read_manifest(s, fn, arg);
+	else
+		rc = cr_csv_read(s, cr_schema_get(CR_T_MANIFEST), fn, arg);
+	if (rc == 0)
+		rc = cr_stream_drain(s);
+	if (rc == 0 && sha256 != NULL)
+		cr_stream_sha256_hex(s, sha256);
+	cr_stream_free(s);
+	close(fd);
+	return rc;
+}

@@ -1,0 +1,53 @@
+/*
+ * export.h -- an organization export as a whole (SPEC 2.2, 2.3): a folder
+ * of CSV files, an archive of them (zip, tar, tar.gz, tar.xz, tar.zst), an
+ * XML document, or an archive holding one.  cr_export_read() streams every
+ * table through the readers of read.h; it never extracts to disk and never
+ * holds a file in memory.
+ *
+ * CSV tables are handed out in dependency order -- organizations and
+ * accounts, then customers, products, then domain_contacts and shares -- so
+ * a consumer always sees the row a reference points to before the
+ * reference.  An archive whose members come in another order is read more
+ * than once (each member is parsed once).  XML rows come in document order
+ * with CR_ROW_NESTED.
+ *
+ * Every file is hashed as it is read: after a successful read,
+ * cr_export_input() lists the files with their SHA-256.
+ */
+#ifndef CR_EXPORT_H
+#define CR_EXPORT_H
+
+#include <stdint.h>
+
+#include "schema.h"
+
+struct cr_export;
+
+/* Opens and inspects PATH (reads no table yet).  0 or an exit code. */
+int		 cr_export_open(const char *path, struct cr_export **);
+void		 cr_export_free(struct cr_export *);
+
+int		 cr_export_is_xml(const struct cr_export *);
+/* Called after each read with (bytes read so far, total, or 0). */
+void		 cr_export_set_progress(struct cr_export *,
+		    void (*)(void *, uint64_t done, uint64_t total), void *);
+
+/* Reads every table; 0, an exit code, or what the callback returned. */
+int		 cr_export_read(struct cr_export *, cr_row_fn, void *arg);
+
+/* After cr_export_read: the files read, in read order, with digests. */
+size_t		 cr_export_ninputs(const struct cr_export *);
+const char	*cr_export_input_name(const struct cr_export *, size_t);
+const char	*cr_export_input_sha256(const struct cr_export *, size_t);
+/* Whether the table's file was present (optional tables may be absent). */
+int		 cr_export_has_table(const struct cr_export *, enum cr_table);
+
+/*
+ * Reads one manifest file (CSV or XML by its name or first byte).  The
+ * digest of its bytes lands in sha256 (65 bytes) when not NULL.
+ */
+int		 cr_manifest_read(const char *path, cr_row_fn, void *arg,
+		    char *sha256, int *is_xml);
+
+#endif

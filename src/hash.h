@@ -1,0 +1,36 @@
+/*
+ * hash.h -- a string-keyed hash map (open addressing, linear probing) whose
+ * keys live in an arena owned by the map.  Used for the id sets of `check`
+ * and the manifest-touched keys of `run`.  Values are one pointer-sized
+ * slot, owned by the caller.  No deletion: nothing in custrelease needs it.
+ */
+#ifndef CR_HASH_H
+#define CR_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cr_map;
+
+struct cr_map	*cr_map_new(void);
+void		 cr_map_free(struct cr_map *);
+size_t		 cr_map_count(const struct cr_map *);
+
+/* The value slot of key, or NULL when absent. */
+void		**cr_map_get(const struct cr_map *, const char *key, size_t len);
+/*
+ * Insert key when absent.  Returns 1 when inserted (the slot is NULL), 0
+ * when it was there; *slot points at the value either way, *keyp (when not
+ * NULL) at the map's NUL-terminated copy of the key.
+ */
+int		 cr_map_put(struct cr_map *, const char *key, size_t len,
+		    void ***slot, const char **keyp);
+
+/* Visit every entry in insertion order. */
+void		 cr_map_foreach(const struct cr_map *,
+		    void (*fn)(void *arg, const char *key, void *value),
+		    void *arg);
+
+uint64_t	 cr_hash_bytes(const void *, size_t);
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * main.c -- the custrelease command line: picks the subcommand, parses the
+ * long options with getopt_long and hands them to the command.  It decides
+ * nothing else; every command lives in its own cmd-*.c file.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "custrelease.h"
+#include "diag.h"
+
+static const struct cr_cmd *const commands[] = {
+	&cr_cmd_run, &cr_cmd_plan, &cr_cmd_check, &cr_cmd_verify, NULL
+};
+
+enum {
+	OPT_EXPORT = 256, OPT_MANIFEST, OPT_OUT, OPT_NOW, OPT_TOKEN_KEY,
+	OPT_CLAIM_URL, OPT_CLAIM_TTL, OPT_FROM, OPT_TEMPLATES,
+	OPT_BUNDLE_FORMAT, OPT_STRICT, OPT_QUIET, OPT_JSON, OPT_HELP,
+	OPT_VERSION
+};
+
+static const struct option long_options[] = {
+	{ "export", required_argument, NULL, OPT_EXPORT },
+	{ "manifest", required_argument, NULL, OPT_MANIFEST },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "now", required_argument, NULL, OPT_NOW },
+	{ "token-key", required_argument, NULL, OPT_TOKEN_KEY },
+	{ "claim-url", required_argument, NULL, OPT_CLAIM_URL },
+	{ "claim-ttl", required_argument, NULL, OPT_CLAIM_TTL },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "templates", required_argument, NULL, OPT_TEMPLATES },
+	{ "bundle-format", required_argument, NULL, OPT_BUNDLE_FORMAT },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(FILE *f)
+{
+	const struct cr_cmd *const *c;
+
+	fputs("usage:\n", f);
+	for (c = commands; *c != NULL; c++)
+		fprintf(f, "  custrelease %s %s\n", (*c)->name, (*c)->usage);
+	fputs("  custrelease --help | --version\n"
+	    "\n"
+	    "Release reseller customers and all their products, offline and "
+	    "in bulk.\n"
+	    "\n"
+	    "options:\n"
+	    "  --export PATH         organization export: CSV folder, archive "
+	    "or XML file\n"
+	    "  --manifest PATH       release requests (CSV or XML)\n"
+	    "  --out DIR             where runs are committed\n"
+	    "  --now TIME            run time, 2026-11-30T02:00:00Z (else "
+	    "SOURCE_DATE_EPOCH,\n"
+	    "                        else the clock)\n"
+	    "  --token-key FILE      HMAC key for claim tokens (>= 32 bytes)\n"
+	    "  --claim-url URL       claim link prefix\n"
+	    "  --claim-ttl DAYS      claim link lifetime (default 14)\n"
+	    "  --from ADDR           From address of the claim emails\n"
+	    "  --templates DIR       claim email templates\n"
+	    "  --bundle-format FMT   tar.gz (default) or zip\n"
+	    "  --strict              any broken export row is an input error\n"
+	    "  --quiet               no progress line\n"
+	    "  --json                plan: machine-readable output\n"
+	    "\n"
+	    "exit: 0 done, 1 some rejected (check: problems), 2 usage, "
+	    "65 bad input,\n"
+	    "      73 cannot create OUT, 74 I/O error, 75 OUT is locked\n"
+	    "See custrelease(1).\n", f);
+}
+
+int
+cr_cmd_usage_error(const struct cr_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	FILE *f = cr_diag_stream();
+
+	fputs("custrelease: ", f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	if (cmd != NULL)
+		fprintf(f, "usage: custrelease %s %s\n", cmd->name, cmd->usage);
+	else
+		fputs("try: custrelease --help\n", f);
+	return CR_EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cr_cmd *const *c, *cmd = NULL;
+	struct cr_options o;
+	int ch;
+
+	setlocale(LC_CTYPE, "C.UTF-8");
+	memset(&o, 0, sizeof o);
+
+	if (argc < 2)
+		return cr_cmd_usage_error(NULL, "no command given");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return CR_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("custrelease %s\n", PACKAGE_VERSION);
+		return CR_EXIT_OK;
+	}
+	for (c = commands; *c != NULL; c++) {
+		if (strcmp((*c)->name, argv[1]) == 0)
+			cmd = *c;
+	}
+	if (cmd == NULL)
+		return cr_cmd_usage_error(NULL, "unknown command \"%s\"",
+		    argv[1]);
+
+	argc--;
+	argv++;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+		switch (ch) {
+		case OPT_EXPORT: o.export_path = optarg; break;
+		case OPT_MANIFEST: o.manifest_path = optarg; break;
+		case OPT_OUT: o.out_dir = optarg; break;
+		case OPT_NOW: o.now = optarg; break;
+		case OPT_TOKEN_KEY: o.token_key = optarg; break;
+		case OPT_CLAIM_URL: o.claim_url = optarg; break;
+		case OPT_CLAIM_TTL: o.claim_ttl = optarg; break;
+		case OPT_FROM: o.from = optarg; break;
+		case OPT_TEMPLATES: o.templates = optarg; break;
+		case OPT_BUNDLE_FORMAT: o.bundle_format = optarg; break;
+		case OPT_STRICT: o.strict = 1; break;
+		case OPT_QUIET: o.quiet = 1; break;
+		case OPT_JSON: o.json = 1; break;
+		case 'h':
+		case OPT_HELP:
+			usage(stdout);
+			return CR_EXIT_OK;
+		case OPT_VERSION:
+			printf("custrelease %s\n", PACKAGE_VERSION);
+			return CR_EXIT_OK;
+		case ':':
+			return cr_cmd_usage_error(cmd, "option %s needs a value",
+			    argv[optind - 1]);
+		default:
+			return cr_cmd_usage_error(cmd, "unknown option %s",
+			    argv[optind - 1]);
+		}
+	}
+	o.argc = argc - optind;
+	o.argv = argv + optind;
+	return cmd->exec(&o);
+}

@@ -1,0 +1,43 @@
+/*
+ * read.h -- the readers: CSV (read-csv.c) and XML (read-xml.c).  Each pulls
+ * bytes from a cr_stream and calls a cr_row_fn once per row, in input
+ * order, never holding more than one row (and one bounded field) in memory.
+ *
+ * A reader checks the file's structure: encoding of the header, quoting,
+ * NUL bytes, field size, XML well-formedness, no DTD.  A fault there is an
+ * input error: the reader prints "custrelease: FILE:LINE: ..." and returns
+ * CR_EXIT_DATAERR (CR_EXIT_IOERR for a read error).  It does not judge
+ * values (identifiers, enums, UTF-8 inside a field): that is rowcheck.c's
+ * job, the same for both forms.  A non-zero return of the row callback
+ * stops the reader, which returns that value.
+ */
+#ifndef CR_READ_H
+#define CR_READ_H
+
+#include "schema.h"
+#include "stream.h"
+
+#define CR_FIELD_MAX	(1024 * 1024)	/* bytes in one field or value */
+
+/*
+ * CSV of one table (SPEC 2.1): UTF-8 BOM skipped, delimiter , ; or TAB
+ * detected from the header line, columns mapped by name (unknown ones:
+ * one warning each; a duplicate name or a missing CR_COL_HEADER column:
+ * input error).  A row with another number of fields than the header is
+ * still handed out, flagged CR_ROW_BADCOUNT.  Blank lines are skipped.
+ */
+int	cr_csv_read(struct cr_stream *, const struct cr_schema *,
+	    cr_row_fn, void *arg);
+
+/*
+ * The XML export (SPEC 2.3), namespace urn:custrelease:export:1.  Rows come
+ * at the end tag of their element (so a customer's row comes before its
+ * organization's), each with CR_ROW_NESTED and the reference columns
+ * (reseller_id, customer_id, product_id) filled from the enclosing element.
+ */
+int	cr_xml_read_export(struct cr_stream *, cr_row_fn, void *arg);
+
+/* The XML manifest (SPEC 2.4): <release> elements, attributes = columns. */
+int	cr_xml_read_manifest(struct cr_stream *, cr_row_fn, void *arg);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * xmalloc.c -- allocation helpers that exit 74 on exhaustion (see
+ * xmalloc.h).  Nothing else lives here.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "custrelease.h"
+#include "xmalloc.h"
+
+static void __attribute__((noreturn))
+xmalloc_fail(void)
+{
+	fputs("custrelease: out of memory\n", stderr);
+	exit(CR_EXIT_IOERR);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		xmalloc_fail();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		xmalloc_fail();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		xmalloc_fail();
+	return p;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		xmalloc_fail();
+	return xrealloc(p, n * size);
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xmemdup0(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	return xmemdup0(s, strnlen(s, n));
+}
+
+char *
+xmemdup0(const void *s, size_t n)
+{
+	char *p;
+
+	if (n == SIZE_MAX)
+		xmalloc_fail();
+	p = xmalloc(n + 1);
+	if (n != 0)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+int
+xasprintf(char **out, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(out, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		xmalloc_fail();
+	return n;
+}

@@ -1,0 +1,21 @@
+/*
+ * xmalloc.h -- allocation that never returns NULL.  Out of memory is not an
+ * error custrelease can recover from: the helpers print a message and exit
+ * 74 (nothing is committed, since a run commits only by its final rename).
+ */
+#ifndef CR_XMALLOC_H
+#define CR_XMALLOC_H
+
+#include <stddef.h>
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+char	*xmemdup0(const void *, size_t);	/* copy, NUL-terminated */
+int	 xasprintf(char **, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,99 @@
+/* test-hash.c -- unit tests of the string map (src/hash.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "hash.h"
+
+static void
+test_put_get(void **state)
+{
+	struct cr_map *m = cr_map_new();
+	void **slot;
+	const char *key;
+
+	(void)state;
+	assert_null(cr_map_get(m, "a", 1));
+	assert_int_equal(cr_map_put(m, "a", 1, &slot, &key), 1);
+	assert_null(*slot);
+	*slot = (void *)7;
+	assert_string_equal(key, "a");
+	assert_int_equal(cr_map_put(m, "a", 1, &slot, NULL), 0);
+	assert_ptr_equal(*slot, (void *)7);
+	assert_non_null(cr_map_get(m, "a", 1));
+	assert_null(cr_map_get(m, "ab", 2));
+	assert_int_equal(cr_map_count(m), 1);
+	cr_map_free(m);
+}
+
+static void
+test_embedded_nul(void **state)
+{
+	struct cr_map *m = cr_map_new();
+
+	(void)state;
+	assert_int_equal(cr_map_put(m, "p\0admin", 7, NULL, NULL), 1);
+	assert_int_equal(cr_map_put(m, "p\0tech", 6, NULL, NULL), 1);
+	assert_int_equal(cr_map_put(m, "p\0admin", 7, NULL, NULL), 0);
+	assert_null(cr_map_get(m, "p", 1));
+	cr_map_free(m);
+}
+
+struct order { int n; int ok; };
+
+static void
+visit(void *arg, const char *key, void *value)
+{
+	struct order *o = arg;
+	char want[32];
+
+	snprintf(want, sizeof want, "k%d", o->n);
+	if (strcmp(key, want) != 0 || (intptr_t)value != o->n)
+		o->ok = 0;
+	o->n++;
+}
+
+static void
+test_grow_and_order(void **state)
+{
+	struct cr_map *m = cr_map_new();
+	struct order o = { 0, 1 };
+	char key[32];
+	void **slot;
+	int i, n;
+
+	(void)state;
+	for (i = 0; i < 100000; i++) {
+		n = snprintf(key, sizeof key, "k%d", i);
+		assert_int_equal(cr_map_put(m, key, (size_t)n, &slot, NULL), 1);
+		*slot = (void *)(intptr_t)i;
+	}
+	assert_int_equal(cr_map_count(m), 100000);
+	for (i = 0; i < 100000; i += 997) {
+		n = snprintf(key, sizeof key, "k%d", i);
+		slot = cr_map_get(m, key, (size_t)n);
+		assert_non_null(slot);
+		assert_int_equal((intptr_t)*slot, i);
+	}
+	cr_map_foreach(m, visit, &o);
+	assert_int_equal(o.n, 100000);
+	assert_true(o.ok);
+	cr_map_free(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_put_get),
+		cmocka_unit_test(test_embedded_nul),
+		cmocka_unit_test(test_grow_and_order),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
