@@ -1,0 +1,111 @@
+#!/bin/sh
+# archive.sh -- the export as an archive (SPEC 2.2): every supported format,
+# any folder prefix, members in any order, the XML form inside an archive;
+# and the archive faults that are input errors: duplicate member names, a
+# ".." component, a known member that is not a regular file, a missing
+# required member, an archive bomb.  Archives are built here with GNU tar,
+# zstd and Python's zipfile, never committed.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
+
+src=$DATA/clean
+cr check --export "$src"
+expect_rc 0 "clean folder"
+cp "$TMP/out" "$TMP/folder.out"
+
+files="organizations.csv customers.csv products.csv domain_contacts.csv shares.csv accounts.csv"
+
+# Same check output, whatever the container.
+tar -cf "$TMP/e.tar" -C "$src" $files
+tar -czf "$TMP/e.tar.gz" -C "$src" $files
+cp "$TMP/e.tar.gz" "$TMP/e.tgz"
+tar -cJf "$TMP/e.tar.xz" -C "$src" $files
+tar -cf - -C "$src" $files | zstd -q -o "$TMP/e.tar.zst"
+mkdir -p "$TMP/prefix/deep/export"
+cp "$src"/*.csv "$TMP/prefix/deep/export/"
+tar -czf "$TMP/prefixed.tar.gz" -C "$TMP/prefix" deep
+# reverse dependency order: shares first, organizations last
+tar -cf "$TMP/reversed.tar" -C "$src" shares.csv domain_contacts.csv products.csv customers.csv accounts.csv organizations.csv
+
+if [ -n "$PYTHON3" ]; then
+	"$PYTHON3" - "$src" "$TMP" <<'PY'
+import sys, zipfile, os
+src, tmp = sys.argv[1], sys.argv[2]
+files = ["organizations.csv", "customers.csv", "products.csv",
+         "domain_contacts.csv", "shares.csv", "accounts.csv"]
+with zipfile.ZipFile(os.path.join(tmp, "e.zip"), "w", zipfile.ZIP_DEFLATED) as z:
+    for f in files:
+        z.write(os.path.join(src, f), "export/" + f)
+with zipfile.ZipFile(os.path.join(tmp, "dup.zip"), "w") as z:
+    for f in files:
+        z.write(os.path.join(src, f), f)
+    z.write(os.path.join(src, "products.csv"), "other/products.csv")
+with zipfile.ZipFile(os.path.join(tmp, "dotdot.zip"), "w") as z:
+    for f in files:
+        z.write(os.path.join(src, f), f)
+    z.writestr("../evil.txt", "x")
+with zipfile.ZipFile(os.path.join(tmp, "bomb.zip"), "w", zipfile.ZIP_DEFLATED) as z:
+    for f in files:
+        if f != "accounts.csv":
+            z.write(os.path.join(src, f), f)
+    line = b"acme-admin,individual,A,B,,a@b.example,FR\n"
+    z.writestr("accounts.csv", b"username,type,firstname,lastname,orgname,email,country\n" + line * 3000000)
+PY
+fi
+
+for a in e.tar e.tar.gz e.tgz e.tar.xz e.tar.zst e.zip prefixed.tar.gz reversed.tar; do
+	if [ ! -f "$TMP/$a" ]; then
+		skip "$a" "no python3"
+		continue
+	fi
+	cr check --export "$TMP/$a"
+	expect_rc 0 "$a"
+	expect_same "$TMP/folder.out" "$TMP/out" "$a: same report as the folder"
+done
+
+# The XML form inside an archive.
+if [ -f "$SAMPLES/export.xml" ]; then
+	cr check --export "$SAMPLES/export.xml"
+	cp "$TMP/out" "$TMP/xml.out"
+	xrc=$rc
+	tar -czf "$TMP/xml.tar.gz" -C "$SAMPLES" export.xml
+	cr check --export "$TMP/xml.tar.gz"
+	expect_rc "$xrc" "XML inside a tar.gz"
+	expect_same "$TMP/xml.out" "$TMP/out" "XML inside a tar.gz: same report"
+fi
+
+# Faults.
+if [ -f "$TMP/dup.zip" ]; then
+	cr check --export "$TMP/dup.zip"
+	expect_rc 65 "two members with one file name"
+	expect_err "dup.zip:0: member \"other/products.csv\": two members" "duplicate member: message"
+	cr check --export "$TMP/dotdot.zip"
+	expect_rc 65 "member with a .. component"
+	expect_err "dotdot.zip:0: member \"../evil.txt\": a \"..\" path component" "dotdot: message"
+	cr check --export "$TMP/bomb.zip"
+	expect_rc 65 "archive bomb"
+	expect_err "accounts.csv:0: more than [0-9]+ bytes" "archive bomb: message"
+fi
+
+mkdir -p "$TMP/link"
+cp "$src"/*.csv "$TMP/link/"
+rm "$TMP/link/customers.csv"
+ln -s /etc/passwd "$TMP/link/customers.csv"
+tar -cf "$TMP/symlink.tar" -C "$TMP/link" $files
+cr check --export "$TMP/symlink.tar"
+expect_rc 65 "a symlink as a member"
+expect_err "member \"customers.csv\": not a regular file" "symlink: message"
+
+tar -cf "$TMP/missing.tar" -C "$src" organizations.csv products.csv
+cr check --export "$TMP/missing.tar"
+expect_rc 65 "missing required member"
+expect_err "missing.tar:0: required member customers.csv missing" "missing member: message"
+
+printf 'this is not an archive\n' > "$TMP/junk.bin"
+cr check --export "$TMP/junk.bin"
+expect_rc 65 "not an archive"
+
+head -c 3000 "$TMP/e.tar.gz" > "$TMP/cut.tar.gz"
+cr check --export "$TMP/cut.tar.gz"
+expect_rc 65 "truncated tar.gz"
+
+done_testing
