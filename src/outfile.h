@@ -1,0 +1,80 @@
+/*
+ * outfile.h -- one buffered output file of a run: a 64 KiB buffer in front
+ * of write(2), a running SHA-256 and byte count of what was written, and a
+ * sticky error.  The first failing write is remembered; later writes are
+ * no-ops; cr_outfile_close() reports it once as
+ *
+ *	custrelease: NAME:0: write error: <strerror>
+ *
+ * and returns CR_EXIT_IOERR.  Callers therefore write without checking
+ * and look at one status, at close.
+ *
+ * It deliberately does not format records (write.h does), choose names or
+ * directories (rundir.h does) or retry anything but EINTR and short writes.
+ *
+ * The only system calls are openat, fchmod, write, fsync and close, so a
+ * fault-injection shim sees every byte of a run pass through them.
+ */
+#ifndef CR_OUTFILE_H
+#define CR_OUTFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cr_outfile;
+
+#define CR_OUTFILE_BUFSIZE	(64 * 1024)
+
+/*
+ * Create `name` in directory `dirfd` (openat O_WRONLY|O_CREAT|O_EXCL|
+ * O_CLOEXEC|O_NOFOLLOW, then mode 0600 whatever the umask).  `display` is
+ * the path used in messages (NULL: `name`).  On failure prints
+ * "custrelease: DISPLAY:0: cannot create: <strerror>" and returns NULL;
+ * the caller returns CR_EXIT_IOERR.
+ */
+struct cr_outfile *cr_outfile_open(int dirfd, const char *name,
+		    const char *display);
+/*
+ * Write to an fd the caller owns (stdout): close flushes but neither
+ * fsyncs nor closes the fd.
+ */
+struct cr_outfile *cr_outfile_fdopen(int fd, const char *display);
+/* Write to a growable memory buffer; never fails. */
+struct cr_outfile *cr_outfile_mem(const char *display);
+
+void		 cr_outfile_write(struct cr_outfile *, const void *, size_t);
+void		 cr_outfile_putc(struct cr_outfile *, int);
+void		 cr_outfile_puts(struct cr_outfile *, const char *);
+void		 cr_outfile_printf(struct cr_outfile *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* 0, or CR_EXIT_IOERR once a write has failed (nothing printed yet). */
+int		 cr_outfile_status(const struct cr_outfile *);
+const char	*cr_outfile_name(const struct cr_outfile *);
+/* Bytes accepted so far (buffered or written). */
+uint64_t	 cr_outfile_bytes(const struct cr_outfile *);
+/* Hex SHA-256 of every byte accepted so far: 64 characters and a NUL. */
+void		 cr_outfile_sha256_hex(const struct cr_outfile *, char out[65]);
+
+/*
+ * Memory outfiles: the bytes so far (NUL-terminated; the NUL is not
+ * counted in *len).  Valid until the next write or the close.  NULL for a
+ * file.  cr_outfile_mem_take() hands the buffer over: the caller frees
+ * it, and the outfile is empty afterwards.
+ */
+const char	*cr_outfile_mem_data(const struct cr_outfile *, size_t *len);
+char		*cr_outfile_mem_take(struct cr_outfile *, size_t *len);
+
+/*
+ * Flush, fsync (files from cr_outfile_open only), close and free.  Returns
+ * 0, or CR_EXIT_IOERR after printing the first error of the file's life.
+ * NULL is a no-op that returns 0.
+ */
+int		 cr_outfile_close(struct cr_outfile *);
+/*
+ * Close and free without flushing, syncing or reporting: for failure
+ * paths, where the run is abandoned and the file removed with it.
+ */
+void		 cr_outfile_discard(struct cr_outfile *);
+
+#endif
