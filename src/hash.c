@@ -194,3 +194,79 @@ cr_map_foreach(const struct cr_map *m,
 	for (i = 0; i < m->n; i++)
 		fn(arg, m->entries[i].key, m->entries[i].value);
 }
+
+/* --- sets of 64-bit hashes ---------------------------------------------- */
+
+struct cr_set64 {
+	uint64_t	*slot;		/* 0 = empty; the value 0 is kept apart */
+	size_t		 size, n;
+	int		 has_zero;
+};
+
+struct cr_set64 *
+cr_set64_new(void)
+{
+	struct cr_set64 *s = xcalloc(1, sizeof *s);
+
+	s->size = 1024;
+	s->slot = xcalloc(s->size, sizeof *s->slot);
+	return s;
+}
+
+void
+cr_set64_free(struct cr_set64 *s)
+{
+	if (s == NULL)
+		return;
+	free(s->slot);
+	free(s);
+}
+
+static size_t
+set64_find(const uint64_t *slot, size_t size, uint64_t h)
+{
+	size_t i = (size_t)h & (size - 1);
+
+	while (slot[i] != 0 && slot[i] != h)
+		i = (i + 1) & (size - 1);
+	return i;
+}
+
+int
+cr_set64_has(const struct cr_set64 *s, uint64_t h)
+{
+	if (h == 0)
+		return s->has_zero;
+	return s->slot[set64_find(s->slot, s->size, h)] == h;
+}
+
+int
+cr_set64_add(struct cr_set64 *s, uint64_t h)
+{
+	uint64_t *old;
+	size_t i, oldsize;
+
+	if (h == 0) {
+		if (s->has_zero)
+			return 1;
+		s->has_zero = 1;
+		return 0;
+	}
+	i = set64_find(s->slot, s->size, h);
+	if (s->slot[i] == h)
+		return 1;
+	s->slot[i] = h;
+	if (++s->n * 2 > s->size) {
+		old = s->slot;
+		oldsize = s->size;
+		s->size *= 2;
+		s->slot = xcalloc(s->size, sizeof *s->slot);
+		for (i = 0; i < oldsize; i++) {
+			if (old[i] != 0)
+				s->slot[set64_find(s->slot, s->size,
+				    old[i])] = old[i];
+		}
+		free(old);
+	}
+	return 0;
+}

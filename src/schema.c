@@ -115,6 +115,18 @@ static const struct cr_column man_cols[MAN_NCOLS] = {
 	[MAN_REQUESTED_BY] = { "requested_by", CR_COL_TEXT, A, NULL },
 };
 
+/* Read back from committed runs: only what rerun decisions need. */
+static const struct cr_column dec_cols[DEC_NCOLS] = {
+	[DEC_REQUEST_ID] = { "request_id", CR_COL_TEXT, H, NULL },
+	[DEC_LINE] = { "line", CR_COL_TEXT, 0, NULL },
+	[DEC_CUSTOMER_ID] = { "customer_id", CR_COL_TEXT, H, NULL },
+	[DEC_RESELLER_ID] = { "reseller_id", CR_COL_TEXT, 0, NULL },
+	[DEC_REQUESTED_BY] = { "requested_by", CR_COL_TEXT, 0, NULL },
+	[DEC_OUTCOME] = { "outcome", CR_COL_TEXT, H, NULL },
+	[DEC_CODES] = { "codes", CR_COL_TEXT, 0, NULL },
+	[DEC_MESSAGE] = { "message", CR_COL_TEXT, 0, NULL },
+};
+
 static const struct cr_schema schemas[CR_T_COUNT] = {
 	{ CR_T_ORGANIZATIONS, "organizations.csv", "organization", 1,
 	    ORG_NCOLS, org_cols },
@@ -126,6 +138,7 @@ static const struct cr_schema schemas[CR_T_COUNT] = {
 	{ CR_T_SHARES, "shares.csv", "share", 0, SH_NCOLS, sh_cols },
 	{ CR_T_ACCOUNTS, "accounts.csv", "account", 0, ACC_NCOLS, acc_cols },
 	{ CR_T_MANIFEST, "manifest.csv", "release", 1, MAN_NCOLS, man_cols },
+	{ CR_T_DECISIONS, "decisions.csv", NULL, 1, DEC_NCOLS, dec_cols },
 };
 
 const struct cr_schema *

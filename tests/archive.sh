@@ -70,7 +70,9 @@ if [ -f "$SAMPLES/export.xml" ]; then
 	tar -czf "$TMP/xml.tar.gz" -C "$SAMPLES" export.xml
 	cr check --export "$TMP/xml.tar.gz"
 	expect_rc "$xrc" "XML inside a tar.gz"
-	expect_same "$TMP/xml.out" "$TMP/out" "XML inside a tar.gz: same report"
+	# the same report, but for the file name (the member name, no folder)
+	sed 's|^[^:]*/export.xml:|export.xml:|' "$TMP/xml.out" > "$TMP/xml.want"
+	expect_same "$TMP/xml.want" "$TMP/out" "XML inside a tar.gz: same report"
 fi
 
 # Faults.
@@ -104,7 +106,8 @@ printf 'this is not an archive\n' > "$TMP/junk.bin"
 cr check --export "$TMP/junk.bin"
 expect_rc 65 "not an archive"
 
-head -c 3000 "$TMP/e.tar.gz" > "$TMP/cut.tar.gz"
+size=$(wc -c < "$TMP/e.tar.gz")
+head -c $((size / 2)) "$TMP/e.tar.gz" > "$TMP/cut.tar.gz"
 cr check --export "$TMP/cut.tar.gz"
 expect_rc 65 "truncated tar.gz"
 

@@ -1,0 +1,622 @@
+/*
+ * load.c -- the read stage of run and plan: fills a struct cr_model (see
+ * model.h) from the manifest, the committed runs of OUT and the export,
+ * keeping only the rows the manifest touches.  It records what is broken
+ * about the kept rows (row problems, duplicate keys, dangling references)
+ * for decide.c to turn into E_EXPORT_INCONSISTENT; it decides nothing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "custrelease.h"
+#include "diag.h"
+#include "export.h"
+#include "hash.h"
+#include "model.h"
+#include "read.h"
+#include "rowcheck.h"
+#include "rundir.h"
+#include "stream.h"
+#include "xmalloc.h"
+
+static struct cr_map *
+load_map(struct cr_map **m)
+{
+	if (*m == NULL)
+		*m = cr_map_new();
+	return *m;
+}
+
+static const char *
+load_intern(struct cr_model *m, const char *file)
+{
+	const char *key;
+
+	cr_map_put(load_map(&m->files), file, strlen(file), NULL, &key);
+	return key;
+}
+
+/* Collects the row problems of one row into one sentence. */
+struct load_problems {
+	char	*text;
+	size_t	 n;
+};
+
+static void
+load_problem(void *arg, const struct cr_row *row, int column,
+    const char *msg)
+{
+	struct load_problems *p = arg;
+	char *s;
+
+	(void)row;
+	(void)column;
+	if (p->text == NULL)
+		p->text = xstrdup(msg);
+	else {
+		xasprintf(&s, "%s, %s", p->text, msg);
+		free(p->text);
+		p->text = s;
+	}
+	p->n++;
+}
+
+static void
+load_rec(struct cr_model *m, struct cr_rec *r, const struct cr_row *row,
+    char *problem)
+{
+	size_t i, n = row->schema->ncols;
+
+	r->val = xcalloc(n, sizeof *r->val);
+	for (i = 0; i < n; i++) {
+		if (row->val[i] != NULL)
+			r->val[i] = xmemdup0(row->val[i], row->len[i]);
+	}
+	r->file = load_intern(m, row->file);
+	r->line = row->line;
+	r->problem = problem;
+}
+
+static void
+load_rec_free(struct cr_rec *r, size_t ncols)
+{
+	size_t i;
+
+	if (r->val != NULL) {
+		for (i = 0; i < ncols; i++)
+			free(r->val[i]);
+		free(r->val);
+	}
+	free(r->problem);
+}
+
+static void
+load_dup(struct cr_rec *first, const struct cr_row *row)
+{
+	if (first->dups++ == 0) {
+		first->dup_file = NULL;	/* set by the caller's intern */
+		first->dup_line = row->line;
+	}
+}
+
+static int
+load_touched(const struct cr_map *set, const char *v, size_t len)
+{
+	return v != NULL && set != NULL && cr_map_get(set, v, len) != NULL;
+}
+
+/* --- the manifest --------------------------------------------------------- */
+
+static void
+load_touch(struct cr_map **set, const struct cr_row *row, int col)
+{
+	if (row->val[col] != NULL)
+		cr_map_put(load_map(set), row->val[col], row->len[col], NULL,
+		    NULL);
+}
+
+static int
+load_manifest_row(void *arg, const struct cr_row *row)
+{
+	struct cr_model *m = arg;
+	struct load_problems p = { NULL, 0 };
+	struct cr_request *q;
+
+	cr_rowcheck(row, load_problem, &p);
+	m->req = xreallocarray(m->req, m->nreq + 1, sizeof *m->req);
+	q = &m->req[m->nreq];
+	memset(q, 0, sizeof *q);
+	q->index = m->nreq++;
+	load_rec(m, &q->r, row, NULL);
+	q->bad = p.text;
+	load_touch(&m->touched_orgs, row, MAN_RESELLER_ID);
+	load_touch(&m->touched_customers, row, MAN_CUSTOMER_ID);
+	load_touch(&m->touched_accounts, row, MAN_QUICKSHARE_TO);
+	load_touch(&m->touched_accounts, row, MAN_IMPORT_TO);
+	return 0;
+}
+
+int
+cr_model_load_manifest(struct cr_model *m, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	m->manifest_path = xstrdup(path);
+	m->manifest_name = xstrdup(base ? base + 1 : path);
+	return cr_manifest_read(path, load_manifest_row, m, m->manifest_sha256,
+	    &m->manifest_xml);
+}
+
+/* --- the history of committed runs ------------------------------------- */
+
+static int
+load_history_row(void *arg, const struct cr_row *row)
+{
+	struct cr_model *m = arg;
+	const char *rid = row->val[DEC_REQUEST_ID];
+	const char *cid = row->val[DEC_CUSTOMER_ID];
+	const char *outcome = row->val[DEC_OUTCOME];
+	void **slot;
+
+	if (outcome == NULL || strcmp(outcome, "released") != 0 ||
+	    rid == NULL || cid == NULL)
+		return 0;
+	if (cr_map_put(load_map(&m->hist_applied), rid, row->len[DEC_REQUEST_ID],
+	    &slot, NULL))
+		*slot = xstrdup(cid);
+	if (cr_map_put(load_map(&m->hist_released), cid,
+	    row->len[DEC_CUSTOMER_ID], &slot, NULL))
+		*slot = xstrdup(rid);
+	return 0;
+}
+
+struct load_history {
+	struct cr_model		*m;
+	struct cr_rundir	*rd;
+};
+
+static int
+load_history_run(void *arg, const char *run_id)
+{
+	struct load_history *h = arg;
+	struct cr_stream *s;
+	char *name;
+	int fd, rc;
+
+	xasprintf(&name, "%s/%s/decisions.csv", cr_rundir_path(h->rd), run_id);
+	fd = openat(cr_rundir_fd(h->rd), name + strlen(cr_rundir_path(h->rd)) +
+	    1, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		cr_error(name, 0, "cannot read a committed run: %s",
+		    strerror(errno));
+		free(name);
+		return CR_EXIT_IOERR;
+	}
+	s = cr_stream_fd(fd, name);
+	rc = cr_csv_read(s, cr_schema_get(CR_T_DECISIONS), load_history_row,
+	    h->m);
+	cr_stream_free(s);
+	close(fd);
+	free(name);
+	h->m->hist_runs++;
+	return rc;
+}
+
+int
+cr_model_load_history(struct cr_model *m, struct cr_rundir *rd)
+{
+	struct load_history h = { m, rd };
+
+	if (rd == NULL || cr_rundir_fd(rd) < 0)
+		return 0;
+	return cr_rundir_foreach_run(rd, load_history_run, &h);
+}
+
+/* --- the export ------------------------------------------------------------ */
+
+static void
+load_attach(struct cr_rec ***list, size_t *n, struct cr_rec *r)
+{
+	*list = xreallocarray(*list, *n + 1, sizeof **list);
+	(*list)[(*n)++] = r;
+}
+
+static struct cr_rec *
+load_child(struct cr_model *m, const struct cr_row *row, char *problem)
+{
+	struct cr_rec *r = xcalloc(1, sizeof *r);
+
+	load_rec(m, r, row, problem);
+	return r;
+}
+
+/* Attach a contact or share row to its product, marking repeated roles. */
+static void
+load_child_attach(struct cr_product *p, struct cr_rec *r, int is_contact)
+{
+	size_t i;
+
+	if (!is_contact) {
+		load_attach(&p->shares, &p->nshares, r);
+		return;
+	}
+	for (i = 0; i < p->ncontacts; i++) {
+		if (r->val[DC_ROLE] != NULL &&
+		    p->contacts[i]->val[DC_ROLE] != NULL &&
+		    strcmp(r->val[DC_ROLE], p->contacts[i]->val[DC_ROLE]) == 0) {
+			if (p->contacts[i]->dups++ == 0) {
+				p->contacts[i]->dup_file = r->file;
+				p->contacts[i]->dup_line = r->line;
+			}
+			load_rec_free(r, DC_NCOLS);
+			free(r);
+			return;
+		}
+	}
+	load_attach(&p->contacts, &p->ncontacts, r);
+}
+
+static void
+load_pending_flush(struct cr_model *m, struct cr_product *p)
+{
+	struct cr_rec *r;
+	size_t i;
+	int contact;
+
+	for (i = 0; i < m->npending; i++) {
+		r = m->pending[i];
+		contact = r->line & 1UL << (sizeof(unsigned long) * 8 - 1) ?
+		    0 : 1;
+		r->line &= ~(1UL << (sizeof(unsigned long) * 8 - 1));
+		if (p != NULL)
+			load_child_attach(p, r, contact);
+		else {
+			load_rec_free(r, contact ? DC_NCOLS : SH_NCOLS);
+			free(r);
+		}
+	}
+	m->npending = 0;
+}
+
+static void
+load_org(struct cr_model *m, const struct cr_row *row, char *problem)
+{
+	const char *id = row->val[ORG_ID];
+	struct cr_rec *r;
+	void **slot;
+
+	if (id == NULL) {
+		free(problem);
+		return;
+	}
+	cr_map_put(load_map(&m->org_ids), id, row->len[ORG_ID], NULL, NULL);
+	if (!load_touched(m->touched_orgs, id, row->len[ORG_ID])) {
+		free(problem);
+		return;
+	}
+	if (!cr_map_put(load_map(&m->orgs), id, row->len[ORG_ID], &slot,
+	    NULL)) {
+		load_dup(*slot, row);
+		((struct cr_rec *)*slot)->dup_file = load_intern(m, row->file);
+		free(problem);
+		return;
+	}
+	r = load_child(m, row, problem);
+	*slot = r;
+}
+
+static void
+load_customer(struct cr_model *m, const struct cr_row *row, char *problem)
+{
+	const char *id = row->val[CUS_ID], *org = row->val[CUS_RESELLER_ID];
+	struct cr_customer *c;
+	void **slot;
+
+	if (!load_touched(m->touched_customers, id, row->len[CUS_ID])) {
+		free(problem);
+		return;
+	}
+	if (!cr_map_put(load_map(&m->customers), id, row->len[CUS_ID], &slot,
+	    NULL)) {
+		c = *slot;
+		load_dup(&c->r, row);
+		c->r.dup_file = load_intern(m, row->file);
+		free(problem);
+		return;
+	}
+	c = xcalloc(1, sizeof *c);
+	load_rec(m, &c->r, row, problem);
+	if (!(row->flags & CR_ROW_NESTED) && org != NULL &&
+	    (m->org_ids == NULL ||
+	    cr_map_get(m->org_ids, org, row->len[CUS_RESELLER_ID]) == NULL))
+		c->dangling = 1;
+	*slot = c;
+}
+
+static void
+load_product(struct cr_model *m, const struct cr_row *row, char *problem)
+{
+	const char *id = row->val[PRD_ID], *cid = row->val[PRD_CUSTOMER_ID];
+	struct cr_product *p = NULL;
+	uint64_t h;
+	void **slot;
+	int seen;
+
+	if (id == NULL) {
+		/* no key: a touched customer's row is still broken */
+		if (load_touched(m->touched_customers, cid,
+		    row->len[PRD_CUSTOMER_ID]) &&
+		    cr_map_put(load_map(&m->orphans), cid,
+		    row->len[PRD_CUSTOMER_ID], &slot, NULL)) {
+			xasprintf((char **)slot, "%s:%lu: %s", row->file,
+			    row->line, problem ? problem : "product without id");
+		}
+		free(problem);
+		if (row->flags & CR_ROW_NESTED)
+			load_pending_flush(m, NULL);
+		return;
+	}
+	h = cr_hash_bytes(id, row->len[PRD_ID]);
+	seen = cr_set64_add(m->product_ids, h);
+	slot = m->products ? cr_map_get(m->products, id, row->len[PRD_ID]) :
+	    NULL;
+	if (slot != NULL) {
+		p = *slot;
+		load_dup(&p->r, row);
+		p->r.dup_file = load_intern(m, row->file);
+		free(problem);
+		p = NULL;
+	} else if (load_touched(m->touched_customers, cid,
+	    row->len[PRD_CUSTOMER_ID])) {
+		cr_map_put(load_map(&m->products), id, row->len[PRD_ID],
+		    &slot, NULL);
+		p = xcalloc(1, sizeof *p);
+		load_rec(m, &p->r, row, problem);
+		if (seen) {
+			/* an earlier row, of another customer, had this id */
+			p->r.dups = 1;
+			p->r.dup_file = NULL;
+			p->r.dup_line = 0;
+		}
+		*slot = p;
+	} else
+		free(problem);
+	if (row->flags & CR_ROW_NESTED)
+		load_pending_flush(m, p);
+}
+
+static void
+load_product_child(struct cr_model *m, const struct cr_row *row,
+    char *problem, int contact)
+{
+	int col = contact ? DC_PRODUCT_ID : SH_PRODUCT_ID;
+	const char *pid = row->val[col];
+	struct cr_rec *r;
+	void **slot;
+
+	if (row->flags & CR_ROW_NESTED) {
+		/* XML: the product's own row comes after its children */
+		r = load_child(m, row, problem);
+		if (!contact)
+			r->line |= 1UL << (sizeof(unsigned long) * 8 - 1);
+		m->pending = xreallocarray(m->pending, m->npending + 1,
+		    sizeof *m->pending);
+		m->pending[m->npending++] = r;
+		return;
+	}
+	if (pid == NULL || m->products == NULL ||
+	    (slot = cr_map_get(m->products, pid, row->len[col])) == NULL) {
+		free(problem);
+		return;
+	}
+	load_child_attach(*slot, load_child(m, row, problem), contact);
+}
+
+static void
+load_account(struct cr_model *m, const struct cr_row *row, char *problem)
+{
+	const char *u = row->val[ACC_USERNAME];
+	void **slot;
+
+	if (!load_touched(m->touched_accounts, u, row->len[ACC_USERNAME])) {
+		free(problem);
+		return;
+	}
+	if (!cr_map_put(load_map(&m->accounts), u, row->len[ACC_USERNAME],
+	    &slot, NULL)) {
+		load_dup(*slot, row);
+		((struct cr_rec *)*slot)->dup_file = load_intern(m, row->file);
+		free(problem);
+		return;
+	}
+	*slot = load_child(m, row, problem);
+}
+
+static int
+load_export_row(void *arg, const struct cr_row *row)
+{
+	struct cr_model *m = arg;
+	struct load_problems p = { NULL, 0 };
+	int rc;
+
+	if (m->strict != NULL && (rc = cr_check_row(m->strict, row)) != 0)
+		return rc;
+	cr_rowcheck(row, load_problem, &p);
+	if (p.n != 0)
+		m->export_problems++;
+	switch (row->schema->table) {
+	case CR_T_ORGANIZATIONS:
+		load_org(m, row, p.text);
+		break;
+	case CR_T_CUSTOMERS:
+		load_customer(m, row, p.text);
+		break;
+	case CR_T_PRODUCTS:
+		load_product(m, row, p.text);
+		break;
+	case CR_T_DOMAIN_CONTACTS:
+		load_product_child(m, row, p.text, 1);
+		break;
+	case CR_T_SHARES:
+		load_product_child(m, row, p.text, 0);
+		break;
+	case CR_T_ACCOUNTS:
+		load_account(m, row, p.text);
+		break;
+	default:
+		free(p.text);
+		break;
+	}
+	return 0;
+}
+
+static void
+load_link_product(void *arg, const char *key, void *value)
+{
+	struct cr_model *m = arg;
+	struct cr_product *p = value;
+	struct cr_customer *c;
+	const char *cid = p->r.val[PRD_CUSTOMER_ID];
+	void **slot;
+
+	(void)key;
+	if (cid == NULL || m->customers == NULL ||
+	    (slot = cr_map_get(m->customers, cid, strlen(cid))) == NULL)
+		return;
+	c = *slot;
+	c->products = xreallocarray(c->products, c->nproducts + 1,
+	    sizeof *c->products);
+	c->products[c->nproducts++] = p;
+}
+
+int
+cr_model_load_export(struct cr_model *m, struct cr_export *e, int strict)
+{
+	size_t i;
+	int rc;
+
+	m->product_ids = cr_set64_new();
+	if (strict)
+		m->strict = cr_check_new(1);
+	rc = cr_export_read(e, load_export_row, m);
+	load_pending_flush(m, NULL);
+	if (rc != 0)
+		return rc;
+	m->export_xml = cr_export_is_xml(e);
+	m->ninputs = cr_export_ninputs(e);
+	m->inputs = xcalloc(m->ninputs, sizeof *m->inputs);
+	for (i = 0; i < m->ninputs; i++) {
+		m->inputs[i].name = xstrdup(cr_export_input_name(e, i));
+		memcpy(m->inputs[i].sha256, cr_export_input_sha256(e, i), 65);
+	}
+	if (m->products != NULL)
+		cr_map_foreach(m->products, load_link_product, m);
+	return 0;
+}
+
+/* --- freeing ---------------------------------------------------------------- */
+
+static void
+load_free_rec(void *arg, const char *key, void *value)
+{
+	struct cr_rec *r = value;
+
+	(void)key;
+	load_rec_free(r, (size_t)(uintptr_t)arg);
+	free(r);
+}
+
+static void
+load_free_customer(void *arg, const char *key, void *value)
+{
+	struct cr_customer *c = value;
+
+	(void)arg;
+	(void)key;
+	load_rec_free(&c->r, CUS_NCOLS);
+	free(c->products);
+	free(c);
+}
+
+static void
+load_free_product(void *arg, const char *key, void *value)
+{
+	struct cr_product *p = value;
+	size_t i;
+
+	(void)arg;
+	(void)key;
+	for (i = 0; i < p->ncontacts; i++) {
+		load_rec_free(p->contacts[i], DC_NCOLS);
+		free(p->contacts[i]);
+	}
+	for (i = 0; i < p->nshares; i++) {
+		load_rec_free(p->shares[i], SH_NCOLS);
+		free(p->shares[i]);
+	}
+	free(p->contacts);
+	free(p->shares);
+	load_rec_free(&p->r, PRD_NCOLS);
+	free(p);
+}
+
+static void
+load_free_string(void *arg, const char *key, void *value)
+{
+	(void)arg;
+	(void)key;
+	free(value);
+}
+
+static void
+load_free_map(struct cr_map *map, void (*fn)(void *, const char *, void *),
+    void *arg)
+{
+	if (map == NULL)
+		return;
+	if (fn != NULL)
+		cr_map_foreach(map, fn, arg);
+	cr_map_free(map);
+}
+
+void
+cr_model_free(struct cr_model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nreq; i++) {
+		load_rec_free(&m->req[i].r, MAN_NCOLS);
+		free(m->req[i].bad);
+		free(m->req[i].message);
+		free(m->req[i].grants);
+		free(m->req[i].updates);
+	}
+	free(m->req);
+	for (i = 0; i < m->ninputs; i++)
+		free(m->inputs[i].name);
+	free(m->inputs);
+	free(m->manifest_path);
+	free(m->manifest_name);
+	load_free_map(m->touched_orgs, NULL, NULL);
+	load_free_map(m->touched_customers, NULL, NULL);
+	load_free_map(m->touched_accounts, NULL, NULL);
+	load_free_map(m->orgs, load_free_rec, (void *)(uintptr_t)ORG_NCOLS);
+	load_free_map(m->org_ids, NULL, NULL);
+	load_free_map(m->customers, load_free_customer, NULL);
+	load_free_map(m->products, load_free_product, NULL);
+	load_free_map(m->accounts, load_free_rec,
+	    (void *)(uintptr_t)ACC_NCOLS);
+	load_free_map(m->hist_applied, load_free_string, NULL);
+	load_free_map(m->hist_released, load_free_string, NULL);
+	load_free_map(m->files, NULL, NULL);
+	load_free_map(m->orphans, load_free_string, NULL);
+	cr_set64_free(m->product_ids);
+	free(m->pending);
+	cr_check_free(m->strict);
+	memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,158 @@
+/*
+ * model.h -- what a run knows once it has read its inputs (load.c), and
+ * what it decided (decide.c): the manifest's requests, the part of the
+ * export they touch, and the history of committed runs in OUT.
+ *
+ * Memory follows the manifest, not the export: only the organizations,
+ * customers, products (with their contacts and shares) and accounts that
+ * a request names are kept.  Two export-wide sets are the exception, both
+ * small per row: every organization id (dangling customer references) and
+ * a 64-bit hash of every product id (duplicates across customers).
+ *
+ * The model owns everything in it; cr_model_free() releases it all.
+ */
+#ifndef CR_MODEL_H
+#define CR_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "schema.h"
+
+/* Decision codes, in the order of SPEC 3's table (the order of output). */
+enum cr_code {
+	CR_E_BAD_REQUEST, CR_E_DUPLICATE_REQUEST, CR_E_UNKNOWN_RESELLER,
+	CR_E_NOT_RESELLER, CR_E_UNKNOWN_CUSTOMER, CR_E_NOT_YOUR_CUSTOMER,
+	CR_E_DUPLICATE_CUSTOMER, CR_E_CUSTOMER_STATUS, CR_S_ALREADY_RELEASED,
+	CR_S_ALREADY_APPLIED, CR_E_CONTACT_INVALID, CR_E_EMAIL_IS_RESELLER,
+	CR_E_UNKNOWN_ACCOUNT, CR_E_RESELLER_CONTACT, CR_E_CONTACT_MISMATCH,
+	CR_E_EXPORT_INCONSISTENT, CR_W_CHANGE_OWNER_REQUIRED,
+	CR_W_RESELLER_CONTACT_KEPT, CR_W_ALREADY_SHARED, CR_W_NO_PRODUCTS,
+	CR_W_LANG_DEFAULTED, CR_CODE_COUNT
+};
+
+enum cr_outcome { CR_RELEASED, CR_SKIPPED, CR_REJECTED };
+
+const char	*cr_code_name(enum cr_code);
+const char	*cr_outcome_name(enum cr_outcome);
+
+/* One kept row of the export or the manifest. */
+struct cr_rec {
+	char		**val;		/* schema->ncols values, NULL = absent */
+	const char	 *file;		/* interned in the model */
+	unsigned long	  line;
+	char		 *problem;	/* first row problem, or NULL */
+	unsigned	  dups;		/* later rows with the same key */
+	const char	 *dup_file;	/* where the first duplicate is */
+	unsigned long	  dup_line;
+};
+
+struct cr_product {
+	struct cr_rec	  r;
+	struct cr_rec	**contacts;
+	size_t		  ncontacts;
+	struct cr_rec	**shares;
+	size_t		  nshares;
+};
+
+struct cr_customer {
+	struct cr_rec		  r;
+	struct cr_product	**products;	/* in export order */
+	size_t			  nproducts;
+	int			  dangling;	/* reseller_id names no org */
+	size_t			  released_by;	/* request index + 1, this run */
+};
+
+struct cr_update {			/* a contact replaced before release */
+	struct cr_product	*product;
+	struct cr_rec		*contact;
+};
+
+struct cr_request {
+	struct cr_rec		 r;		/* the manifest row */
+	size_t			 index;		/* manifest order, from 0 */
+	char			*bad;		/* E_BAD_REQUEST details */
+	/* decided */
+	enum cr_outcome		 outcome;
+	uint32_t		 codes;		/* 1 << enum cr_code */
+	char			*message;
+	/* effects of a release */
+	struct cr_customer	*customer;
+	struct cr_rec		*org;
+	struct cr_rec		*import_account;	/* matched import_to */
+	int			 change_owner;
+	const char		*lang;		/* template language */
+	struct cr_product	**grants;	/* quickshare grants */
+	size_t			 ngrants;
+	struct cr_update	*updates;	/* contact replacements */
+	size_t			 nupdates;
+	char			 token[48];	/* claim token (never logged) */
+	char			 token_sha256[65];
+};
+
+struct cr_model;
+
+struct cr_model_input {
+	char	*name;
+	char	 sha256[65];
+};
+
+/* Everything load.c fills and decide.c reads. */
+struct cr_model {
+	struct cr_request	*req;
+	size_t			 nreq;
+	char			*manifest_path;
+	char			*manifest_name;	/* base name, for the bundle */
+	char			 manifest_sha256[65];
+	int			 manifest_xml;
+	struct cr_model_input	*inputs;	/* export files read */
+	size_t			 ninputs;
+	int			 export_xml;
+
+	struct cr_map		*touched_orgs;	/* ids the manifest names */
+	struct cr_map		*touched_customers;
+	struct cr_map		*touched_accounts;
+
+	struct cr_map		*orgs;		/* id -> struct cr_rec * */
+	struct cr_map		*org_ids;	/* every organization id */
+	struct cr_map		*customers;	/* id -> struct cr_customer * */
+	struct cr_map		*products;	/* id -> struct cr_product * */
+	struct cr_set64		*product_ids;	/* hash of every product id */
+	struct cr_map		*accounts;	/* username -> struct cr_rec * */
+
+	struct cr_map		*hist_applied;	/* request_id -> customer_id */
+	struct cr_map		*hist_released;	/* customer_id -> request_id */
+	unsigned		 hist_runs;
+
+	struct cr_map		*orphans;	/* customer_id -> "FILE:LINE: why"
+						   of its product row without id */
+	struct cr_map		*files;		/* interned file names */
+	struct cr_rec		**pending;	/* XML children of a product */
+	size_t			 npending;
+	unsigned long		 export_problems;
+	struct cr_check		*strict;	/* --strict: check.c engine */
+};
+
+struct cr_rundir;
+struct cr_export;
+
+/*
+ * Read the manifest (at most a few hundred thousand rows: kept whole),
+ * the history of the committed runs of rd (may be NULL), then stream the
+ * export keeping only what the manifest touches.  0 or an exit code.
+ */
+int	cr_model_load_manifest(struct cr_model *, const char *path);
+int	cr_model_load_history(struct cr_model *, struct cr_rundir *);
+int	cr_model_load_export(struct cr_model *, struct cr_export *,
+	    int strict);
+void	cr_model_free(struct cr_model *);
+
+/* The value of column col of a record, or NULL. */
+static inline const char *
+cr_rec_get(const struct cr_rec *r, int col)
+{
+	return r->val[col];
+}
+
+#endif
