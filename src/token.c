@@ -1,0 +1,181 @@
+/*
+ * token.c -- claim tokens and their digests (see token.h): HMAC-SHA-256,
+ * SHA-256 and base64url all come from nettle, random bytes from
+ * getrandom(2).
+ *
+ * It deliberately keeps no state and prints no secret: a key or token
+ * never reaches a message, and a key is wiped before it is freed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <nettle/base64.h>
+#include <nettle/hmac.h>
+#include <nettle/sha2.h>
+
+#include "custrelease.h"
+#include "diag.h"
+#include "token.h"
+#include "xmalloc.h"
+
+#define TOKEN_KEY_MAX	(1024 * 1024)	/* bytes: a key file, not a dump */
+#define TOKEN_RAW	32		/* bytes behind a token */
+
+/* base64url without padding of 32 bytes: exactly 43 characters. */
+static void
+token_encode(const uint8_t raw[TOKEN_RAW], char out[CR_TOKEN_LEN + 1])
+{
+	struct base64_encode_ctx ctx;
+	char buf[BASE64_ENCODE_LENGTH(TOKEN_RAW) + BASE64_ENCODE_FINAL_LENGTH];
+	size_t n;
+
+	base64url_encode_init(&ctx);
+	n = base64_encode_update(&ctx, buf, TOKEN_RAW, raw);
+	n += base64_encode_final(&ctx, buf + n);
+	while (n > 0 && buf[n - 1] == '=')
+		n--;
+	/* 32 bytes are 256 bits: 42 full sextets and 4 bits. */
+	memcpy(out, buf, CR_TOKEN_LEN);
+	out[CR_TOKEN_LEN] = '\0';
+}
+
+int
+cr_token_key_load(const char *path, unsigned char **key, size_t *len)
+{
+	unsigned char *buf, *nbuf;
+	size_t size = 4096, n = 0;
+	ssize_t r;
+	int fd, err;
+
+	*key = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cr_error(path, 0, "cannot read token key: %s", strerror(errno));
+		return CR_EXIT_USAGE;
+	}
+	buf = xmalloc(size);
+	for (;;) {
+		if (n == size) {
+			if (size >= TOKEN_KEY_MAX) {
+				explicit_bzero(buf, n);
+				free(buf);
+				close(fd);
+				cr_error(path, 0, "token key file is larger "
+				    "than %d bytes", TOKEN_KEY_MAX);
+				return CR_EXIT_USAGE;
+			}
+			/* Grow by hand so no copy of the key is left behind. */
+			nbuf = xmalloc(size * 2);
+			memcpy(nbuf, buf, n);
+			explicit_bzero(buf, n);
+			free(buf);
+			buf = nbuf;
+			size *= 2;
+		}
+		r = read(fd, buf + n, size - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err = errno;
+			explicit_bzero(buf, n);
+			free(buf);
+			close(fd);
+			cr_error(path, 0, "cannot read token key: %s",
+			    strerror(err));
+			return CR_EXIT_USAGE;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	if (n < CR_TOKEN_KEY_MIN) {
+		explicit_bzero(buf, size);
+		free(buf);
+		cr_error(path, 0, "token key is %zu bytes, at least %d are "
+		    "needed (e.g. head -c 32 /dev/urandom | base64 > FILE)",
+		    n, CR_TOKEN_KEY_MIN);
+		return CR_EXIT_USAGE;
+	}
+	*key = buf;
+	*len = n;
+	return 0;
+}
+
+void
+cr_token_key_free(unsigned char *key, size_t len)
+{
+	if (key == NULL)
+		return;
+	explicit_bzero(key, len);
+	free(key);
+}
+
+void
+cr_token_make(const unsigned char *key, size_t keylen,
+    const char *request_id, const char *customer_id,
+    char out[CR_TOKEN_LEN + 1])
+{
+	struct hmac_sha256_ctx ctx;
+	uint8_t mac[SHA256_DIGEST_SIZE];
+	static const uint8_t nul = 0;
+
+	hmac_sha256_set_key(&ctx, keylen, key);
+	hmac_sha256_update(&ctx, strlen(request_id),
+	    (const uint8_t *)request_id);
+	hmac_sha256_update(&ctx, 1, &nul);
+	hmac_sha256_update(&ctx, strlen(customer_id),
+	    (const uint8_t *)customer_id);
+	hmac_sha256_digest(&ctx, sizeof mac, mac);
+	token_encode(mac, out);
+	explicit_bzero(&ctx, sizeof ctx);
+	explicit_bzero(mac, sizeof mac);
+}
+
+int
+cr_token_random(char out[CR_TOKEN_LEN + 1])
+{
+	uint8_t raw[TOKEN_RAW];
+	size_t n = 0;
+	ssize_t r;
+
+	while (n < sizeof raw) {
+		r = getrandom(raw + n, sizeof raw - n, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			cr_error(NULL, 0, "getrandom: %s", strerror(errno));
+			return CR_EXIT_IOERR;
+		}
+		n += (size_t)r;
+	}
+	token_encode(raw, out);
+	explicit_bzero(raw, sizeof raw);
+	return 0;
+}
+
+void
+cr_sha256_hex(const void *p, size_t len, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	struct sha256_ctx ctx;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	size_t i;
+
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, p);
+	sha256_digest(&ctx, sizeof d, d);
+	for (i = 0; i < sizeof d; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 0xf];
+	}
+	out[64] = '\0';
+}
