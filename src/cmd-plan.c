@@ -1,17 +1,141 @@
 /*
- * cmd-plan.c -- `custrelease plan`.  Not implemented yet: it says so and
- * exits 2, so that no script mistakes it for a success.
+ * cmd-plan.c -- `custrelease plan --export PATH --manifest PATH [--out DIR]
+ * [--json]`: the decisions of a run, printed and not applied.  With --out
+ * the committed runs there count (read-only, no lock).  Exit 0 when every
+ * request would be released or skipped, 1 when any would be rejected.
+ *
+ * It writes no file and mints no token.
  */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd-common.h"
 #include "cmd.h"
 #include "custrelease.h"
-#include "diag.h"
+#include "decide.h"
+#include "model.h"
+#include "outfile.h"
+#include "rundir.h"
+#include "write.h"
+
+static void
+plan_codes(const struct cr_request *q, char *buf, size_t size, int json)
+{
+	size_t o = 0;
+	int c, first = 1;
+
+	buf[0] = '\0';
+	for (c = 0; c < CR_CODE_COUNT && o < size; c++) {
+		if (!(q->codes & (1U << c)))
+			continue;
+		o += (size_t)snprintf(buf + o, size - o, json ? "%s\"%s\"" :
+		    "%s%s", first ? "" : json ? ", " : ";",
+		    cr_code_name((enum cr_code)c));
+		first = 0;
+	}
+}
+
+static void
+plan_text(const struct cr_model *m)
+{
+	const struct cr_request *q;
+	char codes[512];
+	size_t i;
+
+	printf("%-6s %-20s %-12s %-9s %s\n", "line", "request_id",
+	    "customer_id", "outcome", "codes: message");
+	for (i = 0; i < m->nreq; i++) {
+		q = &m->req[i];
+		plan_codes(q, codes, sizeof codes, 0);
+		printf("%-6lu %-20s %-12s %-9s %s%s%s\n", q->r.line,
+		    q->r.val[MAN_REQUEST_ID] ? q->r.val[MAN_REQUEST_ID] : "-",
+		    q->r.val[MAN_CUSTOMER_ID] ? q->r.val[MAN_CUSTOMER_ID] : "-",
+		    cr_outcome_name(q->outcome), codes,
+		    q->message[0] ? ": " : "", q->message);
+	}
+}
+
+static void
+plan_json(const struct cr_model *m)
+{
+	struct cr_outfile *out = cr_outfile_fdopen(1, "stdout");
+	const struct cr_request *q;
+	char codes[512];
+	size_t i;
+
+	cr_outfile_puts(out, "[");
+	for (i = 0; i < m->nreq; i++) {
+		q = &m->req[i];
+		plan_codes(q, codes, sizeof codes, 1);
+		cr_outfile_puts(out, i ? ",\n {\"request_id\": " :
+		    "\n {\"request_id\": ");
+		cr_json_string(out, q->r.val[MAN_REQUEST_ID]);
+		cr_outfile_printf(out, ", \"line\": %lu, \"customer_id\": ",
+		    q->r.line);
+		cr_json_string(out, q->r.val[MAN_CUSTOMER_ID]);
+		cr_outfile_puts(out, ", \"reseller_id\": ");
+		cr_json_string(out, q->r.val[MAN_RESELLER_ID]);
+		cr_outfile_puts(out, ", \"requested_by\": ");
+		cr_json_string(out, q->r.val[MAN_REQUESTED_BY]);
+		cr_outfile_printf(out, ", \"outcome\": \"%s\", \"codes\": [%s], "
+		    "\"message\": ", cr_outcome_name(q->outcome), codes);
+		cr_json_string(out, q->message);
+		cr_outfile_puts(out, "}");
+	}
+	cr_outfile_puts(out, "\n]\n");
+	cr_outfile_close(out);
+}
 
 static int
 plan_exec(const struct cr_options *o)
 {
-	(void)o;
-	cr_msg("plan: not implemented yet");
-	return CR_EXIT_USAGE;
+	struct cr_runcfg cfg;
+	struct cr_model m;
+	struct cr_rundir *rd = NULL;
+	struct cr_decide_opts dopts;
+	struct cr_decide_counts n;
+	int rc;
+
+	if (o->export_path == NULL || o->manifest_path == NULL)
+		return cr_cmd_usage_error(&cr_cmd_plan, "--export and "
+		    "--manifest are required");
+	if (o->argc != 0)
+		return cr_cmd_usage_error(&cr_cmd_plan, "unexpected operand "
+		    "\"%s\"", o->argv[0]);
+	if ((rc = cr_runcfg_init(&cr_cmd_plan, o, &cfg)) != 0) {
+		cr_runcfg_free(&cfg);
+		return rc;
+	}
+	memset(&m, 0, sizeof m);
+	if ((rc = cr_model_load_manifest(&m, o->manifest_path)) != 0)
+		goto out;
+	if (o->out_dir != NULL &&
+	    ((rc = cr_rundir_lock(o->out_dir, 0, &rd)) != 0 ||
+	    (rc = cr_model_load_history(&m, rd)) != 0))
+		goto out;
+	if ((rc = cr_runcfg_load_export(o, &m)) != 0)
+		goto out;
+	memset(&dopts, 0, sizeof dopts);
+	dopts.resolve_lang = cr_runcfg_lang;
+	dopts.lang_arg = &cfg;
+	cr_decide(&m, &dopts);
+	cr_decide_count(&m, &n);
+	if (o->json)
+		plan_json(&m);
+	else {
+		plan_text(&m);
+		printf("%zu requests: %zu would be released, %zu skipped, "
+		    "%zu rejected\n", m.nreq, n.outcome[CR_RELEASED],
+		    n.outcome[CR_SKIPPED], n.outcome[CR_REJECTED]);
+	}
+	rc = n.outcome[CR_REJECTED] ? CR_EXIT_REJECTED : CR_EXIT_OK;
+out:
+	cr_rundir_close(rd);
+	cr_model_free(&m);
+	cr_runcfg_free(&cfg);
+	return rc;
 }
 
-const struct cr_cmd cr_cmd_plan = { "plan", "--export PATH --manifest PATH [--out DIR] [--json]", plan_exec };
+const struct cr_cmd cr_cmd_plan = {
+	"plan", "--export PATH --manifest PATH [--out DIR] [--json]", plan_exec
+};

@@ -1,17 +1,183 @@
 /*
- * cmd-run.c -- `custrelease run`.  Not implemented yet: it says so and
- * exits 2, so that no script mistakes it for a success.
+ * cmd-run.c -- `custrelease run --export PATH --manifest PATH --out DIR`:
+ * read (load.c), decide (decide.c), write (emit.c) and commit one run
+ * directory OUT/<run_id> atomically, under a flock on OUT (SPEC 4, 5).
+ *
+ * A rerun whose run id is already committed does nothing: with the same
+ * inputs it exits with that run's status, with others it is an input
+ * error.  Anything that fails before the commit leaves no trace but a
+ * .tmp- entry that the next run removes.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd-common.h"
 #include "cmd.h"
 #include "custrelease.h"
+#include "decide.h"
 #include "diag.h"
+#include "emit.h"
+#include "model.h"
+#include "rundir.h"
+#include "xmalloc.h"
+
+/* Read what a committed run recorded: its inputs digest and exit status. */
+static int
+run_committed(struct cr_rundir *rd, const char *run_id, char digest[65],
+    int *status)
+{
+	char path[128], buf[8192], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "%s/summary.json", run_id);
+	fd = openat(cr_rundir_fd(rd), path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if ((p = strstr(buf, "\"inputs_digest\": \"")) == NULL ||
+	    strlen(p) < 18 + 64)
+		return -1;
+	memcpy(digest, p + 18, 64);
+	digest[64] = '\0';
+	if ((p = strstr(buf, "\"exit_status\": ")) == NULL)
+		return -1;
+	*status = atoi(p + 15);
+	return 0;
+}
+
+static void
+run_id_make(time_t t, const char *sha, char out[CR_RUN_ID_LEN + 1])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 18, "%Y%m%dT%H%M%SZ", &tm);
+	out[16] = '-';
+	memcpy(out + 17, sha, 8);
+	out[25] = '\0';
+}
 
 static int
 run_exec(const struct cr_options *o)
 {
-	(void)o;
-	cr_msg("run: not implemented yet");
-	return CR_EXIT_USAGE;
+	struct cr_runcfg cfg;
+	struct cr_model m;
+	struct cr_rundir *rd = NULL;
+	struct cr_decide_opts dopts;
+	struct cr_emit_opts eo;
+	struct cr_decide_counts n;
+	char run_id[CR_RUN_ID_LEN + 1], digest[65], old[65], *display;
+	int rc, status, old_status, tmpfd, emailsfd;
+	size_t i;
+
+	if (o->export_path == NULL || o->manifest_path == NULL ||
+	    o->out_dir == NULL)
+		return cr_cmd_usage_error(&cr_cmd_run, "--export, --manifest "
+		    "and --out are required");
+	if (o->argc != 0)
+		return cr_cmd_usage_error(&cr_cmd_run, "unexpected operand "
+		    "\"%s\"", o->argv[0]);
+	if ((rc = cr_runcfg_init(&cr_cmd_run, o, &cfg)) != 0) {
+		cr_runcfg_free(&cfg);
+		return rc;
+	}
+	memset(&m, 0, sizeof m);
+	if ((rc = cr_model_load_manifest(&m, o->manifest_path)) != 0)
+		goto out;
+	run_id_make(cfg.now, m.manifest_sha256, run_id);
+
+	/* inputs first: an unreadable one leaves OUT untouched */
+	if ((rc = cr_runcfg_load_export(o, &m)) != 0 ||
+	    (rc = cr_rundir_lock(o->out_dir, 1, &rd)) != 0 ||
+	    (rc = cr_rundir_cleanup(rd)) != 0 ||
+	    (rc = cr_model_load_history(&m, rd)) != 0)
+		goto out;
+	cr_emit_inputs_digest(&m, digest);
+
+	if (cr_rundir_has_run(rd, run_id)) {
+		if (run_committed(rd, run_id, old, &old_status) != 0) {
+			cr_error(o->out_dir, 0, "run %s exists but its "
+			    "summary.json cannot be read", run_id);
+			rc = CR_EXIT_DATAERR;
+		} else if (strcmp(old, digest) != 0) {
+			cr_error(o->out_dir, 0, "run %s is already committed "
+			    "with other inputs (same manifest and time, other "
+			    "export?)", run_id);
+			rc = CR_EXIT_DATAERR;
+		} else {
+			if (!o->quiet)
+				printf("run %s: already committed with the "
+				    "same inputs; nothing to do\n", run_id);
+			rc = old_status;
+		}
+		goto out;
+	}
+
+	memset(&dopts, 0, sizeof dopts);
+	dopts.resolve_lang = cr_runcfg_lang;
+	dopts.lang_arg = &cfg;
+	cr_decide(&m, &dopts);
+	cr_decide_count(&m, &n);
+	status = n.outcome[CR_REJECTED] ? CR_EXIT_REJECTED : CR_EXIT_OK;
+
+	memset(&eo, 0, sizeof eo);
+	eo.run_id = run_id;
+	eo.run_time = cfg.now;
+	eo.ttl_days = cfg.ttl_days;
+	eo.claim_url = cfg.claim_url;
+	eo.from = cfg.from;
+	eo.bundle_format = cfg.bundle_format;
+	eo.templates = cfg.templates;
+	eo.key = cfg.key;
+	eo.keylen = cfg.keylen;
+	eo.strict = o->strict;
+	eo.exit_status = status;
+	eo.inputs_digest = digest;
+	if (cfg.key == NULL && n.outcome[CR_RELEASED] != 0)
+		cr_warn(NULL, 0, "no --token-key: claim tokens are random, and "
+		    "a rerun of this run would mint others");
+	if ((rc = cr_emit_tokens(&m, &eo)) != 0 ||
+	    (rc = cr_rundir_begin(rd, run_id, &tmpfd)) != 0 ||
+	    (rc = cr_rundir_mkdir(rd, "emails", &emailsfd)) != 0)
+		goto out;
+	display = cr_rundir_display(rd, "");
+	i = strlen(display);
+	if (i > 0 && display[i - 1] == '/')
+		display[i - 1] = '\0';
+	rc = cr_emit_run(&m, &eo, tmpfd, emailsfd, display);
+	free(display);
+	if (rc == 0)
+		rc = cr_rundir_commit(rd);
+	if (rc != 0)
+		goto out;
+	if (!o->quiet)
+		printf("run %s: %zu requests: %zu released, %zu skipped, "
+		    "%zu rejected; %zu products, %zu claim emails\n"
+		    "committed: %s/%s\n", run_id, m.nreq,
+		    n.outcome[CR_RELEASED], n.outcome[CR_SKIPPED],
+		    n.outcome[CR_REJECTED], n.products,
+		    n.outcome[CR_RELEASED], o->out_dir, run_id);
+	rc = status;
+out:
+	/* wipe the tokens before the memory goes */
+	for (i = 0; i < m.nreq; i++)
+		memset(m.req[i].token, 0, sizeof m.req[i].token);
+	cr_rundir_close(rd);
+	cr_model_free(&m);
+	cr_runcfg_free(&cfg);
+	return rc;
 }
 
-const struct cr_cmd cr_cmd_run = { "run", "--export PATH --manifest PATH --out DIR [options]", run_exec };
+const struct cr_cmd cr_cmd_run = {
+	"run", "--export PATH --manifest PATH --out DIR [options]", run_exec
+};

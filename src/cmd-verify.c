@@ -1,17 +1,642 @@
 /*
- * cmd-verify.c -- `custrelease verify`.  Not implemented yet: it says so and
- * exits 2, so that no script mistakes it for a success.
+ * cmd-verify.c -- `custrelease verify BUNDLE`: check an audit bundle
+ * offline.  The tar.gz or zip is read once, as a stream, with libarchive:
+ * nothing is extracted to disk.  Every file's SHA-256 and SHA-512 are
+ * computed as it streams past; only the tag files and the run's small
+ * records (capped) are kept in memory.  Then the bag is checked (RFC 8493:
+ * bagit.txt, bag-info.txt and Payload-Oxum, every manifest line both
+ * ways, the tag manifest) and the records' consistency (verify-records.c).
+ *
+ * Every problem goes to stderr as "custrelease: BUNDLE: FILE: problem";
+ * stdout gets one last line, "verify: OK" or "verify: N problems".  Exit
+ * 0 intact, 1 problems, 65 not a bundle (not an archive, no bagit.txt),
+ * 2 usage.
+ *
+ * It deliberately trusts nothing in the archive: names are checked before
+ * use, sizes capped, and no entry is ever opened as a file.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <nettle/sha2.h>
+
+#include "bag.h"
 #include "cmd.h"
 #include "custrelease.h"
 #include "diag.h"
+#include "hash.h"
+#include "verify.h"
+#include "xmalloc.h"
+
+#define VERIFY_KEEP_MAX		(256u * 1024 * 1024)	/* records, manifests */
+#define VERIFY_EMAIL_MAX	(16u * 1024 * 1024)	/* one email */
+#define VERIFY_BLOCK		(64 * 1024)
+
+void
+cr_verify_problem(struct cr_verify *v, const char *file, const char *fmt,
+    ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	cr_msg("%s: %s: %s", v->bundle, file, msg);
+	v->problems++;
+}
+
+struct cr_verify_file *
+cr_verify_find(const struct cr_verify *v, const char *path)
+{
+	void **slot = cr_map_get(v->files, path, strlen(path));
+
+	return slot != NULL ? *slot : NULL;
+}
+
+/* ---- reading the archive ------------------------------------------------ */
+
+/* Whether a file's contents are kept in memory for the later checks. */
+static int
+verify_keep(const char *path)
+{
+	static const char *const data[] = {
+		"data/decisions.csv", "data/ownership.csv",
+		"data/ownership.jsonl", "data/customers.csv",
+		"data/shares.csv", "data/contact_updates.csv",
+		"data/summary.json", "data/inputs.sha256"
+	};
+	size_t i;
+
+	if (strchr(path, '/') == NULL)		/* a tag file */
+		return 1;
+	for (i = 0; i < sizeof data / sizeof data[0]; i++)
+		if (strcmp(path, data[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+verify_is_email(const char *path)
+{
+	size_t n = strlen(path);
+
+	return strncmp(path, "data/emails/", 12) == 0 && n > 16 &&
+	    strchr(path + 12, '/') == NULL &&
+	    strcmp(path + n - 4, ".eml") == 0;
+}
+
+/* REDACTED in an email, quoted-printable soft line breaks removed. */
+static int
+verify_redacted(const char *s, size_t n)
+{
+	static const char w[] = "REDACTED";
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '=' && i + 1 < n && (s[i + 1] == '\n' ||
+		    (s[i + 1] == '\r' && i + 2 < n && s[i + 2] == '\n'))) {
+			i += s[i + 1] == '\r' ? 2 : 1;
+			continue;
+		}
+		if (s[i] == w[k]) {
+			if (++k == sizeof w - 1)
+				return 1;
+		} else
+			k = s[i] == w[0];
+	}
+	return 0;
+}
+
+/*
+ * The entry's path relative to the bag directory ("" for the directory
+ * itself), or NULL (a problem was reported).  The first entry names the
+ * bag directory: *top.
+ */
+static char *
+verify_relpath(struct cr_verify *v, char **top, const char *name)
+{
+	const char *rel, *why;
+	char *copy, *p;
+	size_t n;
+
+	while (strncmp(name, "./", 2) == 0)
+		name += 2;
+	if (*name == '/') {
+		cr_verify_problem(v, name, "absolute path in the archive");
+		return NULL;
+	}
+	copy = xstrdup(name);
+	n = strlen(copy);
+	while (n > 0 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	p = strchr(copy, '/');
+	if (p != NULL)
+		*p = '\0';
+	if (*top == NULL)
+		*top = xstrdup(copy);
+	if (strcmp(*top, copy) != 0) {
+		cr_verify_problem(v, name, "outside the bag directory %s/",
+		    *top);
+		free(copy);
+		return NULL;
+	}
+	rel = p != NULL ? p + 1 : "";
+	if (*rel == '\0') {
+		free(copy);
+		return xstrdup("");
+	}
+	if ((why = cr_bag_path_problem(rel)) != NULL) {
+		cr_verify_problem(v, name, "%s", why);
+		free(copy);
+		return NULL;
+	}
+	p = xstrdup(rel);
+	free(copy);
+	return p;
+}
+
+/*
+ * Stream one regular file: digests, size, kept contents.  Returns 0, or -1
+ * when the archive itself broke (reported).
+ */
+static int
+verify_stream(struct cr_verify *v, struct archive *a,
+    struct cr_verify_file *f)
+{
+	struct sha256_ctx s256;
+	struct sha512_ctx s512;
+	unsigned char d256[SHA256_DIGEST_SIZE], d512[SHA512_DIGEST_SIZE];
+	int keep = verify_keep(f->path), email = verify_is_email(f->path);
+	size_t cap = 0, max = email ? VERIFY_EMAIL_MAX : VERIFY_KEEP_MAX;
+	char *buf;
+	la_ssize_t got;
+
+	sha256_init(&s256);
+	sha512_init(&s512);
+	buf = xmalloc(VERIFY_BLOCK);
+	while ((got = archive_read_data(a, buf, VERIFY_BLOCK)) > 0) {
+		sha256_update(&s256, (size_t)got, (uint8_t *)buf);
+		sha512_update(&s512, (size_t)got, (uint8_t *)buf);
+		f->size += (uint64_t)got;
+		if (!(keep || email) || f->toobig)
+			continue;
+		if (f->len + (size_t)got > max) {
+			f->toobig = 1;
+			free(f->data);
+			f->data = NULL;
+			f->len = 0;
+			continue;
+		}
+		if (f->len + (size_t)got + 1 > cap) {
+			cap = cap ? cap : VERIFY_BLOCK;
+			while (cap < f->len + (size_t)got + 1)
+				cap *= 2;
+			f->data = xrealloc(f->data, cap);
+		}
+		memcpy(f->data + f->len, buf, (size_t)got);
+		f->len += (size_t)got;
+		f->data[f->len] = '\0';
+	}
+	free(buf);
+	if (got < 0) {
+		cr_verify_problem(v, f->path, "archive damaged: %s",
+		    archive_error_string(a) ? archive_error_string(a) : "?");
+		return -1;
+	}
+	if ((keep || email) && !f->toobig && f->data == NULL)
+		f->data = xstrdup("");
+	sha256_digest(&s256, sizeof d256, d256);
+	sha512_digest(&s512, sizeof d512, d512);
+	cr_bag_hex(d256, sizeof d256, f->sha256);
+	cr_bag_hex(d512, sizeof d512, f->sha512);
+	if (email) {
+		if (!f->toobig)
+			f->redacted = verify_redacted(f->data, f->len);
+		free(f->data);
+		f->data = NULL;
+		f->len = 0;
+	} else if (f->toobig)
+		cr_verify_problem(v, f->path, "over %u MiB: not checked "
+		    "against the other records", VERIFY_KEEP_MAX >> 20);
+	return 0;
+}
+
+static void
+verify_add(struct cr_verify *v, struct cr_verify_file *f)
+{
+	if (v->nfiles == v->cap) {
+		v->cap = v->cap ? 2 * v->cap : 64;
+		v->order = xreallocarray(v->order, v->cap, sizeof *v->order);
+	}
+	v->order[v->nfiles++] = f;
+}
+
+/*
+ * Read every entry.  Returns 0, or CR_EXIT_DATAERR when the file is no
+ * archive at all, CR_EXIT_IOERR when it cannot be opened.
+ */
+static int
+verify_read(struct cr_verify *v, char **top)
+{
+	struct archive *a;
+	struct archive_entry *e;
+	struct cr_verify_file *f;
+	const char *name;
+	unsigned long entries = 0;
+	char *rel;
+	void **slot;
+	int fd, r, rc = 0;
+
+	fd = open(v->bundle, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cr_error(v->bundle, 0, "cannot open: %s", strerror(errno));
+		return CR_EXIT_DATAERR;
+	}
+	a = archive_read_new();
+	archive_read_support_filter_gzip(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_zip_streamable(a);
+	if (archive_read_open_fd(a, fd, VERIFY_BLOCK) != ARCHIVE_OK) {
+		cr_error(v->bundle, 0, "not an audit bundle: %s",
+		    archive_error_string(a) ? archive_error_string(a) : "?");
+		rc = CR_EXIT_DATAERR;
+		goto out;
+	}
+	for (;;) {
+		r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN) {
+			if (entries == 0) {
+				cr_error(v->bundle, 0, "not an audit bundle: "
+				    "%s", archive_error_string(a) ?
+				    archive_error_string(a) : "?");
+				rc = CR_EXIT_DATAERR;
+			} else
+				cr_verify_problem(v, "(archive)", "damaged "
+				    "after %lu entries: %s", entries,
+				    archive_error_string(a) ?
+				    archive_error_string(a) : "?");
+			break;
+		}
+		entries++;
+		name = archive_entry_pathname_utf8(e);
+		if (name == NULL)
+			name = archive_entry_pathname(e);
+		if (name == NULL) {
+			cr_verify_problem(v, "(archive)", "entry %lu has no "
+			    "name", entries);
+			continue;
+		}
+		rel = verify_relpath(v, top, name);
+		if (rel == NULL)
+			continue;
+		if (archive_entry_filetype(e) == AE_IFDIR) {
+			free(rel);
+			continue;
+		}
+		if (archive_entry_filetype(e) != AE_IFREG ||
+		    archive_entry_hardlink(e) != NULL || *rel == '\0') {
+			cr_verify_problem(v, *rel ? rel : name,
+			    "not a regular file");
+			free(rel);
+			continue;
+		}
+		if (cr_map_put(v->files, rel, strlen(rel), &slot, NULL) == 0) {
+			cr_verify_problem(v, rel, "appears twice in the "
+			    "archive");
+			free(rel);
+			continue;
+		}
+		f = xcalloc(1, sizeof *f);
+		f->path = rel;
+		*slot = f;
+		verify_add(v, f);
+		if (verify_stream(v, a, f) != 0)
+			break;
+	}
+out:
+	archive_read_free(a);
+	close(fd);
+	return rc;
+}
+
+/* ---- the bag ------------------------------------------------------------ */
+
+static void
+verify_bagit(struct cr_verify *v)
+{
+	static const char want[] =
+	    "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
+	static const char want_crlf[] =
+	    "BagIt-Version: 1.0\r\nTag-File-Character-Encoding: UTF-8\r\n";
+	struct cr_verify_file *f = cr_verify_find(v, "bagit.txt");
+
+	if (f->data == NULL || (strcmp(f->data, want) != 0 &&
+	    strcmp(f->data, want_crlf) != 0))
+		cr_verify_problem(v, "bagit.txt", "not the two lines of "
+		    "BagIt 1.0 (BagIt-Version: 1.0, Tag-File-Character-"
+		    "Encoding: UTF-8)");
+}
+
+/* The value of a bag-info.txt label (first occurrence), malloc'd. */
+static char *
+verify_info(const char *info, const char *label)
+{
+	size_t n = strlen(label), len;
+	const char *p, *eol, *val;
+
+	for (p = info; *p != '\0'; p = *eol ? eol + 1 : eol) {
+		eol = strchr(p, '\n');
+		if (eol == NULL)
+			eol = p + strlen(p);
+		if (strncmp(p, label, n) != 0 || p[n] != ':')
+			continue;
+		val = p + n + 1;
+		while (val < eol && (*val == ' ' || *val == '\t'))
+			val++;
+		len = (size_t)(eol - val);
+		if (len > 0 && val[len - 1] == '\r')
+			len--;
+		return xmemdup0(val, len);
+	}
+	return NULL;
+}
+
+static void
+verify_baginfo(struct cr_verify *v, const char *top, char **ext,
+    char **date)
+{
+	struct cr_verify_file *f = cr_verify_find(v, "bag-info.txt");
+	unsigned long long octets = 0, o;
+	unsigned long count = 0, c;
+	char *oxum, *end;
+	size_t i;
+
+	if (f == NULL) {
+		cr_verify_problem(v, "bag-info.txt", "missing");
+		return;
+	}
+	if (f->data == NULL)
+		return;
+	for (i = 0; i < v->nfiles; i++)
+		if (strncmp(v->order[i]->path, "data/", 5) == 0) {
+			octets += v->order[i]->size;
+			count++;
+		}
+	oxum = verify_info(f->data, "Payload-Oxum");
+	if (oxum == NULL)
+		cr_verify_problem(v, "bag-info.txt", "no Payload-Oxum");
+	else {
+		errno = 0;
+		o = strtoull(oxum, &end, 10);
+		c = *end == '.' && end[1] >= '0' && end[1] <= '9' ?
+		    strtoul(end + 1, &end, 10) : 0;
+		if (errno != 0 || *end != '\0' || oxum[0] < '0' ||
+		    oxum[0] > '9' || strchr(oxum, '.') == NULL)
+			cr_verify_problem(v, "bag-info.txt", "Payload-Oxum "
+			    "\"%s\" is not OCTETS.COUNT", oxum);
+		else if (o != octets || c != count)
+			cr_verify_problem(v, "bag-info.txt", "Payload-Oxum "
+			    "%s, but the payload holds %llu octets in %lu "
+			    "files", oxum, octets, count);
+	}
+	free(oxum);
+	*ext = verify_info(f->data, "External-Identifier");
+	if (*ext == NULL)
+		cr_verify_problem(v, "bag-info.txt", "no External-Identifier");
+	else if (strncmp(top, "audit-", 6) != 0 || strcmp(top + 6, *ext) != 0)
+		cr_verify_problem(v, "bag-info.txt", "External-Identifier %s "
+		    "does not match the bag directory %s/", *ext, top);
+	*date = verify_info(f->data, "Bagging-Date");
+	if (*date == NULL)
+		cr_verify_problem(v, "bag-info.txt", "no Bagging-Date");
+}
+
+/* Decode the %25, %0A, %0D of RFC 8493 manifest paths; NULL if bad. */
+static char *
+verify_unpercent(const char *s, size_t n)
+{
+	char *out = xmalloc(n + 1), *q = out;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != '%') {
+			*q++ = s[i];
+			continue;
+		}
+		if (i + 2 >= n) {
+			free(out);
+			return NULL;
+		}
+		if (strncasecmp(s + i, "%25", 3) == 0)
+			*q++ = '%';
+		else if (strncasecmp(s + i, "%0A", 3) == 0)
+			*q++ = '\n';
+		else if (strncasecmp(s + i, "%0D", 3) == 0)
+			*q++ = '\r';
+		else {
+			free(out);
+			return NULL;
+		}
+		i += 2;
+	}
+	*q = '\0';
+	return out;
+}
+
+static int
+verify_hexeq(const char *a, const char *b)
+{
+	return strcasecmp(a, b) == 0;
+}
+
+/*
+ * One manifest (payload: tag == 0; tag manifest: tag == 1) of one
+ * algorithm.  `listed` collects the paths it names.
+ */
+static void
+verify_manifest(struct cr_verify *v, const char *mname, int sha512,
+    int tag, struct cr_map *listed)
+{
+	struct cr_verify_file *m = cr_verify_find(v, mname), *f;
+	size_t hexlen = sha512 ? 128 : 64, i, n;
+	const char *p, *eol, *sp;
+	unsigned long line = 0;
+	char *hex, *path;
+	void **slot;
+
+	if (m == NULL || m->data == NULL)
+		return;
+	for (p = m->data; *p != '\0'; p = *eol ? eol + 1 : eol) {
+		eol = strchr(p, '\n');
+		if (eol == NULL)
+			eol = p + strlen(p);
+		line++;
+		n = (size_t)(eol - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n == 0)
+			continue;
+		for (sp = p; sp < p + n && *sp != ' ' && *sp != '\t'; sp++)
+			;
+		hex = xmemdup0(p, (size_t)(sp - p));
+		while (sp < p + n && (*sp == ' ' || *sp == '\t'))
+			sp++;
+		path = sp < p + n ? verify_unpercent(sp,
+		    (size_t)(p + n - sp)) : NULL;
+		for (i = 0; i < strlen(hex) && strchr("0123456789abcdefABCDEF",
+		    hex[i]) != NULL; i++)
+			;
+		if (path == NULL || strlen(hex) != hexlen || i != hexlen ||
+		    (strncmp(path, "data/", 5) == 0) == tag ||
+		    cr_bag_path_problem(path) != NULL) {
+			cr_verify_problem(v, mname, "line %lu: not \"CHECKSUM "
+			    "%sPATH\"", line, tag ? "" : "data/");
+			goto next;
+		}
+		if (cr_map_put(listed, path, strlen(path), &slot, NULL) == 0) {
+			cr_verify_problem(v, mname, "line %lu: %s listed "
+			    "twice", line, path);
+			goto next;
+		}
+		f = cr_verify_find(v, path);
+		if (f == NULL)
+			cr_verify_problem(v, path, "listed in %s but missing",
+			    mname);
+		else if (!verify_hexeq(hex, sha512 ? f->sha512 : f->sha256))
+			cr_verify_problem(v, path, "checksum differs from %s "
+			    "(altered file or manifest)", mname);
+next:
+		free(hex);
+		free(path);
+	}
+	/* Both ways: every file it should cover is listed. */
+	for (i = 0; i < v->nfiles; i++) {
+		f = v->order[i];
+		if (tag ? strchr(f->path, '/') != NULL ||
+		    strncmp(f->path, "tagmanifest-", 12) == 0 :
+		    strncmp(f->path, "data/", 5) != 0)
+			continue;
+		if (cr_map_get(listed, f->path, strlen(f->path)) == NULL)
+			cr_verify_problem(v, f->path, "not listed in %s%s",
+			    mname, tag ? "" : " (extra file)");
+	}
+}
+
+static void
+verify_bag(struct cr_verify *v, const char *top)
+{
+	char *ext = NULL, *date = NULL;
+	struct cr_map *l512;
+	struct cr_verify_file *f;
+	size_t i;
+
+	verify_bagit(v);
+	verify_baginfo(v, top, &ext, &date);
+	v->ext_id = ext;
+	v->bagging_date = date;
+	if (cr_verify_find(v, "manifest-sha256.txt") == NULL)
+		cr_verify_problem(v, "manifest-sha256.txt", "missing");
+	verify_manifest(v, "manifest-sha256.txt", 0, 0, v->listed);
+	if (cr_verify_find(v, "manifest-sha512.txt") != NULL) {
+		l512 = cr_map_new();
+		verify_manifest(v, "manifest-sha512.txt", 1, 0, l512);
+		cr_map_free(l512);
+	}
+	if (cr_verify_find(v, "tagmanifest-sha256.txt") == NULL)
+		cr_verify_problem(v, "tagmanifest-sha256.txt", "missing");
+	else {
+		l512 = cr_map_new();
+		verify_manifest(v, "tagmanifest-sha256.txt", 0, 1, l512);
+		cr_map_free(l512);
+	}
+	if (cr_verify_find(v, "tagmanifest-sha512.txt") != NULL) {
+		l512 = cr_map_new();
+		verify_manifest(v, "tagmanifest-sha512.txt", 1, 1, l512);
+		cr_map_free(l512);
+	}
+	if (cr_verify_find(v, "fetch.txt") != NULL)
+		cr_verify_problem(v, "fetch.txt", "a bundle must be complete; "
+		    "fetch.txt is not allowed");
+	for (i = 0; i < v->nfiles; i++) {
+		f = v->order[i];
+		if (strchr(f->path, '/') != NULL &&
+		    strncmp(f->path, "data/", 5) != 0)
+			cr_verify_problem(v, f->path, "neither a tag file nor "
+			    "under data/");
+	}
+}
+
+/* ---- the command -------------------------------------------------------- */
+
+static void
+verify_file_free(void *arg, const char *key, void *value)
+{
+	struct cr_verify_file *f = value;
+
+	(void)arg;
+	(void)key;
+	free(f->path);
+	free(f->data);
+	free(f);
+}
 
 static int
 verify_exec(const struct cr_options *o)
 {
-	(void)o;
-	cr_msg("verify: not implemented yet");
-	return CR_EXIT_USAGE;
+	struct cr_verify v;
+	char *top = NULL;
+	int rc;
+
+	if (o->argc != 1)
+		return cr_cmd_usage_error(&cr_cmd_verify, o->argc == 0 ?
+		    "verify needs the bundle to check" :
+		    "verify takes one bundle");
+	memset(&v, 0, sizeof v);
+	v.bundle = o->argv[0];
+	v.files = cr_map_new();
+	v.listed = cr_map_new();
+	rc = verify_read(&v, &top);
+	if (rc == 0 && (top == NULL || cr_verify_find(&v, "bagit.txt") ==
+	    NULL)) {
+		cr_error(v.bundle, 0, "not an audit bundle: no bagit.txt in "
+		    "a top directory");
+		rc = CR_EXIT_DATAERR;
+	}
+	if (rc == 0) {
+		verify_bag(&v, top);
+		cr_verify_records(&v);
+		if (v.problems == 0)
+			printf("verify: OK\n");
+		else
+			printf("verify: %lu problem%s\n", v.problems,
+			    v.problems == 1 ? "" : "s");
+		rc = v.problems == 0 ? CR_EXIT_OK : CR_EXIT_REJECTED;
+		if (fflush(stdout) != 0) {
+			cr_error("stdout", 0, "write error: %s",
+			    strerror(errno));
+			rc = CR_EXIT_IOERR;
+		}
+	}
+	cr_map_foreach(v.files, verify_file_free, NULL);
+	cr_map_free(v.files);
+	cr_map_free(v.listed);
+	free(v.order);
+	free((char *)v.ext_id);
+	free((char *)v.bagging_date);
+	free(top);
+	return rc;
 }
 
 const struct cr_cmd cr_cmd_verify = { "verify", "BUNDLE", verify_exec };

@@ -126,24 +126,23 @@ decide_streq(const char *a, const char *b)
 
 /* --- phase 3: what is broken in the rows the request depends on --------- */
 
-/* First reason rec is broken, as a sentence fragment, or NULL. */
+/*
+ * Why a kept row is broken, naming the row by what it is and its key --
+ * never by file and line, so that the CSV and XML forms of one export give
+ * the same message -- or NULL.
+ */
 static char *
-decide_broken_rec(const struct cr_rec *r, const char *key)
+decide_broken_rec(const struct cr_rec *r, const char *what, const char *key)
 {
 	char *s, q[128];
 
 	if (r->problem != NULL) {
-		xasprintf(&s, "%s:%lu: %s", r->file, r->line, r->problem);
+		xasprintf(&s, "%s \"%s\": %s", what, Q(q, key), r->problem);
 		return s;
 	}
 	if (r->dups != 0) {
-		if (r->dup_file != NULL)
-			xasprintf(&s, "%s:%lu: duplicate %s \"%s\" (again at "
-			    "%s:%lu)", r->file, r->line, "id", Q(q, key),
-			    r->dup_file, r->dup_line);
-		else
-			xasprintf(&s, "%s:%lu: duplicate id \"%s\" (an earlier "
-			    "row has it too)", r->file, r->line, Q(q, key));
+		xasprintf(&s, "%s \"%s\": its id is not unique in the export",
+		    what, Q(q, key));
 		return s;
 	}
 	return NULL;
@@ -157,49 +156,57 @@ decide_broken(const struct cr_model *m, const struct cr_request *q,
 	    q->r.val[MAN_IMPORT_TO] };
 	const struct cr_product *p;
 	const struct cr_rec *r;
-	char *why, qb[128];
+	char *why, what[192], qb[128];
 	size_t i, j;
 
-	if (org != NULL && (why = decide_broken_rec(org, org->val[ORG_ID])))
+	if (org != NULL && (why = decide_broken_rec(org, "organization",
+	    org->val[ORG_ID])))
 		return why;
 	if (c == NULL)
 		goto accounts;
-	if ((why = decide_broken_rec(&c->r, c->r.val[CUS_ID])) != NULL)
+	if ((why = decide_broken_rec(&c->r, "customer", c->r.val[CUS_ID])))
 		return why;
 	if (c->dangling) {
-		xasprintf(&why, "%s:%lu: reseller_id \"%s\": no such "
-		    "organization", c->r.file, c->r.line,
-		    Q(qb, c->r.val[CUS_RESELLER_ID]));
+		xasprintf(&why, "customer \"%s\": reseller_id \"%s\" names no "
+		    "organization", Q(qb, c->r.val[CUS_ID]),
+		    c->r.val[CUS_RESELLER_ID]);
 		return why;
 	}
-	if ((why = decide_get(m->orphans, c->r.val[CUS_ID])) != NULL)
-		return xstrdup(why);
+	if (decide_get(m->orphans, c->r.val[CUS_ID]) != NULL) {
+		xasprintf(&why, "customer \"%s\": one of its products has no "
+		    "id", Q(qb, c->r.val[CUS_ID]));
+		return why;
+	}
 	for (i = 0; i < c->nproducts; i++) {
 		p = c->products[i];
-		if ((why = decide_broken_rec(&p->r, p->r.val[PRD_ID])))
+		if ((why = decide_broken_rec(&p->r, "product",
+		    p->r.val[PRD_ID])))
 			return why;
 		for (j = 0; j < p->ncontacts; j++) {
 			r = p->contacts[j];
+			snprintf(what, sizeof what, "%s contact of product",
+			    r->val[DC_ROLE] ? r->val[DC_ROLE] : "a");
 			if (r->problem != NULL)
-				return decide_broken_rec(r, NULL);
+				return decide_broken_rec(r, what,
+				    p->r.val[PRD_ID]);
 			if (r->dups != 0) {
-				xasprintf(&why, "%s:%lu: product \"%s\" has "
-				    "two %s contacts (again at %s:%lu)",
-				    r->file, r->line, Q(qb, p->r.val[PRD_ID]),
-				    r->val[DC_ROLE], r->dup_file, r->dup_line);
+				xasprintf(&why, "product \"%s\": more than one "
+				    "%s contact", Q(qb, p->r.val[PRD_ID]),
+				    r->val[DC_ROLE]);
 				return why;
 			}
 		}
 		for (j = 0; j < p->nshares; j++) {
 			if (p->shares[j]->problem != NULL)
-				return decide_broken_rec(p->shares[j], NULL);
+				return decide_broken_rec(p->shares[j],
+				    "share of product", p->r.val[PRD_ID]);
 		}
 	}
 accounts:
 	for (i = 0; i < 2; i++) {
 		r = decide_get(m->accounts, acc[i]);
-		if (r != NULL &&
-		    (why = decide_broken_rec(r, r->val[ACC_USERNAME])))
+		if (r != NULL && (why = decide_broken_rec(r, "account",
+		    r->val[ACC_USERNAME])))
 			return why;
 	}
 	return NULL;
@@ -420,8 +427,8 @@ decide_one(struct cr_model *m, struct cr_request *q,
 		    c->r.val[CUS_RESELLER_ID] ? c->r.val[CUS_RESELLER_ID] : "",
 		    Q(b2, oid));
 	if ((s = decide_broken(m, q, org, c)) != NULL) {
-		decide_add(q, &dm, CR_E_EXPORT_INCONSISTENT, "export row "
-		    "broken: %s", s);
+		decide_add(q, &dm, CR_E_EXPORT_INCONSISTENT, "the export is "
+		    "inconsistent: %s", s);
 		free(s);
 	}
 	if (q->codes != 0)
@@ -481,8 +488,9 @@ decide_one(struct cr_model *m, struct cr_request *q,
 	if (acc_i != NULL && (j.text = decide_mismatch(c, acc_i)) != NULL &&
 	    decide_streq(om, "reject"))
 		decide_add(q, &dm, CR_E_CONTACT_MISMATCH, "import_to account "
-		    "\"%s\" does not match the customer (%s differ)",
-		    Q(b1, imp), j.text);
+		    "\"%s\" does not match the customer (%s %s)",
+		    Q(b1, imp), j.text, strchr(j.text, ',') ? "differ" :
+		    "differs");
 	if (q->codes != 0) {
 		free(s);
 		free(j.text);
@@ -499,9 +507,10 @@ decide_one(struct cr_model *m, struct cr_request *q,
 	if (j.text != NULL) {
 		q->change_owner = 1;
 		decide_add(q, &dm, CR_W_CHANGE_OWNER_REQUIRED, "import_to "
-		    "account \"%s\" does not match the customer (%s differ): "
+		    "account \"%s\" does not match the customer (%s %s): "
 		    "released to a new account, a change of owner is required",
-		    Q(b1, imp), j.text);
+		    Q(b1, imp), j.text, strchr(j.text, ',') ? "differ" :
+		    "differs");
 		free(j.text);
 	}
 	if (s != NULL && decide_streq(rc, "keep"))

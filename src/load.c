@@ -494,6 +494,13 @@ load_link_product(void *arg, const char *key, void *value)
 	c->products[c->nproducts++] = p;
 }
 
+static int
+load_input_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct cr_model_input *)a)->name,
+	    ((const struct cr_model_input *)b)->name);
+}
+
 int
 cr_model_load_export(struct cr_model *m, struct cr_export *e, int strict)
 {
@@ -514,6 +521,7 @@ cr_model_load_export(struct cr_model *m, struct cr_export *e, int strict)
 		m->inputs[i].name = xstrdup(cr_export_input_name(e, i));
 		memcpy(m->inputs[i].sha256, cr_export_input_sha256(e, i), 65);
 	}
+	qsort(m->inputs, m->ninputs, sizeof *m->inputs, load_input_cmp);
 	if (m->products != NULL)
 		cr_map_foreach(m->products, load_link_product, m);
 	return 0;

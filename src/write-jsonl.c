@@ -16,8 +16,8 @@
 #include "outfile.h"
 #include "write.h"
 
-static void
-jsonl_string(struct cr_outfile *out, const char *str)
+void
+cr_json_string(struct cr_outfile *out, const char *str)
 {
 	static const char hex[] = "0123456789abcdef";
 	const uint8_t *p, *run, *end;
@@ -74,14 +74,14 @@ jsonl_row(struct cr_outfile *out, const struct cr_table_desc *d,
 	for (i = 0; i < d->ncols; i++) {
 		if (i > 0)
 			cr_outfile_putc(out, ',');
-		jsonl_string(out, d->columns[i]);
+		cr_json_string(out, d->columns[i]);
 		cr_outfile_putc(out, ':');
 		t = d->types != NULL ? d->types[i] : CR_VAL_STRING;
 		/* write.c checked BOOL and INT values: bare literals. */
 		if (t == CR_VAL_BOOL || t == CR_VAL_INT)
 			cr_outfile_puts(out, values[i]);
 		else
-			jsonl_string(out, values[i]);
+			cr_json_string(out, values[i]);
 	}
 	cr_outfile_write(out, "}\n", 2);
 }

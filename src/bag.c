@@ -1,0 +1,760 @@
+/*
+ * bag.c -- helpers shared by the audit-bundle writer and `verify`: hex
+ * digests through nettle, the bag's path rule, CSV tables parsed from
+ * memory with libcsv, a small JSON reader, and the counts of
+ * decisions.csv.  See bag.h.
+ *
+ * It deliberately reads only custrelease's own outputs, already in
+ * memory and size-capped by the caller: no streaming, no general-purpose
+ * JSON (no duplicate-key rules, numbers kept as text).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+#include <nettle/sha2.h>
+#include <unistr.h>
+
+#include "bag.h"
+#include "xmalloc.h"
+
+/* ---- digests ----------------------------------------------------------- */
+
+void
+cr_bag_hex(const unsigned char *d, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
+void
+cr_bag_sha256_hex(const void *p, size_t n, char out[CR_BAG_SHA256_HEX])
+{
+	struct sha256_ctx c;
+	unsigned char d[SHA256_DIGEST_SIZE];
+
+	sha256_init(&c);
+	sha256_update(&c, n, p);
+	sha256_digest(&c, sizeof d, d);
+	cr_bag_hex(d, sizeof d, out);
+}
+
+void
+cr_bag_sha512_hex(const void *p, size_t n, char out[CR_BAG_SHA512_HEX])
+{
+	struct sha512_ctx c;
+	unsigned char d[SHA512_DIGEST_SIZE];
+
+	sha512_init(&c);
+	sha512_update(&c, n, p);
+	sha512_digest(&c, sizeof d, d);
+	cr_bag_hex(d, sizeof d, out);
+}
+
+/* ---- paths ------------------------------------------------------------- */
+
+const char *
+cr_bag_path_problem(const char *path)
+{
+	const char *p, *slash;
+	size_t n;
+
+	if (*path == '\0')
+		return "empty name";
+	if (strpbrk(path, "%\r\n") != NULL)
+		return "'%', CR or LF in name";
+	if (strchr(path, '\\') != NULL)
+		return "backslash in name";
+	for (p = path;; p = slash + 1) {
+		slash = strchr(p, '/');
+		n = slash != NULL ? (size_t)(slash - p) : strlen(p);
+		if (n == 0)
+			return "empty path component";
+		if ((n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return "'.' or '..' component";
+		if (slash == NULL)
+			break;
+	}
+	return NULL;
+}
+
+/* ---- CSV --------------------------------------------------------------- */
+
+struct bag_csv {
+	struct cr_bag_table	*t;
+	char			**cells;
+	size_t			  ncells, cap;
+	unsigned long		  line;		/* line being fed */
+	unsigned long		  start;	/* first line of record */
+	int			  pending;	/* between records */
+	size_t			  rowcap;
+};
+
+static void
+bag_csv_field(void *s, size_t len, void *arg)
+{
+	struct bag_csv *c = arg;
+
+	if (c->ncells == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 16;
+		c->cells = xreallocarray(c->cells, c->cap, sizeof *c->cells);
+	}
+	c->cells[c->ncells++] = xmemdup0(s != NULL ? s : "", len);
+}
+
+static void
+bag_csv_record(int ch, void *arg)
+{
+	struct bag_csv *c = arg;
+	struct cr_bag_table *t = c->t;
+	struct cr_bag_row *r;
+
+	(void)ch;
+	if (t->cols == NULL) {
+		t->cols = c->cells;
+		t->ncols = c->ncells;
+	} else {
+		if (t->nrows == c->rowcap) {
+			c->rowcap = c->rowcap ? 2 * c->rowcap : 64;
+			t->rows = xreallocarray(t->rows, c->rowcap,
+			    sizeof *t->rows);
+		}
+		r = &t->rows[t->nrows++];
+		r->cells = c->cells;
+		r->ncells = c->ncells;
+		r->line = c->start;
+	}
+	c->cells = NULL;
+	c->ncells = c->cap = 0;
+	c->pending = 1;
+}
+
+static int
+bag_csv_nospace(unsigned char ch)
+{
+	(void)ch;
+	return 0;
+}
+
+static void
+bag_csv_drop_cells(struct bag_csv *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ncells; i++)
+		free(c->cells[i]);
+	free(c->cells);
+	c->cells = NULL;
+	c->ncells = c->cap = 0;
+}
+
+struct cr_bag_table *
+cr_bag_csv_parse(const char *data, size_t len, char *err, size_t errsize)
+{
+	struct csv_parser p;
+	struct bag_csv c;
+	const char *s, *end, *nl;
+	size_t n;
+
+	memset(&c, 0, sizeof c);
+	c.t = xcalloc(1, sizeof *c.t);
+	c.pending = 1;
+	csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+	csv_set_space_func(&p, bag_csv_nospace);
+	csv_set_realloc_func(&p, xrealloc);
+	csv_set_free_func(&p, free);
+	/* Feed line by line, so that every record knows its first line. */
+	for (s = data, end = data + len; s < end; s += n) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		n = nl != NULL ? (size_t)(nl - s) + 1 : (size_t)(end - s);
+		c.line++;
+		if (c.pending && !(n == 1 || (n == 2 && s[0] == '\r'))) {
+			c.start = c.line;
+			c.pending = 0;
+		}
+		if (memchr(s, '\0', n) != NULL) {
+			snprintf(err, errsize, "line %lu: NUL byte", c.line);
+			goto fail;
+		}
+		if (csv_parse(&p, s, n, bag_csv_field, bag_csv_record, &c)
+		    != n) {
+			snprintf(err, errsize, "line %lu: %s", c.line,
+			    csv_strerror(csv_error(&p)));
+			goto fail;
+		}
+	}
+	if (csv_fini(&p, bag_csv_field, bag_csv_record, &c) != 0) {
+		snprintf(err, errsize, "line %lu: %s", c.line,
+		    csv_strerror(csv_error(&p)));
+		goto fail;
+	}
+	csv_free(&p);
+	bag_csv_drop_cells(&c);
+	if (c.t->cols == NULL) {
+		snprintf(err, errsize, "no header row");
+		cr_bag_table_free(c.t);
+		return NULL;
+	}
+	return c.t;
+fail:
+	csv_free(&p);
+	bag_csv_drop_cells(&c);
+	cr_bag_table_free(c.t);
+	return NULL;
+}
+
+void
+cr_bag_table_free(struct cr_bag_table *t)
+{
+	size_t i, j;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->ncols; i++)
+		free(t->cols[i]);
+	free(t->cols);
+	for (i = 0; i < t->nrows; i++) {
+		for (j = 0; j < t->rows[i].ncells; j++)
+			free(t->rows[i].cells[j]);
+		free(t->rows[i].cells);
+	}
+	free(t->rows);
+	free(t);
+}
+
+int
+cr_bag_col(const struct cr_bag_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+cr_bag_cell(const struct cr_bag_table *t, size_t row, int col)
+{
+	if (row >= t->nrows || col < 0 || (size_t)col >= t->rows[row].ncells)
+		return "";
+	return t->rows[row].cells[col];
+}
+
+static int
+bag_formula_start(char c)
+{
+	return c != '\0' && strchr("=+-@\t\r", c) != NULL;
+}
+
+const char *
+cr_bag_value(const char *cell)
+{
+	if (cell[0] == '\'' && bag_formula_start(cell[1]))
+		return cell + 1;
+	return cell;
+}
+
+int
+cr_bag_cell_is(const char *cell, const char *value)
+{
+	if (bag_formula_start(value[0]))
+		return cell[0] == '\'' && strcmp(cell + 1, value) == 0;
+	return strcmp(cell, value) == 0;
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+#define JSON_MAX_DEPTH	64
+
+struct json_in {
+	const char	*p, *end;
+	char		*err;
+	size_t		 errsize;
+	const char	*start;
+};
+
+static int json_value(struct json_in *, struct cr_json *, int depth);
+
+__attribute__((format(printf, 2, 3)))
+static int
+json_fail(struct json_in *in, const char *fmt, ...)
+{
+	char msg[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(in->err, in->errsize, "byte %zu: %s",
+	    (size_t)(in->p - in->start), msg);
+	return -1;
+}
+
+static void
+json_ws(struct json_in *in)
+{
+	while (in->p < in->end && strchr(" \t\r\n", *in->p) != NULL &&
+	    *in->p != '\0')
+		in->p++;
+}
+
+static int
+json_hex4(struct json_in *in, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+	char c;
+
+	if (in->end - in->p < 4)
+		return json_fail(in, "short \\u escape");
+	for (i = 0; i < 4; i++) {
+		c = *in->p++;
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return json_fail(in, "bad \\u escape");
+	}
+	*out = v;
+	return 0;
+}
+
+/* A string; in->p is just past the opening quote. */
+static int
+json_string(struct json_in *in, char **out)
+{
+	char *buf;
+	size_t len = 0, cap = 32;
+	unsigned u, lo;
+	unsigned char c;
+	int n;
+
+	buf = xmalloc(cap);
+	for (;;) {
+		if (cap - len < 8) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		if (in->p >= in->end) {
+			json_fail(in, "unterminated string");
+			goto fail;
+		}
+		c = (unsigned char)*in->p++;
+		if (c == '"')
+			break;
+		if (c < 0x20) {
+			json_fail(in, "control character in string");
+			goto fail;
+		}
+		if (c != '\\') {
+			buf[len++] = (char)c;
+			continue;
+		}
+		if (in->p >= in->end) {
+			json_fail(in, "unterminated string");
+			goto fail;
+		}
+		c = (unsigned char)*in->p++;
+		switch (c) {
+		case '"': case '\\': case '/':
+			buf[len++] = (char)c;
+			continue;
+		case 'b': buf[len++] = '\b'; continue;
+		case 'f': buf[len++] = '\f'; continue;
+		case 'n': buf[len++] = '\n'; continue;
+		case 'r': buf[len++] = '\r'; continue;
+		case 't': buf[len++] = '\t'; continue;
+		case 'u':
+			break;
+		default:
+			json_fail(in, "bad escape");
+			goto fail;
+		}
+		if (json_hex4(in, &u) != 0)
+			goto fail;
+		if (u >= 0xd800 && u < 0xdc00) {
+			if (in->end - in->p < 6 || in->p[0] != '\\' ||
+			    in->p[1] != 'u') {
+				json_fail(in, "lone surrogate");
+				goto fail;
+			}
+			in->p += 2;
+			if (json_hex4(in, &lo) != 0)
+				goto fail;
+			if (lo < 0xdc00 || lo > 0xdfff) {
+				json_fail(in, "lone surrogate");
+				goto fail;
+			}
+			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+		} else if (u >= 0xdc00 && u < 0xe000) {
+			json_fail(in, "lone surrogate");
+			goto fail;
+		}
+		if (u == 0) {
+			json_fail(in, "\\u0000 in string");
+			goto fail;
+		}
+		n = u8_uctomb((uint8_t *)buf + len, (ucs4_t)u, 6);
+		if (n <= 0) {
+			json_fail(in, "bad code point");
+			goto fail;
+		}
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	return 0;
+fail:
+	free(buf);
+	return -1;
+}
+
+static int
+json_number(struct json_in *in, struct cr_json *v)
+{
+	const char *s = in->p;
+
+#define DIGITS() do { \
+	if (in->p >= in->end || *in->p < '0' || *in->p > '9') \
+		return json_fail(in, "bad number"); \
+	while (in->p < in->end && *in->p >= '0' && *in->p <= '9') \
+		in->p++; \
+} while (0)
+	if (in->p < in->end && *in->p == '-')
+		in->p++;
+	DIGITS();
+	if (in->p < in->end && *in->p == '.') {
+		in->p++;
+		DIGITS();
+	}
+	if (in->p < in->end && (*in->p == 'e' || *in->p == 'E')) {
+		in->p++;
+		if (in->p < in->end && (*in->p == '+' || *in->p == '-'))
+			in->p++;
+		DIGITS();
+	}
+#undef DIGITS
+	v->type = CR_JSON_NUMBER;
+	v->str = xmemdup0(s, (size_t)(in->p - s));
+	return 0;
+}
+
+static int
+json_word(struct json_in *in, const char *w)
+{
+	size_t n = strlen(w);
+
+	if ((size_t)(in->end - in->p) < n || memcmp(in->p, w, n) != 0)
+		return json_fail(in, "unexpected character");
+	in->p += n;
+	return 0;
+}
+
+static struct cr_json *
+json_push(struct cr_json *v, size_t *cap)
+{
+	if (v->n == *cap) {
+		*cap = *cap ? 2 * *cap : 8;
+		v->items = xreallocarray(v->items, *cap, sizeof *v->items);
+		if (v->type == CR_JSON_OBJECT)
+			v->keys = xreallocarray(v->keys, *cap,
+			    sizeof *v->keys);
+	}
+	memset(&v->items[v->n], 0, sizeof v->items[v->n]);
+	return &v->items[v->n];
+}
+
+static int
+json_container(struct json_in *in, struct cr_json *v, int depth)
+{
+	char close = v->type == CR_JSON_OBJECT ? '}' : ']';
+	size_t cap = 0;
+	char *key;
+	struct cr_json *item;
+
+	json_ws(in);
+	if (in->p < in->end && *in->p == close) {
+		in->p++;
+		return 0;
+	}
+	for (;;) {
+		json_ws(in);
+		key = NULL;
+		if (v->type == CR_JSON_OBJECT) {
+			if (in->p >= in->end || *in->p != '"')
+				return json_fail(in, "expected a key");
+			in->p++;
+			if (json_string(in, &key) != 0)
+				return -1;
+			json_ws(in);
+			if (in->p >= in->end || *in->p != ':') {
+				free(key);
+				return json_fail(in, "expected ':'");
+			}
+			in->p++;
+		}
+		item = json_push(v, &cap);
+		if (v->type == CR_JSON_OBJECT)
+			v->keys[v->n] = key;
+		v->n++;
+		if (json_value(in, item, depth + 1) != 0)
+			return -1;
+		json_ws(in);
+		if (in->p < in->end && *in->p == ',') {
+			in->p++;
+			continue;
+		}
+		if (in->p < in->end && *in->p == close) {
+			in->p++;
+			return 0;
+		}
+		return json_fail(in, "expected ',' or '%c'", close);
+	}
+}
+
+static int
+json_value(struct json_in *in, struct cr_json *v, int depth)
+{
+	if (depth > JSON_MAX_DEPTH)
+		return json_fail(in, "nested too deep");
+	json_ws(in);
+	if (in->p >= in->end)
+		return json_fail(in, "unexpected end");
+	switch (*in->p) {
+	case '{':
+	case '[':
+		v->type = *in->p == '{' ? CR_JSON_OBJECT : CR_JSON_ARRAY;
+		in->p++;
+		return json_container(in, v, depth);
+	case '"':
+		in->p++;
+		v->type = CR_JSON_STRING;
+		return json_string(in, &v->str);
+	case 't':
+		v->type = CR_JSON_BOOL;
+		v->boolean = 1;
+		return json_word(in, "true");
+	case 'f':
+		v->type = CR_JSON_BOOL;
+		return json_word(in, "false");
+	case 'n':
+		v->type = CR_JSON_NULL;
+		return json_word(in, "null");
+	default:
+		return json_number(in, v);
+	}
+}
+
+static void
+json_clear(struct cr_json *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++) {
+		json_clear(&v->items[i]);
+		if (v->keys != NULL)
+			free(v->keys[i]);
+	}
+	free(v->items);
+	free(v->keys);
+	free(v->str);
+}
+
+struct cr_json *
+cr_json_parse(const char *s, size_t len, char *err, size_t errsize)
+{
+	struct json_in in = { s, s + len, err, errsize, s };
+	struct cr_json *v;
+
+	v = xcalloc(1, sizeof *v);
+	if (json_value(&in, v, 0) != 0) {
+		cr_json_free(v);
+		return NULL;
+	}
+	json_ws(&in);
+	if (in.p != in.end) {
+		json_fail(&in, "trailing data");
+		cr_json_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+void
+cr_json_free(struct cr_json *v)
+{
+	if (v == NULL)
+		return;
+	json_clear(v);
+	free(v);
+}
+
+const struct cr_json *
+cr_json_get(const struct cr_json *v, const char *path)
+{
+	const char *dot;
+	size_t n, i;
+
+	while (v != NULL && *path != '\0') {
+		if (v->type != CR_JSON_OBJECT)
+			return NULL;
+		dot = strchr(path, '.');
+		n = dot != NULL ? (size_t)(dot - path) : strlen(path);
+		for (i = 0; i < v->n; i++)
+			if (strlen(v->keys[i]) == n &&
+			    memcmp(v->keys[i], path, n) == 0)
+				break;
+		v = i < v->n ? &v->items[i] : NULL;
+		path += n;
+		if (*path == '.')
+			path++;
+	}
+	return v;
+}
+
+const char *
+cr_json_str(const struct cr_json *v, const char *path)
+{
+	v = cr_json_get(v, path);
+	return v != NULL && v->type == CR_JSON_STRING ? v->str : NULL;
+}
+
+int
+cr_json_uint(const struct cr_json *v, const char *path, unsigned long *out)
+{
+	const char *s;
+	char *end;
+	unsigned long n;
+
+	v = cr_json_get(v, path);
+	if (v == NULL || v->type != CR_JSON_NUMBER)
+		return 0;
+	s = v->str;
+	if (*s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return 0;
+	*out = n;
+	return 1;
+}
+
+/* ---- counts -------------------------------------------------------------- */
+
+int
+cr_bag_has_code(const char *codes, const char *code)
+{
+	size_t n = strlen(code);
+	const char *p = codes, *semi;
+
+	for (;;) {
+		semi = strchr(p, ';');
+		if ((semi != NULL ? (size_t)(semi - p) : strlen(p)) == n &&
+		    memcmp(p, code, n) == 0)
+			return 1;
+		if (semi == NULL)
+			return 0;
+		p = semi + 1;
+	}
+}
+
+static int
+bag_code_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct cr_bag_code *)a)->code,
+	    ((const struct cr_bag_code *)b)->code);
+}
+
+static void
+bag_count_code(struct cr_bag_counts *c, const char *code, size_t n,
+    size_t *cap)
+{
+	size_t i;
+
+	for (i = 0; i < c->ncodes; i++)
+		if (strlen(c->codes[i].code) == n &&
+		    memcmp(c->codes[i].code, code, n) == 0) {
+			c->codes[i].n++;
+			return;
+		}
+	if (c->ncodes == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		c->codes = xreallocarray(c->codes, *cap, sizeof *c->codes);
+	}
+	c->codes[c->ncodes].code = xmemdup0(code, n);
+	c->codes[c->ncodes++].n = 1;
+}
+
+int
+cr_bag_count(const struct cr_bag_table *t, struct cr_bag_counts *c)
+{
+	int oc = cr_bag_col(t, "outcome"), cc = cr_bag_col(t, "codes");
+	const char *o, *p, *semi;
+	size_t i, cap = 0, n;
+
+	memset(c, 0, sizeof *c);
+	if (oc < 0 || cc < 0)
+		return -1;
+	for (i = 0; i < t->nrows; i++) {
+		c->requests++;
+		o = cr_bag_cell(t, i, oc);
+		if (strcmp(o, "released") == 0)
+			c->released++;
+		else if (strcmp(o, "skipped") == 0)
+			c->skipped++;
+		else if (strcmp(o, "rejected") == 0)
+			c->rejected++;
+		else
+			c->other++;
+		for (p = cr_bag_cell(t, i, cc); *p != '\0'; p += n) {
+			semi = strchr(p, ';');
+			n = semi != NULL ? (size_t)(semi - p) : strlen(p);
+			if (n > 0)
+				bag_count_code(c, p, n, &cap);
+			if (semi != NULL)
+				n++;
+		}
+	}
+	if (c->ncodes > 0)
+		qsort(c->codes, c->ncodes, sizeof *c->codes, bag_code_cmp);
+	return 0;
+}
+
+void
+cr_bag_counts_free(struct cr_bag_counts *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ncodes; i++)
+		free(c->codes[i].code);
+	free(c->codes);
+	memset(c, 0, sizeof *c);
+}
+
+unsigned long
+cr_bag_counts_code(const struct cr_bag_counts *c, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < c->ncodes; i++)
+		if (strcmp(c->codes[i].code, code) == 0)
+			return c->codes[i].n;
+	return 0;
+}

@@ -1,0 +1,465 @@
+/*
+ * bundle.c -- write the audit bundle of a run: a BagIt 1.0 bag (RFC 8493)
+ * audit-<run_id>/ as one reproducible tar.gz or zip; see bundle.h.
+ *
+ * The bag is assembled in memory (the payload is handed over in memory),
+ * its tag files computed here, and the archive streamed through libarchive
+ * into a cr_outfile, so that every byte reaches the disk through
+ * outfile.c's few system calls (fault injection) and a write error is
+ * reported once, at close.
+ *
+ * It deliberately does not read the run directory, choose the payload,
+ * redact emails or commit anything: the caller does.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "bag.h"
+#include "bundle.h"
+#include "custrelease.h"
+#include "diag.h"
+#include "outfile.h"
+#include "xmalloc.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.1.0"
+#endif
+
+#define BUNDLE_SOURCE_ORG	"custrelease"
+
+/* One file of the bag, path relative to the bag directory. */
+struct bundle_file {
+	char		*path;		/* "data/decisions.csv", "bagit.txt" */
+	const char	*data;
+	size_t		 len;
+	char		*own;		/* data, when the bag made it */
+	char		 sha256[CR_BAG_SHA256_HEX];
+	char		 sha512[CR_BAG_SHA512_HEX];
+};
+
+struct bundle {
+	const char		*display;	/* archive name, for messages */
+	struct bundle_file	*files;
+	size_t			 nfiles, cap;
+};
+
+static struct bundle_file *
+bundle_add(struct bundle *b, const char *prefix, const char *path,
+    const void *data, size_t len, char *own)
+{
+	struct bundle_file *f;
+
+	if (b->nfiles == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 32;
+		b->files = xreallocarray(b->files, b->cap, sizeof *b->files);
+	}
+	f = &b->files[b->nfiles++];
+	memset(f, 0, sizeof *f);
+	xasprintf(&f->path, "%s%s", prefix, path);
+	f->data = data;
+	f->len = len;
+	f->own = own;
+	cr_bag_sha256_hex(data, len, f->sha256);
+	cr_bag_sha512_hex(data, len, f->sha512);
+	return f;
+}
+
+static void
+bundle_free(struct bundle *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nfiles; i++) {
+		free(b->files[i].path);
+		free(b->files[i].own);
+	}
+	free(b->files);
+}
+
+static int
+bundle_file_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct bundle_file *)a)->path,
+	    ((const struct bundle_file *)b)->path);
+}
+
+static const struct cr_bundle_entry *
+bundle_find(const struct cr_bundle_entry *e, size_t n, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(e[i].path, path) == 0)
+			return &e[i];
+	return NULL;
+}
+
+/* The payload as given, names checked; 0 or CR_EXIT_DATAERR. */
+static int
+bundle_payload(struct bundle *b, const struct cr_bundle_entry *e, size_t n)
+{
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		why = cr_bag_path_problem(e[i].path);
+		if (why == NULL && (strcmp(e[i].path, "report.txt") == 0 ||
+		    strcmp(e[i].path, "report.html") == 0))
+			why = "reserved for the bundle's own report";
+		if (why != NULL) {
+			cr_error(b->display, 0, "payload file \"%s\": %s",
+			    e[i].path, why);
+			return CR_EXIT_DATAERR;
+		}
+		bundle_add(b, "data/", e[i].path, e[i].data, e[i].len, NULL);
+	}
+	qsort(b->files, b->nfiles, sizeof *b->files, bundle_file_cmp);
+	for (i = 1; i < b->nfiles; i++)
+		if (strcmp(b->files[i - 1].path, b->files[i].path) == 0) {
+			cr_error(b->display, 0, "payload file \"%s\" given twice",
+			    b->files[i].path + 5);
+			return CR_EXIT_DATAERR;
+		}
+	return 0;
+}
+
+static int
+bundle_reports(struct bundle *b, const char *run_id, time_t run_time,
+    const struct cr_bundle_entry *e, size_t n)
+{
+	const struct cr_bundle_entry *d, *o, *s;
+	struct cr_report_input in;
+	char *txt, *html;
+	size_t tlen, hlen;
+	int rc;
+
+	memset(&in, 0, sizeof in);
+	in.run_id = run_id;
+	in.run_time = run_time;
+	if ((d = bundle_find(e, n, "decisions.csv")) != NULL) {
+		in.decisions = d->data;
+		in.decisions_len = d->len;
+	}
+	if ((o = bundle_find(e, n, "ownership.csv")) != NULL) {
+		in.ownership = o->data;
+		in.ownership_len = o->len;
+	}
+	if ((s = bundle_find(e, n, "summary.json")) != NULL) {
+		in.summary = s->data;
+		in.summary_len = s->len;
+	}
+	if (bundle_find(e, n, "manifest.csv") != NULL)
+		in.manifest_name = "manifest.csv";
+	else if (bundle_find(e, n, "manifest.xml") != NULL)
+		in.manifest_name = "manifest.xml";
+	rc = cr_report_build(&in, &txt, &tlen, &html, &hlen);
+	if (rc != 0)
+		return rc;
+	bundle_add(b, "data/", "report.html", html, hlen, html);
+	bundle_add(b, "data/", "report.txt", txt, tlen, txt);
+	qsort(b->files, b->nfiles, sizeof *b->files, bundle_file_cmp);
+	return 0;
+}
+
+/* A manifest over files [from, to) of b, sorted by path. */
+static char *
+bundle_manifest(const struct bundle *b, size_t from, size_t to, int sha512,
+    size_t *len)
+{
+	struct cr_outfile *m = cr_outfile_mem("manifest");
+	char *s;
+	size_t i;
+
+	for (i = from; i < to; i++)
+		cr_outfile_printf(m, "%s  %s\n",
+		    sha512 ? b->files[i].sha512 : b->files[i].sha256,
+		    b->files[i].path);
+	s = cr_outfile_mem_take(m, len);
+	cr_outfile_close(m);
+	return s;
+}
+
+/* bagit.txt, bag-info.txt, manifests, tag manifests. */
+static void
+bundle_tags(struct bundle *b, const char *run_id, time_t run_time)
+{
+	static const char bagit[] =
+	    "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
+	struct cr_outfile *m;
+	uint64_t octets = 0;
+	size_t i, npayload = b->nfiles, tagfrom, len;
+	char date[16], *s;
+	struct tm tm;
+
+	for (i = 0; i < npayload; i++)
+		octets += b->files[i].len;
+	if (gmtime_r(&run_time, &tm) == NULL ||
+	    strftime(date, sizeof date, "%Y-%m-%d", &tm) == 0)
+		strcpy(date, "1970-01-01");
+
+	m = cr_outfile_mem("bag-info.txt");
+	cr_outfile_printf(m, "Bag-Software-Agent: custrelease %s\n",
+	    PACKAGE_VERSION);
+	cr_outfile_printf(m, "Bagging-Date: %s\n", date);
+	cr_outfile_printf(m, "External-Identifier: %s\n", run_id);
+	cr_outfile_printf(m, "Internal-Sender-Description: audit bundle of "
+	    "custrelease run %s\n", run_id);
+	cr_outfile_printf(m, "Payload-Oxum: %llu.%zu\n",
+	    (unsigned long long)octets, npayload);
+	cr_outfile_printf(m, "Source-Organization: %s\n", BUNDLE_SOURCE_ORG);
+	s = cr_outfile_mem_take(m, &len);
+	cr_outfile_close(m);
+
+	tagfrom = b->nfiles;
+	bundle_add(b, "", "bag-info.txt", s, len, s);
+	bundle_add(b, "", "bagit.txt", bagit, sizeof bagit - 1, NULL);
+	s = bundle_manifest(b, 0, npayload, 0, &len);
+	bundle_add(b, "", "manifest-sha256.txt", s, len, s);
+	s = bundle_manifest(b, 0, npayload, 1, &len);
+	bundle_add(b, "", "manifest-sha512.txt", s, len, s);
+	/* Added in sorted order: the tag files are b->files[tagfrom..]. */
+	s = bundle_manifest(b, tagfrom, b->nfiles, 0, &len);
+	bundle_add(b, "", "tagmanifest-sha256.txt", s, len, s);
+	s = bundle_manifest(b, tagfrom, b->nfiles - 1, 1, &len);
+	bundle_add(b, "", "tagmanifest-sha512.txt", s, len, s);
+}
+
+/* ---- the archive -------------------------------------------------------- */
+
+struct bundle_item {
+	char		*path;		/* full path in the archive */
+	const struct bundle_file *file;	/* NULL: a directory */
+};
+
+static int
+bundle_item_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct bundle_item *)a)->path,
+	    ((const struct bundle_item *)b)->path);
+}
+
+/*
+ * Every file and every directory above it, full paths, sorted bytewise:
+ * a directory "x/" sorts before everything under it.
+ */
+static struct bundle_item *
+bundle_items(const struct bundle *b, const char *top, size_t *np)
+{
+	struct bundle_item *it;
+	size_t i, j, n = 0, cap = b->nfiles * 2 + 1;
+	const char *p;
+
+	it = xreallocarray(NULL, cap, sizeof *it);
+	xasprintf(&it[n].path, "%s/", top);
+	it[n++].file = NULL;
+	for (i = 0; i < b->nfiles; i++) {
+		for (p = strchr(b->files[i].path, '/'); p != NULL;
+		    p = strchr(p + 1, '/')) {
+			if (n == cap) {
+				cap *= 2;
+				it = xreallocarray(it, cap, sizeof *it);
+			}
+			xasprintf(&it[n].path, "%s/%.*s/", top,
+			    (int)(p - b->files[i].path), b->files[i].path);
+			it[n++].file = NULL;
+		}
+		if (n == cap) {
+			cap *= 2;
+			it = xreallocarray(it, cap, sizeof *it);
+		}
+		xasprintf(&it[n].path, "%s/%s", top, b->files[i].path);
+		it[n++].file = &b->files[i];
+	}
+	qsort(it, n, sizeof *it, bundle_item_cmp);
+	/* Drop repeated directories. */
+	for (i = j = 0; i < n; i++) {
+		if (j > 0 && strcmp(it[j - 1].path, it[i].path) == 0) {
+			free(it[i].path);
+			continue;
+		}
+		it[j++] = it[i];
+	}
+	*np = j;
+	return it;
+}
+
+static la_ssize_t
+bundle_archive_write(struct archive *a, void *arg, const void *buf,
+    size_t n)
+{
+	struct cr_outfile *of = arg;
+
+	cr_outfile_write(of, buf, n);
+	if (cr_outfile_status(of) != 0) {
+		archive_set_error(a, EIO, "write error");
+		return -1;
+	}
+	return (la_ssize_t)n;
+}
+
+static int
+bundle_archive(struct bundle *b, struct cr_outfile *of, const char *format,
+    const char *top, time_t run_time)
+{
+	struct archive *a;
+	struct archive_entry *e;
+	struct bundle_item *it;
+	size_t i, n;
+	int ok = 1;
+
+	a = archive_write_new();
+	if (a == NULL) {
+		cr_error(b->display, 0, "cannot start the archive");
+		return CR_EXIT_IOERR;
+	}
+	if (strcmp(format, "zip") == 0) {
+		if (archive_write_set_format_zip(a) != ARCHIVE_OK ||
+		    archive_write_set_options(a, "zip:compression=deflate")
+		    != ARCHIVE_OK)
+			ok = 0;
+	} else {
+		if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
+		    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
+		    archive_write_set_options(a, "gzip:!timestamp")
+		    != ARCHIVE_OK)
+			ok = 0;
+	}
+	/* No zero padding after the gzip stream or the zip directory. */
+	if (ok && archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK)
+		ok = 0;
+	if (ok && archive_write_open2(a, of, NULL, bundle_archive_write,
+	    NULL, NULL) != ARCHIVE_OK)
+		ok = 0;
+
+	it = bundle_items(b, top, &n);
+	for (i = 0; ok && i < n; i++) {
+		e = archive_entry_new();
+		archive_entry_set_pathname_utf8(e, it[i].path);
+		archive_entry_set_mtime(e, run_time, 0);
+		archive_entry_set_uid(e, 0);
+		archive_entry_set_gid(e, 0);
+		archive_entry_set_uname(e, "root");
+		archive_entry_set_gname(e, "root");
+		if (it[i].file == NULL) {
+			archive_entry_set_filetype(e, AE_IFDIR);
+			archive_entry_set_perm(e, 0755);
+			archive_entry_set_size(e, 0);
+		} else {
+			archive_entry_set_filetype(e, AE_IFREG);
+			archive_entry_set_perm(e, 0644);
+			archive_entry_set_size(e, (la_int64_t)it[i].file->len);
+		}
+		if (archive_write_header(a, e) < ARCHIVE_WARN)
+			ok = 0;
+		else if (it[i].file != NULL && it[i].file->len > 0 &&
+		    archive_write_data(a, it[i].file->data, it[i].file->len)
+		    != (la_ssize_t)it[i].file->len)
+			ok = 0;
+		archive_entry_free(e);
+	}
+	for (i = 0; i < n; i++)
+		free(it[i].path);
+	free(it);
+	if (archive_write_close(a) != ARCHIVE_OK)
+		ok = 0;
+	if (!ok && cr_outfile_status(of) == 0)
+		cr_error(b->display, 0, "cannot write the archive: %s",
+		    archive_error_string(a) != NULL ?
+		    archive_error_string(a) : "unknown error");
+	archive_write_free(a);
+	return ok ? 0 : CR_EXIT_IOERR;
+}
+
+/*
+ * The zip format stores DOS times in local time: make local time UTC
+ * while writing, so the archive does not depend on TZ.  (The process is
+ * single-threaded when it writes a bundle.)
+ */
+static char *
+bundle_tz_utc(void)
+{
+	const char *tz = getenv("TZ");
+	char *saved = tz != NULL ? xstrdup(tz) : NULL;
+
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	return saved;
+}
+
+static void
+bundle_tz_restore(char *saved)
+{
+	if (saved != NULL)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(saved);
+}
+
+int
+cr_bundle_write(int dirfd, const char *name, const char *format,
+    const char *run_id, time_t run_time,
+    const struct cr_bundle_entry *entries, size_t n)
+{
+	struct bundle b;
+	struct cr_outfile *of;
+	char *top, *tz;
+	int rc, zip;
+
+	if (format == NULL)
+		format = "tar.gz";
+	if (strcmp(format, "tar.gz") != 0 && strcmp(format, "zip") != 0) {
+		cr_error(name, 0, "bundle format \"%s\": expected tar.gz or "
+		    "zip", format);
+		return CR_EXIT_USAGE;
+	}
+	zip = strcmp(format, "zip") == 0;
+	if (cr_bag_path_problem(run_id) != NULL ||
+	    strchr(run_id, '/') != NULL) {
+		cr_error(name, 0, "run id unfit for a bag name");
+		return CR_EXIT_DATAERR;
+	}
+	memset(&b, 0, sizeof b);
+	b.display = name;
+	rc = bundle_payload(&b, entries, n);
+	if (rc == 0)
+		rc = bundle_reports(&b, run_id, run_time, entries, n);
+	if (rc != 0) {
+		bundle_free(&b);
+		return rc;
+	}
+	bundle_tags(&b, run_id, run_time);
+
+	of = cr_outfile_open(dirfd, name, NULL);
+	if (of == NULL) {
+		bundle_free(&b);
+		return CR_EXIT_IOERR;
+	}
+	xasprintf(&top, "audit-%s", run_id);
+	tz = zip ? bundle_tz_utc() : NULL;
+	rc = bundle_archive(&b, of, format, top, run_time);
+	if (zip)
+		bundle_tz_restore(tz);
+	free(top);
+	bundle_free(&b);
+	if (rc != 0 && cr_outfile_status(of) == 0) {
+		cr_outfile_discard(of);
+		return rc;
+	}
+	/* A write error is reported here, once. */
+	if (cr_outfile_close(of) != 0)
+		return CR_EXIT_IOERR;
+	return rc;
+}

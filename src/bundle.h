@@ -1,0 +1,50 @@
+/*
+ * bundle.h -- the audit bundle of a run (SPEC 4.2): a BagIt 1.0 bag
+ * (RFC 8493) named audit-<run_id>/, written as one reproducible tar.gz
+ * (pax restricted, gzip without timestamp) or zip with libarchive.
+ *
+ * It deliberately does not decide what goes into the payload (the run
+ * does: cmd-run.c hands every file over, emails already redacted) nor
+ * where the archive is committed (rundir.h): it writes one file into a
+ * directory it is given.  Checking a bundle is `custrelease verify`
+ * (cmd-verify.c); the helpers both share are in bag.h.
+ */
+#ifndef CR_BUNDLE_H
+#define CR_BUNDLE_H
+
+#include <stddef.h>
+#include <time.h>
+
+/* One payload file, given in memory. */
+struct cr_bundle_entry {
+	const char	*path;	/* inside data/: "decisions.csv", "emails/c-1.eml" */
+	const void	*data;
+	size_t		 len;
+};
+
+/*
+ * Write the bag audit-<run_id>/ into dirfd/<name> (created with O_EXCL,
+ * mode 0600, fsynced and closed), as "tar.gz" or "zip" (`format`).
+ *
+ * `entries` are the payload files under data/, in any order; the writer
+ * adds data/report.txt and data/report.html (from decisions.csv,
+ * ownership.csv and summary.json among the entries), bagit.txt,
+ * bag-info.txt, manifest-sha256.txt, manifest-sha512.txt,
+ * tagmanifest-sha256.txt and tagmanifest-sha512.txt.
+ *
+ * Every archive entry: sorted by path, mtime = run_time (no atime or
+ * ctime), owner root (0/0), files 0644, directories 0755: the same
+ * arguments give a byte-identical file.  The caller must have called
+ * setlocale(LC_CTYPE, "C.UTF-8") (libarchive needs it for UTF-8 names).
+ *
+ * Returns 0; CR_EXIT_IOERR after a write error (printed; the partial file
+ * is left for the caller to remove with its run directory);
+ * CR_EXIT_DATAERR for a payload name the bag refuses (a '%', CR, LF, '..',
+ * a duplicate or a report.* name: a bug upstream) or a decisions.csv that
+ * cannot be read; CR_EXIT_USAGE for an unknown format.
+ */
+int	cr_bundle_write(int dirfd, const char *name, const char *format,
+	    const char *run_id, time_t run_time,
+	    const struct cr_bundle_entry *entries, size_t n);
+
+#endif

@@ -1,0 +1,194 @@
+/*
+ * cmd-common.c -- options and the read stage shared by run and plan (see
+ * cmd-common.h).  The progress line is drawn on stderr only when stderr is
+ * a terminal and --quiet is not given: never in cron or through a pipe.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "cmd-common.h"
+#include "custrelease.h"
+#include "diag.h"
+#include "email.h"
+#include "export.h"
+#include "rowcheck.h"
+#include "template.h"
+#include "token.h"
+
+/* SOURCE_DATE_EPOCH: decimal seconds, nothing else (reproducible builds). */
+static int
+runcfg_epoch(const char *s, time_t *t)
+{
+	unsigned long long v = 0;
+	const char *p;
+
+	if (*s == '\0')
+		return -1;
+	for (p = s; *p != '\0'; p++) {
+		if (!isdigit((unsigned char)*p) || v > (ULLONG_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (unsigned long long)(*p - '0');
+	}
+	if (v > (unsigned long long)INT64_MAX / 2)
+		return -1;
+	*t = (time_t)v;
+	return 0;
+}
+
+static int
+runcfg_url(const char *u)
+{
+	const unsigned char *p;
+
+	if (strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0)
+		return -1;
+	if (strlen(u) > 2000)
+		return -1;
+	for (p = (const unsigned char *)u; *p != '\0'; p++) {
+		if (*p <= 0x20 || *p >= 0x7f || *p == '"' || *p == '<' ||
+		    *p == '>' || *p == '\\')
+			return -1;
+	}
+	/* a host after the scheme */
+	p = (const unsigned char *)strstr(u, "//") + 2;
+	return (*p == '\0' || *p == '/') ? -1 : 0;
+}
+
+int
+cr_runcfg_init(const struct cr_cmd *cmd, const struct cr_options *o,
+    struct cr_runcfg *c)
+{
+	const char *env, *dir;
+	char *end;
+	long ttl;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	if (o->now != NULL) {
+		if (cr_parse_time(o->now, &c->now) != 0)
+			return cr_cmd_usage_error(cmd, "--now \"%s\": expected "
+			    "a UTC time like 2026-11-30T02:00:00Z", o->now);
+	} else if ((env = getenv("SOURCE_DATE_EPOCH")) != NULL) {
+		if (runcfg_epoch(env, &c->now) != 0)
+			return cr_cmd_usage_error(cmd, "SOURCE_DATE_EPOCH "
+			    "\"%s\": expected whole seconds since 1970", env);
+	} else
+		c->now = time(NULL);
+
+	c->ttl_days = CR_DEFAULT_TTL;
+	if (o->claim_ttl != NULL) {
+		errno = 0;
+		ttl = strtol(o->claim_ttl, &end, 10);
+		if (errno != 0 || *end != '\0' || end == o->claim_ttl ||
+		    ttl < 1 || ttl > 3650)
+			return cr_cmd_usage_error(cmd, "--claim-ttl \"%s\": "
+			    "expected a number of days from 1 to 3650",
+			    o->claim_ttl);
+		c->ttl_days = ttl;
+	}
+	c->claim_url = o->claim_url ? o->claim_url : CR_DEFAULT_CLAIM_URL;
+	if (runcfg_url(c->claim_url) != 0)
+		return cr_cmd_usage_error(cmd, "--claim-url \"%s\": expected "
+		    "an http(s) URL without spaces or quotes", c->claim_url);
+	c->from = o->from ? o->from : CR_DEFAULT_FROM;
+	if (cr_email_check_from(c->from) != 0)
+		return CR_EXIT_USAGE;
+	c->bundle_format = o->bundle_format ? o->bundle_format : "tar.gz";
+	if (strcmp(c->bundle_format, "tar.gz") != 0 &&
+	    strcmp(c->bundle_format, "zip") != 0)
+		return cr_cmd_usage_error(cmd, "--bundle-format \"%s\": "
+		    "expected tar.gz or zip", c->bundle_format);
+	if (o->token_key != NULL &&
+	    (rc = cr_token_key_load(o->token_key, &c->key, &c->keylen)) != 0)
+		return rc;
+	dir = o->templates;
+	if (dir == NULL)
+		dir = getenv("CUSTRELEASE_TEMPLATES");
+	if (dir == NULL)
+		dir = PKGDATADIR "/templates";
+	if ((c->templates = cr_templates_load(dir)) == NULL)
+		return CR_EXIT_USAGE;
+	return 0;
+}
+
+void
+cr_runcfg_free(struct cr_runcfg *c)
+{
+	cr_templates_free(c->templates);
+	cr_token_key_free(c->key, c->keylen);
+	memset(c, 0, sizeof *c);
+}
+
+const char *
+cr_runcfg_lang(void *arg, const char *lang, int *defaulted)
+{
+	struct cr_runcfg *c = arg;
+
+	return cr_templates_resolve(c->templates, lang, defaulted);
+}
+
+/* --- progress ---------------------------------------------------------------- */
+
+struct progress {
+	double		start, last;
+	int		shown;
+};
+
+static double
+progress_now(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+static void
+progress_draw(void *arg, uint64_t done, uint64_t total)
+{
+	struct progress *p = arg;
+	double now = progress_now(), rate;
+
+	if (now - p->last < 0.25)
+		return;
+	p->last = now;
+	rate = now > p->start ? (double)done / (now - p->start) / 1e6 : 0;
+	if (total != 0)
+		fprintf(stderr, "\rcustrelease: reading export: %.1f of %.1f MB "
+		    "(%.0f%%, %.1f MB/s)   ", (double)done / 1e6,
+		    (double)total / 1e6, 100.0 * (double)done / (double)total,
+		    rate);
+	else
+		fprintf(stderr, "\rcustrelease: reading export: %.1f MB "
+		    "(%.1f MB/s)   ", (double)done / 1e6, rate);
+	p->shown = 1;
+}
+
+int
+cr_runcfg_load_export(const struct cr_options *o, struct cr_model *m)
+{
+	struct cr_export *e;
+	struct progress p;
+	int rc;
+
+	if ((rc = cr_export_open(o->export_path, &e)) != 0)
+		return rc;
+	memset(&p, 0, sizeof p);
+	p.start = p.last = progress_now();
+	if (!o->quiet && isatty(STDERR_FILENO))
+		cr_export_set_progress(e, progress_draw, &p);
+	rc = cr_model_load_export(m, e, o->strict);
+	if (p.shown)
+		fputs("\r\033[K", stderr);
+	cr_export_free(e);
+	return rc;
+}

@@ -1,0 +1,679 @@
+/*
+ * emit.c -- the write stage of `run` (see emit.h).  Each table is built in
+ * memory (it grows with the manifest, not the export), written to its
+ * 0600 file, and handed, with the redacted claim emails, to the audit
+ * bundle.  Rows are sorted bytewise by their key, ties in manifest order.
+ *
+ * Claim tokens exist only in the emails written to emails/: customers.csv
+ * holds their SHA-256 and the bundle's copies of the emails say REDACTED.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "custrelease.h"
+#include "decide.h"
+#include "diag.h"
+#include "email.h"
+#include "emit.h"
+#include "outfile.h"
+#include "rowcheck.h"
+#include "template.h"
+#include "token.h"
+#include "write.h"
+#include "xmalloc.h"
+
+#ifndef PACKAGE_VERSION
+#include "config.h"
+#endif
+
+/* One payload file, kept in memory for the bundle. */
+struct emit_file {
+	char	*path;		/* inside data/ */
+	char	*data;
+	size_t	 len;
+};
+
+struct emit {
+	struct cr_model			*m;
+	const struct cr_emit_opts	*o;
+	int				 dirfd, emails_fd;
+	const char			*display;
+	struct emit_file		*files;
+	size_t				 nfiles;
+	char				 effective_at[21];
+	char				 expires_at[21];
+};
+
+static void
+emit_keep(struct emit *e, const char *path, struct cr_outfile *mem)
+{
+	struct emit_file *f;
+
+	e->files = xreallocarray(e->files, e->nfiles + 1, sizeof *e->files);
+	f = &e->files[e->nfiles++];
+	f->path = xstrdup(path);
+	f->data = cr_outfile_mem_take(mem, &f->len);
+}
+
+/* Write a memory buffer to dirfd/name (0600, fsynced). */
+static int
+emit_write_file(struct emit *e, int dirfd, const char *name,
+    const char *data, size_t len)
+{
+	struct cr_outfile *f;
+	char *display;
+
+	xasprintf(&display, "%s/%s%s", e->display,
+	    dirfd == e->emails_fd ? "emails/" : "", name);
+	f = cr_outfile_open(dirfd, name, display);
+	free(display);
+	if (f == NULL)
+		return CR_EXIT_IOERR;
+	cr_outfile_write(f, data, len);
+	return cr_outfile_close(f);
+}
+
+/* Keep a finished memory table and write it out as `name`. */
+static int
+emit_table(struct emit *e, const char *name, struct cr_outfile *mem)
+{
+	emit_keep(e, name, mem);
+	cr_outfile_discard(mem);
+	return emit_write_file(e, e->dirfd, name, e->files[e->nfiles - 1].data,
+	    e->files[e->nfiles - 1].len);
+}
+
+/* --- sorting ------------------------------------------------------------------ */
+
+struct emit_sortkey {
+	const char	*k1, *k2;
+	size_t		 index;		/* manifest order, the tie-break */
+	const void	*item;
+};
+
+static int
+emit_cmp(const void *pa, const void *pb)
+{
+	const struct emit_sortkey *a = pa, *b = pb;
+	int c;
+
+	c = strcmp(a->k1 ? a->k1 : "", b->k1 ? b->k1 : "");
+	if (c == 0)
+		c = strcmp(a->k2 ? a->k2 : "", b->k2 ? b->k2 : "");
+	if (c == 0)
+		c = (a->index > b->index) - (a->index < b->index);
+	return c;
+}
+
+static void
+emit_sort(struct emit_sortkey *k, size_t n)
+{
+	if (n > 1)
+		qsort(k, n, sizeof *k, emit_cmp);
+}
+
+/* --- the tables ------------------------------------------------------------------ */
+
+static char *
+emit_codes(const struct cr_request *q)
+{
+	size_t len = 0;
+	char *s;
+	int c;
+
+	for (c = 0; c < CR_CODE_COUNT; c++) {
+		if (q->codes & (1U << c))
+			len += strlen(cr_code_name((enum cr_code)c)) + 1;
+	}
+	s = xmalloc(len + 1);
+	s[0] = '\0';
+	for (c = 0; c < CR_CODE_COUNT; c++) {
+		if (!(q->codes & (1U << c)))
+			continue;
+		if (s[0] != '\0')
+			strcat(s, ";");
+		strcat(s, cr_code_name((enum cr_code)c));
+	}
+	return s;
+}
+
+static int
+emit_decisions(struct emit *e)
+{
+	static const char *const cols[] = { "request_id", "line",
+	    "customer_id", "reseller_id", "requested_by", "outcome", "codes",
+	    "message" };
+	static const enum cr_val_type types[] = { CR_VAL_STRING, CR_VAL_INT,
+	    CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING,
+	    CR_VAL_STRING, CR_VAL_STRING };
+	struct cr_model *m = e->m;
+	struct cr_outfile *mem = cr_outfile_mem("decisions.csv");
+	struct cr_table_writer *tw;
+	struct emit_sortkey *k = xcalloc(m->nreq, sizeof *k);
+	const struct cr_request *q;
+	const char *v[8];
+	char line[32], *codes;
+	size_t i;
+
+	for (i = 0; i < m->nreq; i++) {
+		k[i].k1 = m->req[i].r.val[MAN_REQUEST_ID];
+		k[i].index = i;
+		k[i].item = &m->req[i];
+	}
+	emit_sort(k, m->nreq);
+	tw = cr_tw_open(&cr_format_csv, mem, cols, types, 8);
+	for (i = 0; i < m->nreq; i++) {
+		q = k[i].item;
+		snprintf(line, sizeof line, "%lu", q->r.line);
+		codes = emit_codes(q);
+		v[0] = q->r.val[MAN_REQUEST_ID];
+		v[1] = line;
+		v[2] = q->r.val[MAN_CUSTOMER_ID];
+		v[3] = q->r.val[MAN_RESELLER_ID];
+		v[4] = q->r.val[MAN_REQUESTED_BY];
+		v[5] = cr_outcome_name(q->outcome);
+		v[6] = codes;
+		v[7] = q->message;
+		cr_tw_row(tw, v);
+		free(codes);
+	}
+	cr_tw_close(tw);
+	free(k);
+	return emit_table(e, "decisions.csv", mem);
+}
+
+static const char *
+emit_to(const struct cr_request *q, char *buf, size_t size)
+{
+	if (q->import_account == NULL)
+		return "new-account";
+	snprintf(buf, size, "account:%s", q->import_account->val[ACC_USERNAME]);
+	return buf;
+}
+
+static int
+emit_ownership(struct emit *e)
+{
+	static const char *const cols[] = { "run_id", "request_id",
+	    "product_id", "kind", "name", "customer_id", "from_reseller_id",
+	    "to", "change_owner_required", "effective_at" };
+	static const enum cr_val_type types[] = { CR_VAL_STRING,
+	    CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING,
+	    CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING, CR_VAL_BOOL,
+	    CR_VAL_STRING };
+	struct cr_model *m = e->m;
+	struct cr_outfile *csv = cr_outfile_mem("ownership.csv");
+	struct cr_outfile *jsonl = cr_outfile_mem("ownership.jsonl");
+	struct cr_table_writer *tc, *tj;
+	struct emit_sortkey *k = NULL;
+	const struct cr_request *q;
+	const struct cr_product *p;
+	const char *v[10];
+	char to[128];
+	size_t i, j, n = 0;
+	int rc;
+
+	for (i = 0; i < m->nreq; i++) {
+		q = &m->req[i];
+		if (q->outcome != CR_RELEASED)
+			continue;
+		k = xreallocarray(k, n + q->customer->nproducts + 1, sizeof *k);
+		for (j = 0; j < q->customer->nproducts; j++) {
+			p = q->customer->products[j];
+			k[n].k1 = p->r.val[PRD_ID];
+			k[n].k2 = NULL;
+			k[n].index = i;
+			k[n++].item = p;
+		}
+	}
+	emit_sort(k, n);
+	tc = cr_tw_open(&cr_format_csv, csv, cols, types, 10);
+	tj = cr_tw_open(&cr_format_jsonl, jsonl, cols, types, 10);
+	for (i = 0; i < n; i++) {
+		q = &m->req[k[i].index];
+		p = k[i].item;
+		v[0] = e->o->run_id;
+		v[1] = q->r.val[MAN_REQUEST_ID];
+		v[2] = p->r.val[PRD_ID];
+		v[3] = p->r.val[PRD_KIND];
+		v[4] = p->r.val[PRD_NAME];
+		v[5] = q->r.val[MAN_CUSTOMER_ID];
+		v[6] = q->r.val[MAN_RESELLER_ID];
+		v[7] = emit_to(q, to, sizeof to);
+		v[8] = q->change_owner ? "true" : "false";
+		v[9] = e->effective_at;
+		cr_tw_row(tc, v);
+		cr_tw_row(tj, v);
+	}
+	cr_tw_close(tc);
+	cr_tw_close(tj);
+	free(k);
+	if ((rc = emit_table(e, "ownership.csv", csv)) != 0) {
+		cr_outfile_discard(jsonl);
+		return rc;
+	}
+	return emit_table(e, "ownership.jsonl", jsonl);
+}
+
+static int
+emit_customers(struct emit *e)
+{
+	static const char *const cols[] = { "customer_id", "request_id",
+	    "email", "lang", "claim_token_sha256", "claim_expires_at" };
+	struct cr_model *m = e->m;
+	struct cr_outfile *mem = cr_outfile_mem("customers.csv");
+	struct cr_table_writer *tw;
+	struct emit_sortkey *k = xcalloc(m->nreq + 1, sizeof *k);
+	const struct cr_request *q;
+	const char *v[6];
+	size_t i, n = 0;
+
+	for (i = 0; i < m->nreq; i++) {
+		if (m->req[i].outcome != CR_RELEASED)
+			continue;
+		k[n].k1 = m->req[i].r.val[MAN_CUSTOMER_ID];
+		k[n].index = i;
+		k[n++].item = &m->req[i];
+	}
+	emit_sort(k, n);
+	tw = cr_tw_open(&cr_format_csv, mem, cols, NULL, 6);
+	for (i = 0; i < n; i++) {
+		q = k[i].item;
+		v[0] = q->r.val[MAN_CUSTOMER_ID];
+		v[1] = q->r.val[MAN_REQUEST_ID];
+		v[2] = q->customer->r.val[CUS_EMAIL];
+		v[3] = q->lang;
+		v[4] = q->token_sha256;
+		v[5] = e->expires_at;
+		cr_tw_row(tw, v);
+	}
+	cr_tw_close(tw);
+	free(k);
+	return emit_table(e, "customers.csv", mem);
+}
+
+static int
+emit_shares(struct emit *e)
+{
+	static const char *const cols[] = { "product_id", "name", "username",
+	    "via", "effective_at" };
+	struct cr_model *m = e->m;
+	struct cr_outfile *mem = cr_outfile_mem("shares.csv");
+	struct cr_table_writer *tw;
+	struct emit_sortkey *k = NULL;
+	const struct cr_request *q;
+	const struct cr_product *p;
+	const char *v[5];
+	size_t i, j, n = 0;
+
+	for (i = 0; i < m->nreq; i++) {
+		q = &m->req[i];
+		if (q->outcome != CR_RELEASED)
+			continue;
+		k = xreallocarray(k, n + q->ngrants + 1, sizeof *k);
+		for (j = 0; j < q->ngrants; j++) {
+			k[n].k1 = q->grants[j]->r.val[PRD_ID];
+			k[n].k2 = NULL;
+			k[n].index = i;
+			k[n++].item = q->grants[j];
+		}
+	}
+	emit_sort(k, n);
+	tw = cr_tw_open(&cr_format_csv, mem, cols, NULL, 5);
+	for (i = 0; i < n; i++) {
+		p = k[i].item;
+		v[0] = p->r.val[PRD_ID];
+		v[1] = p->r.val[PRD_NAME];
+		v[2] = m->req[k[i].index].r.val[MAN_QUICKSHARE_TO];
+		v[3] = "quickshare";
+		v[4] = e->effective_at;
+		cr_tw_row(tw, v);
+	}
+	cr_tw_close(tw);
+	free(k);
+	return emit_table(e, "shares.csv", mem);
+}
+
+static int
+emit_contact_updates(struct emit *e)
+{
+	static const char *const cols[] = { "product_id", "name", "role",
+	    "old_email", "new_email" };
+	struct cr_model *m = e->m;
+	struct cr_outfile *mem = cr_outfile_mem("contact_updates.csv");
+	struct cr_table_writer *tw;
+	struct emit_sortkey *k = NULL;
+	const struct cr_request *q;
+	const struct cr_update *u;
+	const char *v[5];
+	size_t i, j, n = 0;
+
+	for (i = 0; i < m->nreq; i++) {
+		q = &m->req[i];
+		if (q->outcome != CR_RELEASED)
+			continue;
+		k = xreallocarray(k, n + q->nupdates + 1, sizeof *k);
+		for (j = 0; j < q->nupdates; j++) {
+			k[n].k1 = q->updates[j].product->r.val[PRD_ID];
+			k[n].k2 = q->updates[j].contact->val[DC_ROLE];
+			k[n].index = i;
+			k[n++].item = &q->updates[j];
+		}
+	}
+	emit_sort(k, n);
+	tw = cr_tw_open(&cr_format_csv, mem, cols, NULL, 5);
+	for (i = 0; i < n; i++) {
+		u = k[i].item;
+		q = &m->req[k[i].index];
+		v[0] = u->product->r.val[PRD_ID];
+		v[1] = u->product->r.val[PRD_NAME];
+		v[2] = u->contact->val[DC_ROLE];
+		v[3] = u->contact->val[DC_EMAIL];
+		v[4] = q->customer->r.val[CUS_EMAIL];
+		cr_tw_row(tw, v);
+	}
+	cr_tw_close(tw);
+	free(k);
+	return emit_table(e, "contact_updates.csv", mem);
+}
+
+/* --- claim emails ------------------------------------------------------------------ */
+
+static const char *
+emit_reseller_name(const struct cr_rec *org)
+{
+	return org->val[ORG_ORGNAME] ? org->val[ORG_ORGNAME] :
+	    org->val[ORG_NAME] ? org->val[ORG_NAME] : org->val[ORG_ID];
+}
+
+static int
+emit_email(struct emit *e, const struct cr_request *q)
+{
+	const struct cr_customer *c = q->customer;
+	struct cr_email em;
+	struct cr_email_product *prods;
+	struct cr_email_share *shares;
+	struct cr_email_contact *contacts;
+	struct cr_outfile *mem;
+	char *name;
+	size_t i;
+	int rc;
+
+	memset(&em, 0, sizeof em);
+	em.run_id = e->o->run_id;
+	em.request_id = q->r.val[MAN_REQUEST_ID];
+	em.customer_id = q->r.val[MAN_CUSTOMER_ID];
+	em.firstname = c->r.val[CUS_FIRSTNAME];
+	em.lastname = c->r.val[CUS_LASTNAME];
+	em.email = c->r.val[CUS_EMAIL];
+	em.lang = q->lang;
+	em.reseller = emit_reseller_name(q->org);
+	em.from = e->o->from;
+	em.claim_url = e->o->claim_url;
+	em.token = q->token;
+	em.run_time = e->o->run_time;
+	em.expires = e->o->run_time + (time_t)e->o->ttl_days * 86400;
+	em.import_account = q->import_account ?
+	    q->import_account->val[ACC_USERNAME] : NULL;
+	em.change_owner_required = q->change_owner;
+	prods = xcalloc(c->nproducts + 1, sizeof *prods);
+	for (i = 0; i < c->nproducts; i++) {
+		prods[i].kind = c->products[i]->r.val[PRD_KIND];
+		prods[i].name = c->products[i]->r.val[PRD_NAME];
+	}
+	em.products = prods;
+	em.nproducts = c->nproducts;
+	shares = xcalloc(q->ngrants + 1, sizeof *shares);
+	for (i = 0; i < q->ngrants; i++) {
+		shares[i].name = q->grants[i]->r.val[PRD_NAME];
+		shares[i].username = q->r.val[MAN_QUICKSHARE_TO];
+	}
+	em.shares = shares;
+	em.nshares = q->ngrants;
+	contacts = xcalloc(q->nupdates + 1, sizeof *contacts);
+	for (i = 0; i < q->nupdates; i++) {
+		contacts[i].name = q->updates[i].product->r.val[PRD_NAME];
+		contacts[i].role = q->updates[i].contact->val[DC_ROLE];
+		contacts[i].old_email = q->updates[i].contact->val[DC_EMAIL];
+		contacts[i].new_email = c->r.val[CUS_EMAIL];
+	}
+	em.contacts = contacts;
+	em.ncontacts = q->nupdates;
+
+	/* the customer's copy, with its token */
+	xasprintf(&name, "%s.eml", em.customer_id);
+	mem = cr_outfile_mem(name);
+	rc = cr_email_render(e->o->templates, &em, 0, mem);
+	if (rc == 0) {
+		size_t len;
+		const char *data = cr_outfile_mem_data(mem, &len);
+
+		rc = emit_write_file(e, e->emails_fd, name, data, len);
+	}
+	cr_outfile_discard(mem);
+	/* the bundle's copy, redacted */
+	if (rc == 0) {
+		mem = cr_outfile_mem(name);
+		rc = cr_email_render(e->o->templates, &em, 1, mem);
+		if (rc == 0) {
+			char *path;
+
+			xasprintf(&path, "emails/%s", name);
+			emit_keep(e, path, mem);
+			free(path);
+		}
+		cr_outfile_discard(mem);
+	}
+	free(name);
+	free(prods);
+	free(shares);
+	free(contacts);
+	return rc;
+}
+
+/* --- summary and inputs --------------------------------------------------------------- */
+
+void
+cr_emit_inputs_digest(const struct cr_model *m, char out[65])
+{
+	struct cr_outfile *mem = cr_outfile_mem("inputs");
+	const char *data;
+	size_t i, len;
+
+	cr_outfile_printf(mem, "manifest %s %s\n", m->manifest_sha256,
+	    m->manifest_name);
+	for (i = 0; i < m->ninputs; i++)
+		cr_outfile_printf(mem, "export %s %s\n", m->inputs[i].sha256,
+		    m->inputs[i].name);
+	data = cr_outfile_mem_data(mem, &len);
+	cr_sha256_hex(data, len, out);
+	cr_outfile_discard(mem);
+}
+
+static int
+emit_inputs(struct emit *e)
+{
+	struct cr_outfile *mem = cr_outfile_mem("inputs.sha256");
+	size_t i;
+
+	for (i = 0; i < e->m->ninputs; i++)
+		cr_outfile_printf(mem, "%s  %s\n", e->m->inputs[i].sha256,
+		    e->m->inputs[i].name);
+	return emit_table(e, "inputs.sha256", mem);
+}
+
+static int
+emit_summary(struct emit *e)
+{
+	struct cr_model *m = e->m;
+	struct cr_outfile *f = cr_outfile_mem("summary.json");
+	struct cr_decide_counts n;
+	char run_time[21];
+	size_t i;
+	int c, first;
+
+	cr_decide_count(m, &n);
+	cr_format_time(e->o->run_time, run_time);
+	cr_outfile_puts(f, "{\n  \"run_id\": ");
+	cr_json_string(f, e->o->run_id);
+	cr_outfile_printf(f, ",\n  \"run_time\": \"%s\",\n", run_time);
+	cr_outfile_printf(f, "  \"version\": \"%s\",\n", PACKAGE_VERSION);
+	cr_outfile_printf(f, "  \"exit_status\": %d,\n", e->o->exit_status);
+	cr_outfile_printf(f, "  \"counts\": {\"requests\": %zu, \"released\": "
+	    "%zu, \"skipped\": %zu, \"rejected\": %zu, \"products_released\": "
+	    "%zu, \"emails\": %zu,\n    \"codes\": {", m->nreq,
+	    n.outcome[CR_RELEASED], n.outcome[CR_SKIPPED],
+	    n.outcome[CR_REJECTED], n.products, n.outcome[CR_RELEASED]);
+	for (first = 1, c = 0; c < CR_CODE_COUNT; c++) {
+		if (n.code[c] == 0)
+			continue;
+		cr_outfile_printf(f, "%s\"%s\": %zu", first ? "" : ", ",
+		    cr_code_name((enum cr_code)c), n.code[c]);
+		first = 0;
+	}
+	cr_outfile_puts(f, "}},\n  \"inputs\": {\"manifest\": {\"name\": ");
+	cr_json_string(f, m->manifest_name);
+	cr_outfile_printf(f, ", \"sha256\": \"%s\"},\n    \"export\": [",
+	    m->manifest_sha256);
+	for (i = 0; i < m->ninputs; i++) {
+		cr_outfile_puts(f, i ? ",\n      {\"name\": " :
+		    "\n      {\"name\": ");
+		cr_json_string(f, m->inputs[i].name);
+		cr_outfile_printf(f, ", \"sha256\": \"%s\"}",
+		    m->inputs[i].sha256);
+	}
+	cr_outfile_printf(f, "]},\n  \"inputs_digest\": \"%s\",\n",
+	    e->o->inputs_digest);
+	cr_outfile_printf(f, "  \"options\": {\"claim_ttl_days\": %ld, "
+	    "\"claim_url\": ", e->o->ttl_days);
+	cr_json_string(f, e->o->claim_url);
+	cr_outfile_puts(f, ", \"from\": ");
+	cr_json_string(f, e->o->from);
+	cr_outfile_printf(f, ", \"bundle_format\": \"%s\", \"strict\": %s, "
+	    "\"token_key\": \"%s\"}\n}\n", e->o->bundle_format,
+	    e->o->strict ? "true" : "false", e->o->key ? "file" : "random");
+	return emit_table(e, "summary.json", f);
+}
+
+/* The manifest as given, for the bundle: the bytes that were hashed. */
+static int
+emit_manifest_copy(struct emit *e)
+{
+	struct cr_outfile *mem;
+	char buf[65536], sha[65], *path;
+	const char *data;
+	ssize_t r;
+	size_t len;
+	int fd;
+
+	fd = open(e->m->manifest_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cr_error(e->m->manifest_path, 0, "cannot open manifest: %s",
+		    strerror(errno));
+		return CR_EXIT_IOERR;
+	}
+	mem = cr_outfile_mem("manifest");
+	while ((r = read(fd, buf, sizeof buf)) > 0)
+		cr_outfile_write(mem, buf, (size_t)r);
+	close(fd);
+	if (r < 0) {
+		cr_error(e->m->manifest_path, 0, "read error: %s",
+		    strerror(errno));
+		cr_outfile_discard(mem);
+		return CR_EXIT_IOERR;
+	}
+	data = cr_outfile_mem_data(mem, &len);
+	cr_sha256_hex(data, len, sha);
+	if (strcmp(sha, e->m->manifest_sha256) != 0) {
+		cr_error(e->m->manifest_path, 0, "the manifest changed while "
+		    "the run was reading it");
+		cr_outfile_discard(mem);
+		return CR_EXIT_DATAERR;
+	}
+	path = e->m->manifest_xml ? "manifest.xml" : "manifest.csv";
+	emit_keep(e, path, mem);
+	cr_outfile_discard(mem);
+	return 0;
+}
+
+/* --- public ----------------------------------------------------------------------- */
+
+int
+cr_emit_tokens(struct cr_model *m, const struct cr_emit_opts *o)
+{
+	struct cr_request *q;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < m->nreq; i++) {
+		q = &m->req[i];
+		if (q->outcome != CR_RELEASED)
+			continue;
+		if (o->key != NULL)
+			cr_token_make(o->key, o->keylen,
+			    q->r.val[MAN_REQUEST_ID], q->r.val[MAN_CUSTOMER_ID],
+			    q->token);
+		else if ((rc = cr_token_random(q->token)) != 0)
+			return rc;
+		cr_sha256_hex(q->token, strlen(q->token), q->token_sha256);
+	}
+	return 0;
+}
+
+int
+cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
+    int emails_fd, const char *display)
+{
+	struct emit e;
+	struct cr_bundle_entry *entries = NULL;
+	char *bundle;
+	size_t i;
+	int rc;
+
+	memset(&e, 0, sizeof e);
+	e.m = m;
+	e.o = o;
+	e.dirfd = dirfd;
+	e.emails_fd = emails_fd;
+	e.display = display;
+	cr_format_time(o->run_time, e.effective_at);
+	cr_format_time(o->run_time + (time_t)o->ttl_days * 86400, e.expires_at);
+
+	if ((rc = emit_manifest_copy(&e)) != 0 ||
+	    (rc = emit_inputs(&e)) != 0 ||
+	    (rc = emit_decisions(&e)) != 0 ||
+	    (rc = emit_ownership(&e)) != 0 ||
+	    (rc = emit_customers(&e)) != 0 ||
+	    (rc = emit_shares(&e)) != 0 ||
+	    (rc = emit_contact_updates(&e)) != 0 ||
+	    (rc = emit_summary(&e)) != 0)
+		goto out;
+	for (i = 0; i < m->nreq; i++) {
+		if (m->req[i].outcome == CR_RELEASED &&
+		    (rc = emit_email(&e, &m->req[i])) != 0)
+			goto out;
+	}
+	entries = xcalloc(e.nfiles, sizeof *entries);
+	for (i = 0; i < e.nfiles; i++) {
+		entries[i].path = e.files[i].path;
+		entries[i].data = e.files[i].data;
+		entries[i].len = e.files[i].len;
+	}
+	xasprintf(&bundle, "audit-%s.%s", o->run_id, o->bundle_format);
+	rc = cr_bundle_write(dirfd, bundle, o->bundle_format, o->run_id,
+	    o->run_time, entries, e.nfiles);
+	free(bundle);
+out:
+	for (i = 0; i < e.nfiles; i++) {
+		free(e.files[i].path);
+		free(e.files[i].data);
+	}
+	free(e.files);
+	free(entries);
+	return rc;
+}

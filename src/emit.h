@@ -1,0 +1,50 @@
+/*
+ * emit.h -- the write stage of `run`: from a decided model, every output
+ * file of SPEC 4 into the run directory being built (decisions, ownership,
+ * customers, shares, contact updates, summary, input digests, claim
+ * emails) and the audit bundle that holds them all.  It does not commit:
+ * cmd-run.c renames the directory into place once emit returns 0.
+ */
+#ifndef CR_EMIT_H
+#define CR_EMIT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "model.h"
+
+struct cr_templates;
+
+struct cr_emit_opts {
+	const char		*run_id;
+	time_t			 run_time;
+	long			 ttl_days;
+	const char		*claim_url;
+	const char		*from;
+	const char		*bundle_format;	/* "tar.gz" or "zip" */
+	const struct cr_templates *templates;
+	const unsigned char	*key;		/* NULL: random tokens */
+	size_t			 keylen;
+	int			 strict;
+	int			 exit_status;	/* recorded in summary.json */
+	const char		*inputs_digest;	/* of manifest and export */
+};
+
+/*
+ * Mint the claim tokens of the released requests (never printed).
+ * 0, or an exit code.
+ */
+int	cr_emit_tokens(struct cr_model *, const struct cr_emit_opts *);
+
+/*
+ * Write everything into the directory dirfd (the run being built; its
+ * emails/ subdirectory is emails_fd).  display is the directory's name
+ * for messages.  0, or an exit code after a message.
+ */
+int	cr_emit_run(struct cr_model *, const struct cr_emit_opts *,
+	    int dirfd, int emails_fd, const char *display);
+
+/* The digest that identifies a run's inputs (manifest and export). */
+void	cr_emit_inputs_digest(const struct cr_model *, char out[65]);
+
+#endif

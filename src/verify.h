@@ -1,0 +1,55 @@
+/*
+ * verify.h -- what the two halves of `custrelease verify` share:
+ * cmd-verify.c reads the archive as a stream and checks the bag (RFC 8493:
+ * completeness, checksums, Payload-Oxum, tag manifest); verify-records.c
+ * checks that the run's records agree with each other and with
+ * summary.json.  Every problem is printed as
+ *
+ *	custrelease: BUNDLE: FILE: problem
+ *
+ * with FILE the path inside the bag, and counted.
+ *
+ * Not a public interface: nothing else includes it.
+ */
+#ifndef CR_VERIFY_H
+#define CR_VERIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bag.h"
+
+struct cr_map;
+
+/* One regular file of the bag, as it streamed past. */
+struct cr_verify_file {
+	char		*path;		/* relative to the bag directory */
+	uint64_t	 size;
+	char		 sha256[CR_BAG_SHA256_HEX];
+	char		 sha512[CR_BAG_SHA512_HEX];
+	char		*data;		/* kept contents, NULL if not kept */
+	size_t		 len;
+	int		 toobig;	/* over the cap: not kept */
+	int		 redacted;	/* an email holding REDACTED */
+};
+
+struct cr_verify {
+	const char		*bundle;	/* as the user named it */
+	unsigned long		 problems;
+	const char		*ext_id;	/* External-Identifier, or NULL */
+	const char		*bagging_date;	/* or NULL */
+	struct cr_map		*files;		/* path -> cr_verify_file */
+	struct cr_map		*listed;	/* paths in manifest-sha256.txt */
+	struct cr_verify_file	**order;	/* archive order */
+	size_t			 nfiles, cap;
+};
+
+void	cr_verify_problem(struct cr_verify *, const char *file,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The file at `path` (relative to the bag), or NULL. */
+struct cr_verify_file *cr_verify_find(const struct cr_verify *,
+	    const char *path);
+/* The consistency checks of the records (verify-records.c). */
+void	cr_verify_records(struct cr_verify *);
+
+#endif
