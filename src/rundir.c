@@ -362,7 +362,8 @@ cr_rundir_foreach_run(struct cr_rundir *rd,
 		names[nruns++] = names[i];
 	}
 	if (rc == 0) {
-		qsort(names, nruns, sizeof *names, rundir_cmp);
+		if (nruns > 1)
+			qsort(names, nruns, sizeof *names, rundir_cmp);
 		for (i = 0; i < nruns && rc == 0; i++)
 			rc = fn(arg, names[i]);
 	}
