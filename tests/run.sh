@@ -39,6 +39,19 @@ for f in decisions.csv ownership.csv ownership.jsonl customers.csv shares.csv \
 	expect_same "tests/data/run/samples/$f" "$RUN/$f" "golden $f"
 done
 
+# Golden claim emails in French, English and Spanish; every email parses
+# cleanly with Python's email package (tests/email-check.py).
+for c in c-1001 c-3001 c-2005; do
+	expect_same "tests/data/run/samples/emails/$c.eml" "$RUN/emails/$c.eml" "golden email $c"
+done
+"$PYTHON3" tests/email-check.py "$RUN"/emails/*.eml > "$TMP/emailcheck" 2>&1
+ok $? "every claim email passes email-check.py"
+[ "$(ls "$RUN/emails" | wc -l)" -eq 14 ]; ok $? "one email per released customer"
+
+# The audit bundle verifies.
+"$CUSTRELEASE" verify "$RUN/audit-$RUNID.tar.gz" > "$TMP/verify" 2>&1
+ok $? "custrelease verify accepts the run's bundle"
+
 # Modes: 0700 directories, 0600 files.
 bad=$(find "$RUN" \( -type d ! -perm 700 \) -o \( -type f ! -perm 600 \) | wc -l)
 [ "$bad" -eq 0 ]; ok $? "run files 0600, directories 0700"
