@@ -17,6 +17,7 @@
 
 #include "cmd-common.h"
 #include "custrelease.h"
+#include "decide.h"
 #include "diag.h"
 #include "email.h"
 #include "export.h"
@@ -63,8 +64,9 @@ runcfg_url(const char *u)
 	return (*p == '\0' || *p == '/') ? -1 : 0;
 }
 
-int
-cr_runcfg_init(const struct cr_cmd *cmd, const struct cr_options *o,
+/* 0, or CR_EXIT_USAGE after a message naming the option. */
+static int
+runcfg_init(const struct cr_cmd *cmd, const struct cr_options *o,
     struct cr_runcfg *c)
 {
 	const char *env, *dir;
@@ -128,12 +130,41 @@ cr_runcfg_free(struct cr_runcfg *c)
 	memset(c, 0, sizeof *c);
 }
 
-const char *
-cr_runcfg_lang(void *arg, const char *lang, int *defaulted)
+static const char *
+runcfg_lang(void *arg, const char *lang, int *defaulted)
 {
 	struct cr_runcfg *c = arg;
 
 	return cr_templates_resolve(c->templates, lang, defaulted);
+}
+
+int
+cr_runcfg_begin(const struct cr_cmd *cmd, const struct cr_options *o,
+    struct cr_runcfg *c, struct cr_model *m)
+{
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	memset(m, 0, sizeof *m);
+	if (o->argc != 0)
+		return cr_cmd_usage_error(cmd, "unexpected operand \"%s\"",
+		    o->argv[0]);
+	if ((rc = runcfg_init(cmd, o, c)) != 0)
+		return rc;
+	return cr_model_load_manifest(m, o->manifest_path);
+}
+
+void
+cr_runcfg_decide(struct cr_runcfg *c, struct cr_model *m,
+    struct cr_decide_counts *n)
+{
+	struct cr_decide_opts dopts;
+
+	memset(&dopts, 0, sizeof dopts);
+	dopts.resolve_lang = runcfg_lang;
+	dopts.lang_arg = c;
+	cr_decide(m, &dopts);
+	cr_decide_count(m, n);
 }
 
 /* --- progress ---------------------------------------------------------------- */

@@ -31,13 +31,20 @@ struct cr_runcfg {
 	size_t			 keylen;
 };
 
-/* 0, or CR_EXIT_USAGE after a message naming the option. */
-int	cr_runcfg_init(const struct cr_cmd *, const struct cr_options *,
-	    struct cr_runcfg *);
 void	cr_runcfg_free(struct cr_runcfg *);
 
-/* Template language of a customer lang (a decide.h resolve_lang). */
-const char *cr_runcfg_lang(void *cfg, const char *lang, int *defaulted);
+/*
+ * The start of run and plan: no stray operand, the options (usage errors),
+ * then the manifest into m (zeroed here).  0 or an exit code; on failure
+ * cfg and m are still to be freed by the caller.
+ */
+int	cr_runcfg_begin(const struct cr_cmd *, const struct cr_options *,
+	    struct cr_runcfg *, struct cr_model *);
+
+struct cr_decide_counts;
+/* Decide every request of m (languages from cfg's templates) and count. */
+void	cr_runcfg_decide(struct cr_runcfg *, struct cr_model *,
+	    struct cr_decide_counts *);
 
 /* Read the export into m, with a progress line on a terminal. */
 int	cr_runcfg_load_export(const struct cr_options *, struct cr_model *);

@@ -92,22 +92,13 @@ plan_exec(const struct cr_options *o)
 	struct cr_runcfg cfg;
 	struct cr_model m;
 	struct cr_rundir *rd = NULL;
-	struct cr_decide_opts dopts;
 	struct cr_decide_counts n;
 	int rc;
 
 	if (o->export_path == NULL || o->manifest_path == NULL)
 		return cr_cmd_usage_error(&cr_cmd_plan, "--export and "
 		    "--manifest are required");
-	if (o->argc != 0)
-		return cr_cmd_usage_error(&cr_cmd_plan, "unexpected operand "
-		    "\"%s\"", o->argv[0]);
-	if ((rc = cr_runcfg_init(&cr_cmd_plan, o, &cfg)) != 0) {
-		cr_runcfg_free(&cfg);
-		return rc;
-	}
-	memset(&m, 0, sizeof m);
-	if ((rc = cr_model_load_manifest(&m, o->manifest_path)) != 0)
+	if ((rc = cr_runcfg_begin(&cr_cmd_plan, o, &cfg, &m)) != 0)
 		goto out;
 	if (o->out_dir != NULL &&
 	    ((rc = cr_rundir_lock(o->out_dir, 0, &rd)) != 0 ||
@@ -115,11 +106,7 @@ plan_exec(const struct cr_options *o)
 		goto out;
 	if ((rc = cr_runcfg_load_export(o, &m)) != 0)
 		goto out;
-	memset(&dopts, 0, sizeof dopts);
-	dopts.resolve_lang = cr_runcfg_lang;
-	dopts.lang_arg = &cfg;
-	cr_decide(&m, &dopts);
-	cr_decide_count(&m, &n);
+	cr_runcfg_decide(&cfg, &m, &n);
 	if (o->json)
 		plan_json(&m);
 	else {

@@ -73,7 +73,6 @@ run_exec(const struct cr_options *o)
 	struct cr_runcfg cfg;
 	struct cr_model m;
 	struct cr_rundir *rd = NULL;
-	struct cr_decide_opts dopts;
 	struct cr_emit_opts eo;
 	struct cr_decide_counts n;
 	char run_id[CR_RUN_ID_LEN + 1], digest[65], old[65], *display;
@@ -84,15 +83,7 @@ run_exec(const struct cr_options *o)
 	    o->out_dir == NULL)
 		return cr_cmd_usage_error(&cr_cmd_run, "--export, --manifest "
 		    "and --out are required");
-	if (o->argc != 0)
-		return cr_cmd_usage_error(&cr_cmd_run, "unexpected operand "
-		    "\"%s\"", o->argv[0]);
-	if ((rc = cr_runcfg_init(&cr_cmd_run, o, &cfg)) != 0) {
-		cr_runcfg_free(&cfg);
-		return rc;
-	}
-	memset(&m, 0, sizeof m);
-	if ((rc = cr_model_load_manifest(&m, o->manifest_path)) != 0)
+	if ((rc = cr_runcfg_begin(&cr_cmd_run, o, &cfg, &m)) != 0)
 		goto out;
 	run_id_make(cfg.now, m.manifest_sha256, run_id);
 
@@ -123,11 +114,7 @@ run_exec(const struct cr_options *o)
 		goto out;
 	}
 
-	memset(&dopts, 0, sizeof dopts);
-	dopts.resolve_lang = cr_runcfg_lang;
-	dopts.lang_arg = &cfg;
-	cr_decide(&m, &dopts);
-	cr_decide_count(&m, &n);
+	cr_runcfg_decide(&cfg, &m, &n);
 	status = n.outcome[CR_REJECTED] ? CR_EXIT_REJECTED : CR_EXIT_OK;
 
 	memset(&eo, 0, sizeof eo);
