@@ -66,9 +66,10 @@ decide_add(struct cr_request *q, struct decide_msg *dm, enum cr_code c,
 	if (s == NULL)
 		s = xstrdup(code_names[c]);
 	if (dm->sentence[c] != NULL) {
+		/* one sentence per code: a second finding is a clause */
 		char *joined;
 
-		xasprintf(&joined, "%s; %s", dm->sentence[c], s);
+		xasprintf(&joined, "%s, %s", dm->sentence[c], s);
 		free(dm->sentence[c]);
 		free(s);
 		s = joined;
@@ -156,7 +157,7 @@ decide_broken(const struct cr_model *m, const struct cr_request *q,
 	    q->r.val[MAN_IMPORT_TO] };
 	const struct cr_product *p;
 	const struct cr_rec *r;
-	char *why, what[192], qb[128];
+	char *why, what[192], qb[128], qb2[128];
 	size_t i, j;
 
 	if (org != NULL && (why = decide_broken_rec(org, "organization",
@@ -169,14 +170,11 @@ decide_broken(const struct cr_model *m, const struct cr_request *q,
 	if (c->dangling) {
 		xasprintf(&why, "customer \"%s\": reseller_id \"%s\" names no "
 		    "organization", Q(qb, c->r.val[CUS_ID]),
-		    c->r.val[CUS_RESELLER_ID]);
+		    Q(qb2, c->r.val[CUS_RESELLER_ID]));
 		return why;
 	}
-	if (decide_get(m->orphans, c->r.val[CUS_ID]) != NULL) {
-		xasprintf(&why, "customer \"%s\": one of its products has no "
-		    "id", Q(qb, c->r.val[CUS_ID]));
-		return why;
-	}
+	if ((why = decide_get(m->child_problems, c->r.val[CUS_ID])))
+		return xstrdup(why);
 	for (i = 0; i < c->nproducts; i++) {
 		p = c->products[i];
 		if ((why = decide_broken_rec(&p->r, "product",
@@ -367,7 +365,7 @@ decide_one(struct cr_model *m, struct cr_request *q,
 	struct cr_contact kc;
 	struct decide_join j = { NULL };
 	struct cr_product *p;
-	char b1[128], b2[128], *s;
+	char b1[128], b2[128], b3[128], *s;
 	size_t i, k, first;
 	int defaulted, shared;
 
@@ -424,8 +422,8 @@ decide_one(struct cr_model *m, struct cr_request *q,
 	else if (!decide_streq(c->r.val[CUS_RESELLER_ID], oid))
 		decide_add(q, &dm, CR_E_NOT_YOUR_CUSTOMER, "customer \"%s\" "
 		    "belongs to \"%s\", not to \"%s\"", Q(b1, cid),
-		    c->r.val[CUS_RESELLER_ID] ? c->r.val[CUS_RESELLER_ID] : "",
-		    Q(b2, oid));
+		    c->r.val[CUS_RESELLER_ID] ? Q(b3, c->r.val[CUS_RESELLER_ID]) :
+		    "", Q(b2, oid));
 	if ((s = decide_broken(m, q, org, c)) != NULL) {
 		decide_add(q, &dm, CR_E_EXPORT_INCONSISTENT, "the export is "
 		    "inconsistent: %s", s);

@@ -95,15 +95,6 @@ load_rec_free(struct cr_rec *r, size_t ncols)
 	free(r->problem);
 }
 
-static void
-load_dup(struct cr_rec *first, const struct cr_row *row)
-{
-	if (first->dups++ == 0) {
-		first->dup_file = NULL;	/* set by the caller's intern */
-		first->dup_line = row->line;
-	}
-}
-
 static int
 load_touched(const struct cr_map *set, const char *v, size_t len)
 {
@@ -249,10 +240,7 @@ load_child_attach(struct cr_product *p, struct cr_rec *r, int is_contact)
 		if (r->val[DC_ROLE] != NULL &&
 		    p->contacts[i]->val[DC_ROLE] != NULL &&
 		    strcmp(r->val[DC_ROLE], p->contacts[i]->val[DC_ROLE]) == 0) {
-			if (p->contacts[i]->dups++ == 0) {
-				p->contacts[i]->dup_file = r->file;
-				p->contacts[i]->dup_line = r->line;
-			}
+			p->contacts[i]->dups++;
 			load_rec_free(r, DC_NCOLS);
 			free(r);
 			return;
@@ -301,8 +289,7 @@ load_org(struct cr_model *m, const struct cr_row *row, char *problem)
 	}
 	if (!cr_map_put(load_map(&m->orgs), id, row->len[ORG_ID], &slot,
 	    NULL)) {
-		load_dup(*slot, row);
-		((struct cr_rec *)*slot)->dup_file = load_intern(m, row->file);
+		((struct cr_rec *)*slot)->dups++;
 		free(problem);
 		return;
 	}
@@ -324,8 +311,7 @@ load_customer(struct cr_model *m, const struct cr_row *row, char *problem)
 	if (!cr_map_put(load_map(&m->customers), id, row->len[CUS_ID], &slot,
 	    NULL)) {
 		c = *slot;
-		load_dup(&c->r, row);
-		c->r.dup_file = load_intern(m, row->file);
+		c->r.dups++;
 		free(problem);
 		return;
 	}
@@ -336,6 +322,39 @@ load_customer(struct cr_model *m, const struct cr_row *row, char *problem)
 	    cr_map_get(m->org_ids, org, row->len[CUS_RESELLER_ID]) == NULL))
 		c->dangling = 1;
 	*slot = c;
+}
+
+static int
+load_same(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+/*
+ * A product row that is not kept (no id, or an id already kept for
+ * another product) still breaks its customer, when the manifest names it.
+ */
+static void
+load_child_problem(struct cr_model *m, const struct cr_row *row,
+    const char *why)
+{
+	const char *cid = row->val[PRD_CUSTOMER_ID];
+	char q[128];
+	void **slot;
+
+	if (!load_touched(m->touched_customers, cid,
+	    row->len[PRD_CUSTOMER_ID]) ||
+	    !cr_map_put(load_map(&m->child_problems), cid,
+	    row->len[PRD_CUSTOMER_ID], &slot, NULL))
+		return;
+	if (row->val[PRD_ID] != NULL)
+		xasprintf((char **)slot, "product \"%s\": %s",
+		    cr_diag_quote(q, sizeof q, row->val[PRD_ID],
+		    row->len[PRD_ID], 80), why);
+	else
+		xasprintf((char **)slot, "customer \"%s\": %s",
+		    cr_diag_quote(q, sizeof q, cid, row->len[PRD_CUSTOMER_ID],
+		    80), why);
 }
 
 static void
@@ -349,13 +368,7 @@ load_product(struct cr_model *m, const struct cr_row *row, char *problem)
 
 	if (id == NULL) {
 		/* no key: a touched customer's row is still broken */
-		if (load_touched(m->touched_customers, cid,
-		    row->len[PRD_CUSTOMER_ID]) &&
-		    cr_map_put(load_map(&m->orphans), cid,
-		    row->len[PRD_CUSTOMER_ID], &slot, NULL)) {
-			xasprintf((char **)slot, "%s:%lu: %s", row->file,
-			    row->line, problem ? problem : "product without id");
-		}
+		load_child_problem(m, row, "one of its products has no id");
 		free(problem);
 		if (row->flags & CR_ROW_NESTED)
 			load_pending_flush(m, NULL);
@@ -367,8 +380,11 @@ load_product(struct cr_model *m, const struct cr_row *row, char *problem)
 	    NULL;
 	if (slot != NULL) {
 		p = *slot;
-		load_dup(&p->r, row);
-		p->r.dup_file = load_intern(m, row->file);
+		p->r.dups++;
+		/* another customer of the manifest may own this row */
+		if (!load_same(cid, p->r.val[PRD_CUSTOMER_ID]))
+			load_child_problem(m, row, "its id is not unique in "
+			    "the export");
 		free(problem);
 		p = NULL;
 	} else if (load_touched(m->touched_customers, cid,
@@ -377,12 +393,8 @@ load_product(struct cr_model *m, const struct cr_row *row, char *problem)
 		    &slot, NULL);
 		p = xcalloc(1, sizeof *p);
 		load_rec(m, &p->r, row, problem);
-		if (seen) {
-			/* an earlier row, of another customer, had this id */
+		if (seen)	/* an earlier row, of another customer */
 			p->r.dups = 1;
-			p->r.dup_file = NULL;
-			p->r.dup_line = 0;
-		}
 		*slot = p;
 	} else
 		free(problem);
@@ -429,8 +441,7 @@ load_account(struct cr_model *m, const struct cr_row *row, char *problem)
 	}
 	if (!cr_map_put(load_map(&m->accounts), u, row->len[ACC_USERNAME],
 	    &slot, NULL)) {
-		load_dup(*slot, row);
-		((struct cr_rec *)*slot)->dup_file = load_intern(m, row->file);
+		((struct cr_rec *)*slot)->dups++;
 		free(problem);
 		return;
 	}
@@ -622,7 +633,7 @@ cr_model_free(struct cr_model *m)
 	load_free_map(m->hist_applied, load_free_string, NULL);
 	load_free_map(m->hist_released, load_free_string, NULL);
 	load_free_map(m->files, NULL, NULL);
-	load_free_map(m->orphans, load_free_string, NULL);
+	load_free_map(m->child_problems, load_free_string, NULL);
 	cr_set64_free(m->product_ids);
 	free(m->pending);
 	cr_check_free(m->strict);

@@ -43,9 +43,7 @@ struct cr_rec {
 	const char	 *file;		/* interned in the model */
 	unsigned long	  line;
 	char		 *problem;	/* first row problem, or NULL */
-	unsigned	  dups;		/* later rows with the same key */
-	const char	 *dup_file;	/* where the first duplicate is */
-	unsigned long	  dup_line;
+	unsigned	  dups;		/* other rows with the same key */
 };
 
 struct cr_product {
@@ -125,8 +123,9 @@ struct cr_model {
 	struct cr_map		*hist_released;	/* customer_id -> request_id */
 	unsigned		 hist_runs;
 
-	struct cr_map		*orphans;	/* customer_id -> "FILE:LINE: why"
-						   of its product row without id */
+	struct cr_map		*child_problems;	/* customer_id -> why
+						   a product row of it that is
+						   not kept is broken */
 	struct cr_map		*files;		/* interned file names */
 	struct cr_rec		**pending;	/* XML children of a product */
 	size_t			 npending;
