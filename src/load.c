@@ -448,6 +448,39 @@ load_account(struct cr_model *m, const struct cr_row *row, char *problem)
 	*slot = load_child(m, row, problem);
 }
 
+/*
+ * Can this row matter to a request?  Only then are its values checked:
+ * the rows no request touches are most of a big export.
+ */
+static int
+load_relevant(const struct cr_model *m, const struct cr_row *row)
+{
+	const char *const *v = row->val;
+	const size_t *n = row->len;
+
+	switch (row->schema->table) {
+	case CR_T_ORGANIZATIONS:
+		return load_touched(m->touched_orgs, v[ORG_ID], n[ORG_ID]);
+	case CR_T_CUSTOMERS:
+		return load_touched(m->touched_customers, v[CUS_ID], n[CUS_ID]);
+	case CR_T_PRODUCTS:
+		return load_touched(m->touched_customers, v[PRD_CUSTOMER_ID],
+		    n[PRD_CUSTOMER_ID]) ||
+		    load_touched(m->products, v[PRD_ID], n[PRD_ID]);
+	case CR_T_DOMAIN_CONTACTS:
+		return (row->flags & CR_ROW_NESTED) || load_touched(m->products,
+		    v[DC_PRODUCT_ID], n[DC_PRODUCT_ID]);
+	case CR_T_SHARES:
+		return (row->flags & CR_ROW_NESTED) || load_touched(m->products,
+		    v[SH_PRODUCT_ID], n[SH_PRODUCT_ID]);
+	case CR_T_ACCOUNTS:
+		return load_touched(m->touched_accounts, v[ACC_USERNAME],
+		    n[ACC_USERNAME]);
+	default:
+		return 0;
+	}
+}
+
 static int
 load_export_row(void *arg, const struct cr_row *row)
 {
@@ -457,9 +490,8 @@ load_export_row(void *arg, const struct cr_row *row)
 
 	if (m->strict != NULL && (rc = cr_check_row(m->strict, row)) != 0)
 		return rc;
-	cr_rowcheck(row, load_problem, &p);
-	if (p.n != 0)
-		m->export_problems++;
+	if (load_relevant(m, row))
+		cr_rowcheck(row, load_problem, &p);
 	switch (row->schema->table) {
 	case CR_T_ORGANIZATIONS:
 		load_org(m, row, p.text);

@@ -129,7 +129,6 @@ struct cr_model {
 	struct cr_map		*files;		/* interned file names */
 	struct cr_rec		**pending;	/* XML children of a product */
 	size_t			 npending;
-	unsigned long		 export_problems;
 	struct cr_check		*strict;	/* --strict: check.c engine */
 };
 
