@@ -131,6 +131,19 @@ expect_err "warning: no --token-key" "random tokens: warning"
 cmp -s "$RUN/customers.csv" "$TMP/out8/$RUNID/customers.csv"
 [ $? -ne 0 ]; ok $? "random tokens differ from keyed ones"
 
+# --bundle-format zip: the same records, a zip bag that verifies.
+cr run --export samples/export.xml --manifest samples/manifest.xml --out "$TMP/outz" \
+    --now $NOW --token-key $KEY --bundle-format zip --quiet
+expect_rc 1 "XML manifest, zip bundle"
+ZIPRUN=$(ls -d "$TMP"/outz/2* | head -1)
+[ -f "$ZIPRUN/audit-${ZIPRUN##*/}.zip" ]; ok $? "zip bundle written"
+"$CUSTRELEASE" verify "$ZIPRUN/audit-${ZIPRUN##*/}.zip" > /dev/null 2>&1
+ok $? "zip bundle verifies"
+# same rows but for the run id (the manifest's digest is another)
+cut -d, -f2- "$RUN/ownership.csv" > "$TMP/own.csv"
+cut -d, -f2- "$ZIPRUN/ownership.csv" > "$TMP/ownz.csv"
+expect_same "$TMP/own.csv" "$TMP/ownz.csv" "XML manifest: same ownership rows"
+
 # A leftover of a killed run is removed; it never looks like a run.
 mkdir -p "$TMP/out4/.tmp-20261201T020000Z-1f737a72-999999"
 touch "$TMP/out4/.tmp-20261201T020000Z-1f737a72-999999/decisions.csv"
