@@ -117,9 +117,7 @@ runcfg_init(const struct cr_cmd *cmd, const struct cr_options *o,
 		dir = getenv("CUSTRELEASE_TEMPLATES");
 	if (dir == NULL)
 		dir = PKGDATADIR "/templates";
-	if ((c->templates = cr_templates_load(dir)) == NULL)
-		return CR_EXIT_USAGE;
-	return 0;
+	return cr_templates_open(dir, &c->templates);
 }
 
 void

@@ -536,9 +536,23 @@ tmpl_parse(struct tmpl *t, const char *path, enum cr_template_part part)
 
 /* ---- loading a directory ---- */
 
-/* Read a whole template file (NUL-terminated).  NULL after a message. */
+/*
+ * Whether a failed open is the user's (a wrong path: usage) or the
+ * system's (an I/O error).
+ */
+static int
+template_open_status(int err)
+{
+	return err == ENOENT || err == EACCES || err == ENOTDIR ||
+	    err == ELOOP || err == ENAMETOOLONG ? CR_EXIT_USAGE : CR_EXIT_IOERR;
+}
+
+/*
+ * Read a whole template file (NUL-terminated).  NULL after a message, with
+ * *status CR_EXIT_IOERR for a read error.
+ */
 static char *
-template_read(int dirfd, const char *name, const char *path)
+template_read(int dirfd, const char *name, const char *path, int *status)
 {
 	struct stat st;
 	char *buf;
@@ -548,6 +562,7 @@ template_read(int dirfd, const char *name, const char *path)
 
 	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
+		*status = template_open_status(errno);
 		cr_error(path, 0, "template: cannot open: %s", strerror(errno));
 		return NULL;
 	}
@@ -564,6 +579,7 @@ template_read(int dirfd, const char *name, const char *path)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
+			*status = CR_EXIT_IOERR;
 			cr_error(path, 0, "template: read error: %s",
 			    strerror(errno));
 			goto fail;
@@ -648,6 +664,14 @@ template_name(const char *name, char lang[TEMPLATE_LANG_MAX + 1],
 struct cr_templates *
 cr_templates_load(const char *dir)
 {
+	struct cr_templates *ts;
+
+	return cr_templates_open(dir, &ts) == 0 ? ts : NULL;
+}
+
+int
+cr_templates_open(const char *dir, struct cr_templates **out)
+{
 	struct cr_templates *ts = xcalloc(1, sizeof *ts);
 	struct dirent *de;
 	struct tlang *tl;
@@ -655,14 +679,16 @@ cr_templates_load(const char *dir)
 	char **names = NULL, *path, lang[TEMPLATE_LANG_MAX + 1];
 	size_t nnames = 0, i;
 	enum cr_template_part part;
-	int rc, ok = 0;
+	int rc, ok = 0, status = CR_EXIT_USAGE;
 
+	*out = NULL;
 	d = opendir(dir);
 	if (d == NULL) {
+		status = template_open_status(errno);
 		cr_error(dir, 0, "template: cannot open directory: %s",
 		    strerror(errno));
 		free(ts);
-		return NULL;
+		return status;
 	}
 	while ((de = readdir(d)) != NULL) {
 		names = xreallocarray(names, nnames + 1, sizeof *names);
@@ -691,7 +717,8 @@ cr_templates_load(const char *dir)
 			goto done;
 		}
 		tl->have[part] = 1;
-		tl->part[part].text = template_read(dirfd(d), names[i], path);
+		tl->part[part].text = template_read(dirfd(d), names[i], path,
+		    &status);
 		if (tl->part[part].text == NULL ||
 		    tmpl_parse(&tl->part[part], path, part) != 0) {
 			free(path);
@@ -723,9 +750,10 @@ done:
 	free(names);
 	if (!ok) {
 		cr_templates_free(ts);
-		return NULL;
+		return status;
 	}
-	return ts;
+	*out = ts;
+	return 0;
 }
 
 void

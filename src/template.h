@@ -50,6 +50,12 @@ enum cr_template_part {
  * .txt, no en); the caller exits CR_EXIT_USAGE.
  */
 struct cr_templates	*cr_templates_load(const char *dir);
+/*
+ * The same, with a status: 0; CR_EXIT_USAGE for a broken template or a
+ * wrong path; CR_EXIT_IOERR when reading failed.
+ */
+int			 cr_templates_open(const char *dir,
+			    struct cr_templates **);
 void			 cr_templates_free(struct cr_templates *);
 
 /*

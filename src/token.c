@@ -56,8 +56,12 @@ cr_token_key_load(const char *path, unsigned char **key, size_t *len)
 	*len = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		cr_error(path, 0, "cannot read token key: %s", strerror(errno));
-		return CR_EXIT_USAGE;
+		err = errno;
+		cr_error(path, 0, "cannot read token key: %s", strerror(err));
+		/* a wrong path is a usage error, a failing disk is not */
+		return err == ENOENT || err == EACCES || err == ENOTDIR ||
+		    err == ELOOP || err == ENAMETOOLONG || err == EISDIR ?
+		    CR_EXIT_USAGE : CR_EXIT_IOERR;
 	}
 	buf = xmalloc(size);
 	for (;;) {
@@ -88,7 +92,7 @@ cr_token_key_load(const char *path, unsigned char **key, size_t *len)
 			close(fd);
 			cr_error(path, 0, "cannot read token key: %s",
 			    strerror(err));
-			return CR_EXIT_USAGE;
+			return err == EISDIR ? CR_EXIT_USAGE : CR_EXIT_IOERR;
 		}
 		if (r == 0)
 			break;

@@ -17,9 +17,10 @@
 
 /*
  * Read the key file: its bytes less ONE trailing newline.  Returns 0 and
- * an allocated key (free it with cr_token_key_free()), or CR_EXIT_USAGE
- * after a message when the file cannot be read or holds fewer than
- * CR_TOKEN_KEY_MIN bytes (or more than 1 MiB).
+ * an allocated key (free it with cr_token_key_free()); CR_EXIT_USAGE
+ * after a message when the path is wrong (missing, not readable, a
+ * folder) or the file holds fewer than CR_TOKEN_KEY_MIN bytes (or more
+ * than 1 MiB); CR_EXIT_IOERR when reading it failed.
  */
 int	cr_token_key_load(const char *path, unsigned char **key, size_t *len);
 /* Wipe and free a key from cr_token_key_load().  NULL is a no-op. */
