@@ -71,18 +71,33 @@ ends_with_ci(const char *s, const char *suffix)
 	return n >= k && strcasecmp(s + n - k, suffix) == 0;
 }
 
-/* First significant byte of a file ('<' means XML), or -1. */
+/*
+ * First significant byte of a file ('<' means XML), -1 when there is none,
+ * or -2 after a message when the file cannot be read (*status set).
+ */
 static int
-export_sniff(const char *path)
+export_sniff(const char *path, int *status)
 {
 	unsigned char buf[512];
 	ssize_t n, i = 0;
-	int fd;
+	int fd, err;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = read(fd, buf, sizeof buf);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		err = errno;
+		cr_error(path, 0, "cannot open: %s", strerror(err));
+		*status = err == ENOENT ? CR_EXIT_DATAERR : CR_EXIT_IOERR;
+		return -2;
+	}
+	do
+		n = read(fd, buf, sizeof buf);
+	while (n < 0 && errno == EINTR);
+	err = errno;
 	close(fd);
+	if (n < 0) {
+		cr_error(path, 0, "read error: %s", strerror(err));
+		*status = CR_EXIT_IOERR;
+		return -2;
+	}
 	if (n >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf)
 		i = 3;
 	while (i < n && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
@@ -453,7 +468,9 @@ cr_export_open(const char *path, struct cr_export **out)
 		rc = CR_EXIT_DATAERR;
 	} else {
 		e->size = (uint64_t)st.st_size;
-		c = export_sniff(path);
+		c = export_sniff(path, &rc);
+		if (c == -2)
+			goto fail;
 		if (ends_with_ci(path, ".xml") || c == '<') {
 			e->kind = EXPORT_XMLFILE;
 			base = strrchr(path, '/');
@@ -558,7 +575,14 @@ cr_manifest_read(const char *path, cr_row_fn fn, void *arg, char *sha256,
 	struct cr_stream *s;
 	int fd, rc, xml;
 
-	xml = ends_with_ci(path, ".xml") || export_sniff(path) == '<';
+	xml = ends_with_ci(path, ".xml");
+	if (!xml) {
+		int c = export_sniff(path, &rc);
+
+		if (c == -2)
+			return rc;
+		xml = c == '<';
+	}
 	if (is_xml != NULL)
 		*is_xml = xml;
 	fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -74,7 +74,7 @@ usage(FILE *f)
 	    "  --templates DIR       claim email templates\n"
 	    "  --bundle-format FMT   tar.gz (default) or zip\n"
 	    "  --strict              any broken export row is an input error\n"
-	    "  --quiet               no progress line\n"
+	    "  --quiet               no progress line, no summary on stdout\n"
 	    "  --json                plan: machine-readable output\n"
 	    "\n"
 	    "exit: 0 done, 1 some rejected (check: problems), 2 usage, "
