@@ -376,11 +376,7 @@ decide_one(struct cr_model *m, struct cr_request *q,
 	if (q->bad != NULL)
 		decide_add(q, &dm, CR_E_BAD_REQUEST, "bad request: %s", q->bad);
 	if (rid != NULL) {
-		for (first = 0; first < q->index; first++) {
-			if (decide_streq(m->req[first].r.val[MAN_REQUEST_ID],
-			    rid))
-				break;
-		}
+		first = (size_t)(uintptr_t)decide_get(m->req_first, rid) - 1;
 		hist = decide_get(m->hist_applied, rid);
 		if (first < q->index)
 			decide_add(q, &dm, CR_E_DUPLICATE_REQUEST,

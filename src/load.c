@@ -66,16 +66,32 @@ load_problem(void *arg, const struct cr_row *row, int column,
 	p->n++;
 }
 
+/*
+ * Keep a row: its values in one allocation (the pointer array, then the
+ * NUL-terminated strings), so that a kept row costs one malloc.
+ */
 static void
 load_rec(struct cr_model *m, struct cr_rec *r, const struct cr_row *row,
     char *problem)
 {
-	size_t i, n = row->schema->ncols;
+	size_t i, n = row->schema->ncols, total = n * sizeof(char *);
+	char *p;
 
-	r->val = xcalloc(n, sizeof *r->val);
 	for (i = 0; i < n; i++) {
 		if (row->val[i] != NULL)
-			r->val[i] = xmemdup0(row->val[i], row->len[i]);
+			total += row->len[i] + 1;
+	}
+	r->val = xmalloc(total);
+	p = (char *)(r->val + n);
+	for (i = 0; i < n; i++) {
+		if (row->val[i] == NULL) {
+			r->val[i] = NULL;
+			continue;
+		}
+		memcpy(p, row->val[i], row->len[i]);
+		p[row->len[i]] = '\0';
+		r->val[i] = p;
+		p += row->len[i] + 1;
 	}
 	r->file = load_intern(m, row->file);
 	r->line = row->line;
@@ -83,15 +99,9 @@ load_rec(struct cr_model *m, struct cr_rec *r, const struct cr_row *row,
 }
 
 static void
-load_rec_free(struct cr_rec *r, size_t ncols)
+load_rec_free(struct cr_rec *r)
 {
-	size_t i;
-
-	if (r->val != NULL) {
-		for (i = 0; i < ncols; i++)
-			free(r->val[i]);
-		free(r->val);
-	}
+	free(r->val);
 	free(r->problem);
 }
 
@@ -117,6 +127,7 @@ load_manifest_row(void *arg, const struct cr_row *row)
 	struct cr_model *m = arg;
 	struct load_problems p = { NULL, 0 };
 	struct cr_request *q;
+	void **slot;
 
 	cr_rowcheck(row, load_problem, &p);
 	m->req = xreallocarray(m->req, m->nreq + 1, sizeof *m->req);
@@ -125,6 +136,10 @@ load_manifest_row(void *arg, const struct cr_row *row)
 	q->index = m->nreq++;
 	load_rec(m, &q->r, row, NULL);
 	q->bad = p.text;
+	if (row->val[MAN_REQUEST_ID] != NULL && cr_map_put(
+	    load_map(&m->req_first), row->val[MAN_REQUEST_ID],
+	    row->len[MAN_REQUEST_ID], &slot, NULL))
+		*slot = (void *)(uintptr_t)(q->index + 1);
 	load_touch(&m->touched_orgs, row, MAN_RESELLER_ID);
 	load_touch(&m->touched_customers, row, MAN_CUSTOMER_ID);
 	load_touch(&m->touched_accounts, row, MAN_QUICKSHARE_TO);
@@ -241,7 +256,7 @@ load_child_attach(struct cr_product *p, struct cr_rec *r, int is_contact)
 		    p->contacts[i]->val[DC_ROLE] != NULL &&
 		    strcmp(r->val[DC_ROLE], p->contacts[i]->val[DC_ROLE]) == 0) {
 			p->contacts[i]->dups++;
-			load_rec_free(r, DC_NCOLS);
+			load_rec_free(r);
 			free(r);
 			return;
 		}
@@ -257,14 +272,12 @@ load_pending_flush(struct cr_model *m, struct cr_product *p)
 	int contact;
 
 	for (i = 0; i < m->npending; i++) {
-		r = m->pending[i];
-		contact = r->line & 1UL << (sizeof(unsigned long) * 8 - 1) ?
-		    0 : 1;
-		r->line &= ~(1UL << (sizeof(unsigned long) * 8 - 1));
+		r = m->pending[i].rec;
+		contact = m->pending[i].contact;
 		if (p != NULL)
 			load_child_attach(p, r, contact);
 		else {
-			load_rec_free(r, contact ? DC_NCOLS : SH_NCOLS);
+			load_rec_free(r);
 			free(r);
 		}
 	}
@@ -408,17 +421,14 @@ load_product_child(struct cr_model *m, const struct cr_row *row,
 {
 	int col = contact ? DC_PRODUCT_ID : SH_PRODUCT_ID;
 	const char *pid = row->val[col];
-	struct cr_rec *r;
 	void **slot;
 
 	if (row->flags & CR_ROW_NESTED) {
 		/* XML: the product's own row comes after its children */
-		r = load_child(m, row, problem);
-		if (!contact)
-			r->line |= 1UL << (sizeof(unsigned long) * 8 - 1);
 		m->pending = xreallocarray(m->pending, m->npending + 1,
 		    sizeof *m->pending);
-		m->pending[m->npending++] = r;
+		m->pending[m->npending].rec = load_child(m, row, problem);
+		m->pending[m->npending++].contact = contact;
 		return;
 	}
 	if (pid == NULL || m->products == NULL ||
@@ -578,7 +588,8 @@ load_free_rec(void *arg, const char *key, void *value)
 	struct cr_rec *r = value;
 
 	(void)key;
-	load_rec_free(r, (size_t)(uintptr_t)arg);
+	(void)arg;
+	load_rec_free(r);
 	free(r);
 }
 
@@ -589,7 +600,7 @@ load_free_customer(void *arg, const char *key, void *value)
 
 	(void)arg;
 	(void)key;
-	load_rec_free(&c->r, CUS_NCOLS);
+	load_rec_free(&c->r);
 	free(c->products);
 	free(c);
 }
@@ -603,16 +614,16 @@ load_free_product(void *arg, const char *key, void *value)
 	(void)arg;
 	(void)key;
 	for (i = 0; i < p->ncontacts; i++) {
-		load_rec_free(p->contacts[i], DC_NCOLS);
+		load_rec_free(p->contacts[i]);
 		free(p->contacts[i]);
 	}
 	for (i = 0; i < p->nshares; i++) {
-		load_rec_free(p->shares[i], SH_NCOLS);
+		load_rec_free(p->shares[i]);
 		free(p->shares[i]);
 	}
 	free(p->contacts);
 	free(p->shares);
-	load_rec_free(&p->r, PRD_NCOLS);
+	load_rec_free(&p->r);
 	free(p);
 }
 
@@ -641,7 +652,7 @@ cr_model_free(struct cr_model *m)
 	size_t i;
 
 	for (i = 0; i < m->nreq; i++) {
-		load_rec_free(&m->req[i].r, MAN_NCOLS);
+		load_rec_free(&m->req[i].r);
 		free(m->req[i].bad);
 		free(m->req[i].message);
 		free(m->req[i].grants);
@@ -653,15 +664,15 @@ cr_model_free(struct cr_model *m)
 	free(m->inputs);
 	free(m->manifest_path);
 	free(m->manifest_name);
+	load_free_map(m->req_first, NULL, NULL);
 	load_free_map(m->touched_orgs, NULL, NULL);
 	load_free_map(m->touched_customers, NULL, NULL);
 	load_free_map(m->touched_accounts, NULL, NULL);
-	load_free_map(m->orgs, load_free_rec, (void *)(uintptr_t)ORG_NCOLS);
+	load_free_map(m->orgs, load_free_rec, NULL);
 	load_free_map(m->org_ids, NULL, NULL);
 	load_free_map(m->customers, load_free_customer, NULL);
 	load_free_map(m->products, load_free_product, NULL);
-	load_free_map(m->accounts, load_free_rec,
-	    (void *)(uintptr_t)ACC_NCOLS);
+	load_free_map(m->accounts, load_free_rec, NULL);
 	load_free_map(m->hist_applied, load_free_string, NULL);
 	load_free_map(m->hist_released, load_free_string, NULL);
 	load_free_map(m->files, NULL, NULL);

@@ -108,6 +108,7 @@ struct cr_model {
 	size_t			 ninputs;
 	int			 export_xml;
 
+	struct cr_map		*req_first;	/* request_id -> first index + 1 */
 	struct cr_map		*touched_orgs;	/* ids the manifest names */
 	struct cr_map		*touched_customers;
 	struct cr_map		*touched_accounts;
@@ -127,7 +128,10 @@ struct cr_model {
 						   a product row of it that is
 						   not kept is broken */
 	struct cr_map		*files;		/* interned file names */
-	struct cr_rec		**pending;	/* XML children of a product */
+	struct cr_pending {			/* XML children of a product */
+		struct cr_rec	*rec;		/* before the product's row */
+		int		 contact;	/* else a share */
+	}			*pending;
 	size_t			 npending;
 	struct cr_check		*strict;	/* --strict: check.c engine */
 };
