@@ -23,6 +23,7 @@
 #include "diag.h"
 #include "emit.h"
 #include "model.h"
+#include "outfile.h"
 #include "rundir.h"
 #include "xmalloc.h"
 
@@ -141,6 +142,7 @@ run_exec(const struct cr_options *o)
 	i = strlen(display);
 	if (i > 0 && display[i - 1] == '/')
 		display[i - 1] = '\0';
+	cr_outfile_sync_on_close(0);	/* cr_rundir_commit syncs them all */
 	rc = cr_emit_run(&m, &eo, tmpfd, emailsfd, display);
 	free(display);
 	if (rc == 0)

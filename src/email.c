@@ -501,22 +501,25 @@ static void
 qp_line(struct cr_outfile *o, const unsigned char *s, size_t n)
 {
 	size_t i = 0, col = 0, clen, tl, limit;
-	char tok[16];
+	char tok[16], line[EMAIL_QP_MAX + 3];
 
+	/* An output line is built whole, then written in one call. */
 	while (i < n) {
 		clen = email_u8len(s + i, n - i);
 		tl = qp_token(s, i, clen, n, col, tok);
 		/* The last token may fill the line; others leave room for =. */
 		limit = i + clen == n ? EMAIL_QP_MAX : EMAIL_QP_MAX - 1;
 		if (col + tl > limit) {
-			cr_outfile_write(o, "=\r\n", 3);
+			memcpy(line + col, "=\r\n", 3);
+			cr_outfile_write(o, line, col + 3);
 			col = 0;
 			tl = qp_token(s, i, clen, n, col, tok);
 		}
-		cr_outfile_write(o, tok, tl);
+		memcpy(line + col, tok, tl);
 		col += tl;
 		i += clen;
 	}
+	cr_outfile_write(o, line, col);
 }
 
 /* LF-separated text as QP lines ending in CRLF. */

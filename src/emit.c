@@ -58,6 +58,8 @@ emit_keep(struct emit *e, const char *path, struct cr_outfile *mem)
 	f = &e->files[e->nfiles++];
 	f->path = xstrdup(path);
 	f->data = cr_outfile_mem_take(mem, &f->len);
+	/* the memory buffer grew in 64 KiB steps: keep only the bytes */
+	f->data = xrealloc(f->data, f->len + 1);
 }
 
 /* Write a memory buffer to dirfd/name (0600, fsynced). */

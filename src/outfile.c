@@ -297,6 +297,14 @@ outfile_free(struct cr_outfile *f)
 	free(f);
 }
 
+static int outfile_sync = 1;
+
+void
+cr_outfile_sync_on_close(int on)
+{
+	outfile_sync = on;
+}
+
 int
 cr_outfile_close(struct cr_outfile *f)
 {
@@ -306,7 +314,7 @@ cr_outfile_close(struct cr_outfile *f)
 		return 0;
 	outfile_flush(f);
 	if (f->kind == OUTFILE_FILE) {
-		if (f->error == 0 && fsync(f->fd) != 0)
+		if (f->error == 0 && outfile_sync && fsync(f->fd) != 0)
 			outfile_fail(f, "write error", errno);
 		/* Linux closes the fd even when close fails. */
 		if (close(f->fd) != 0)

@@ -72,6 +72,12 @@ char		*cr_outfile_mem_take(struct cr_outfile *, size_t *len);
  */
 int		 cr_outfile_close(struct cr_outfile *);
 /*
+ * Whether cr_outfile_close() fsyncs (the default).  A caller that syncs the
+ * whole file system once before its commit (cr_rundir_commit does, with
+ * syncfs) turns it off: one fsync per file costs milliseconds each.
+ */
+void		 cr_outfile_sync_on_close(int);
+/*
  * Close and free without flushing, syncing or reporting: for failure
  * paths, where the run is abandoned and the file removed with it.
  */

@@ -540,6 +540,10 @@ cr_rundir_commit(struct cr_rundir *rd)
 		cr_error(rd->path, 0, "internal error: no run to commit");
 		return CR_EXIT_IOERR;
 	}
+	/* every file written in the run, in one call (outfile.h) */
+	if (syncfs(rd->tmpfd) != 0)
+		return rundir_fail(rd->path, rd->tmpname,
+		    "cannot sync the run's files", CR_EXIT_IOERR);
 	for (i = 0; i < rd->nsubs; i++) {
 		if (fsync(rd->subs[i].fd) != 0) {
 			int errnum = errno;

@@ -8,7 +8,7 @@
  *	open	open, open64, openat, openat64 and their _FORTIFY_SOURCE
  *		twins __open_2, __open64_2, __openat_2, __openat64_2
  *	close	close
- *	fsync	fsync, fdatasync
+ *	fsync	fsync, fdatasync, syncfs
  *	rename	rename, renameat, renameat2
  *	mkdir	mkdir, mkdirat
  *	fchmod	fchmod
@@ -38,7 +38,7 @@
  *				/NAME or is NAME (under valgrind, the
  *				launcher is preloaded too: NAME=custrelease
  *				leaves it alone)
- *	CR_INJECT_NOSYNC=1	fsync and fdatasync (still counted) return 0
+ *	CR_INJECT_NOSYNC=1	fsync, fdatasync, syncfs (still counted) return 0
  *				without syncing, as eatmydata does: tests
  *				check the logic, not the disk, and a run
  *				makes some thirty of them
@@ -132,6 +132,7 @@ static int	(*real___openat64_2)(int, const char *, int);
 static int	(*real_close)(int);
 static int	(*real_fsync)(int);
 static int	(*real_fdatasync)(int);
+static int	(*real_syncfs)(int);
 static int	(*real_rename)(const char *, const char *);
 static int	(*real_renameat)(int, const char *, int, const char *);
 static int	(*real_renameat2)(int, const char *, int, const char *,
@@ -515,6 +516,15 @@ fdatasync(int fd)
 	if (inject_hit(INJ_FSYNC, "fdatasync", fd, NULL))
 		return -1;
 	return inject_nosync ? 0 : real_fdatasync(fd);
+}
+
+int
+syncfs(int fd)
+{
+	INJECT_REAL(syncfs);
+	if (inject_hit(INJ_FSYNC, "syncfs", fd, NULL))
+		return -1;
+	return inject_nosync ? 0 : real_syncfs(fd);
 }
 
 int
