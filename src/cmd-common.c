@@ -212,7 +212,8 @@ cr_runcfg_load_export(const struct cr_options *o, struct cr_model *m)
 	if ((rc = cr_export_open(o->export_path, &e)) != 0)
 		return rc;
 	memset(&p, 0, sizeof p);
-	p.start = p.last = progress_now();
+	p.start = progress_now();
+	p.last = 0;	/* the first read draws at once */
 	if (!o->quiet && isatty(STDERR_FILENO))
 		cr_export_set_progress(e, progress_draw, &p);
 	rc = cr_model_load_export(m, e, o->strict);
