@@ -18,6 +18,7 @@ struct cr_options {
 	const char	*from;		/* --from */
 	const char	*templates;	/* --templates DIR */
 	const char	*bundle_format;	/* --bundle-format */
+	const char	*config;	/* --config FILE */
 	int		 strict;	/* --strict */
 	int		 quiet;		/* --quiet */
 	int		 json;		/* --json (plan) */

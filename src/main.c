@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "conffile.h"
 #include "custrelease.h"
 #include "diag.h"
 
@@ -24,7 +25,7 @@ enum {
 	OPT_EXPORT = 256, OPT_MANIFEST, OPT_OUT, OPT_NOW, OPT_TOKEN_KEY,
 	OPT_CLAIM_URL, OPT_CLAIM_TTL, OPT_FROM, OPT_TEMPLATES,
 	OPT_BUNDLE_FORMAT, OPT_STRICT, OPT_QUIET, OPT_JSON, OPT_HELP,
-	OPT_VERSION
+	OPT_VERSION, OPT_CONFIG
 };
 
 static const struct option long_options[] = {
@@ -38,6 +39,7 @@ static const struct option long_options[] = {
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "templates", required_argument, NULL, OPT_TEMPLATES },
 	{ "bundle-format", required_argument, NULL, OPT_BUNDLE_FORMAT },
+	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -73,6 +75,8 @@ usage(FILE *f)
 	    "  --from ADDR           From address of the claim emails\n"
 	    "  --templates DIR       claim email templates\n"
 	    "  --bundle-format FMT   tar.gz (default) or zip\n"
+	    "  --config FILE         key = value defaults (the command line "
+	    "wins)\n"
 	    "  --strict              any broken export row is an input error\n"
 	    "  --quiet               no progress line, no summary on stdout\n"
 	    "  --json                plan: machine-readable output\n"
@@ -106,7 +110,7 @@ main(int argc, char **argv)
 {
 	const struct cr_cmd *const *c, *cmd = NULL;
 	struct cr_options o;
-	int ch;
+	int ch, rc;
 
 	setlocale(LC_CTYPE, "C.UTF-8");
 	memset(&o, 0, sizeof o);
@@ -144,6 +148,7 @@ main(int argc, char **argv)
 		case OPT_FROM: o.from = optarg; break;
 		case OPT_TEMPLATES: o.templates = optarg; break;
 		case OPT_BUNDLE_FORMAT: o.bundle_format = optarg; break;
+		case OPT_CONFIG: o.config = optarg; break;
 		case OPT_STRICT: o.strict = 1; break;
 		case OPT_QUIET: o.quiet = 1; break;
 		case OPT_JSON: o.json = 1; break;
@@ -164,5 +169,9 @@ main(int argc, char **argv)
 	}
 	o.argc = argc - optind;
 	o.argv = argv + optind;
-	return cmd->exec(&o);
+	if (o.config != NULL && (rc = cr_config_apply(o.config, &o)) != 0)
+		return rc;
+	rc = cmd->exec(&o);
+	cr_config_free();
+	return rc;
 }
