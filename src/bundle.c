@@ -2,7 +2,8 @@
  * bundle.c -- write the audit bundle of a run: a BagIt 1.0 bag (RFC 8493)
  * audit-<run_id>/ as one reproducible tar.gz or zip; see bundle.h.
  *
- * The bag is assembled in memory (the payload is handed over in memory),
+ * The bag is assembled in memory (payload files are handed over in memory
+ * or, the large ones, as files read a block at a time),
  * its tag files computed here, and the archive streamed through libarchive
  * into a cr_outfile, so that every byte reaches the disk through
  * outfile.c's few system calls (fault injection) and a write error is
@@ -22,8 +23,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <archive.h>
 #include <archive_entry.h>
+#include <nettle/sha2.h>
 
 #include "bag.h"
 #include "bundle.h"
@@ -41,8 +46,10 @@
 /* One file of the bag, path relative to the bag directory. */
 struct bundle_file {
 	char		*path;		/* "data/decisions.csv", "bagit.txt" */
-	const char	*data;
+	const char	*data;		/* NULL: read dirfd/name */
 	size_t		 len;
+	int		 dirfd;
+	const char	*name;
 	char		*own;		/* data, when the bag made it */
 	char		 sha256[CR_BAG_SHA256_HEX];
 	char		 sha512[CR_BAG_SHA512_HEX];
@@ -73,6 +80,97 @@ bundle_add(struct bundle *b, const char *prefix, const char *path,
 	cr_bag_sha256_hex(data, len, f->sha256);
 	cr_bag_sha512_hex(data, len, f->sha512);
 	return f;
+}
+
+#define BUNDLE_BLOCK	65536
+
+/*
+ * Open a file-backed payload file; -1 after a message.  Reads go through
+ * read(2) directly: the fault-injection shim sees them like any other.
+ */
+static int
+bundle_open(const struct bundle *b, const struct bundle_file *f)
+{
+	int fd = openat(f->dirfd, f->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		cr_error(b->display, 0, "cannot read %s: %s", f->path,
+		    strerror(errno));
+	return fd;
+}
+
+/* Size and digests of a file-backed payload file: 0 or CR_EXIT_IOERR. */
+static int
+bundle_hash_file(const struct bundle *b, struct bundle_file *f)
+{
+	struct sha256_ctx c256;
+	struct sha512_ctx c512;
+	unsigned char buf[BUNDLE_BLOCK], d256[SHA256_DIGEST_SIZE];
+	unsigned char d512[SHA512_DIGEST_SIZE];
+	ssize_t r;
+	int fd;
+
+	if ((fd = bundle_open(b, f)) < 0)
+		return CR_EXIT_IOERR;
+	sha256_init(&c256);
+	sha512_init(&c512);
+	f->len = 0;
+	while ((r = read(fd, buf, sizeof buf)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			cr_error(b->display, 0, "cannot read %s: %s", f->path,
+			    strerror(errno));
+			close(fd);
+			return CR_EXIT_IOERR;
+		}
+		sha256_update(&c256, (size_t)r, buf);
+		sha512_update(&c512, (size_t)r, buf);
+		f->len += (size_t)r;
+	}
+	if (close(fd) != 0) {	/* strict: the shim's faults must show */
+		cr_error(b->display, 0, "cannot read %s: %s", f->path,
+		    strerror(errno));
+		return CR_EXIT_IOERR;
+	}
+	sha256_digest(&c256, sizeof d256, d256);
+	sha512_digest(&c512, sizeof d512, d512);
+	cr_bag_hex(d256, sizeof d256, f->sha256);
+	cr_bag_hex(d512, sizeof d512, f->sha512);
+	return 0;
+}
+
+/* Copy a file-backed payload file into the archive; 0 or -1. */
+static int
+bundle_copy_file(const struct bundle *b, const struct bundle_file *f,
+    struct archive *a)
+{
+	unsigned char buf[BUNDLE_BLOCK];
+	size_t total = 0;
+	ssize_t r;
+	int fd;
+
+	if ((fd = bundle_open(b, f)) < 0)
+		return -1;
+	while ((r = read(fd, buf, sizeof buf)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || total + (size_t)r > f->len ||
+		    archive_write_data(a, buf, (size_t)r) != r) {
+			if (r < 0)
+				cr_error(b->display, 0, "cannot read %s: %s",
+				    f->path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		total += (size_t)r;
+	}
+	if (close(fd) != 0) {
+		cr_error(b->display, 0, "cannot read %s: %s", f->path,
+		    strerror(errno));
+		return -1;
+	}
+	return total == f->len ? 0 : -1;
 }
 
 static void
@@ -109,6 +207,7 @@ bundle_find(const struct cr_bundle_entry *e, size_t n, const char *path)
 static int
 bundle_payload(struct bundle *b, const struct cr_bundle_entry *e, size_t n)
 {
+	struct bundle_file *f;
 	const char *why;
 	size_t i;
 
@@ -122,7 +221,17 @@ bundle_payload(struct bundle *b, const struct cr_bundle_entry *e, size_t n)
 			    e[i].path, why);
 			return CR_EXIT_DATAERR;
 		}
-		bundle_add(b, "data/", e[i].path, e[i].data, e[i].len, NULL);
+		if (e[i].data != NULL || e[i].name == NULL) {
+			bundle_add(b, "data/", e[i].path, e[i].data, e[i].len,
+			    NULL);
+			continue;
+		}
+		f = bundle_add(b, "data/", e[i].path, "", 0, NULL);
+		f->data = NULL;
+		f->dirfd = e[i].dirfd;
+		f->name = e[i].name;
+		if (bundle_hash_file(b, f) != 0)
+			return CR_EXIT_IOERR;
 	}
 	qsort(b->files, b->nfiles, sizeof *b->files, bundle_file_cmp);
 	for (i = 1; i < b->nfiles; i++)
@@ -362,7 +471,10 @@ bundle_archive(struct bundle *b, struct cr_outfile *of, const char *format,
 		}
 		if (archive_write_header(a, e) < ARCHIVE_WARN)
 			ok = 0;
-		else if (it[i].file != NULL && it[i].file->len > 0 &&
+		else if (it[i].file != NULL && it[i].file->data == NULL) {
+			if (bundle_copy_file(b, it[i].file, a) != 0)
+				ok = 0;
+		} else if (it[i].file != NULL && it[i].file->len > 0 &&
 		    archive_write_data(a, it[i].file->data, it[i].file->len)
 		    != (la_ssize_t)it[i].file->len)
 			ok = 0;

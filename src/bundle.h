@@ -15,11 +15,18 @@
 #include <stddef.h>
 #include <time.h>
 
-/* One payload file, given in memory. */
+/*
+ * One payload file, given in memory (data, len) or, when data is NULL, as
+ * the file `name` of the directory `dirfd`, read (twice: to hash it, then
+ * to archive it) a block at a time, so that a large payload never needs
+ * to be in memory.  The file must not change while the bundle is written.
+ */
 struct cr_bundle_entry {
 	const char	*path;	/* inside data/: "decisions.csv", "emails/c-1.eml" */
 	const void	*data;
 	size_t		 len;
+	int		 dirfd;	/* with data == NULL */
+	const char	*name;
 };
 
 /*

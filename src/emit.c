@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bundle.h"
@@ -27,21 +28,26 @@
 #include "write.h"
 #include "xmalloc.h"
 
+/* Where the bundle's redacted emails wait, inside the run being built. */
+#define EMIT_REDACTED	".redacted"
+
 #ifndef PACKAGE_VERSION
 #include "config.h"
 #endif
 
-/* One payload file, kept in memory for the bundle. */
+/* One payload file for the bundle: in memory, or a file of redacted_fd. */
 struct emit_file {
 	char	*path;		/* inside data/ */
-	char	*data;
+	char	*data;		/* NULL: the file `name` of redacted_fd */
 	size_t	 len;
+	char	*name;
 };
 
 struct emit {
 	struct cr_model			*m;
 	const struct cr_emit_opts	*o;
 	int				 dirfd, emails_fd;
+	int				 redacted_fd;	/* bundle copies */
 	const char			*display;
 	struct emit_file		*files;
 	size_t				 nfiles;
@@ -57,6 +63,7 @@ emit_keep(struct emit *e, const char *path, struct cr_outfile *mem)
 	e->files = xreallocarray(e->files, e->nfiles + 1, sizeof *e->files);
 	f = &e->files[e->nfiles++];
 	f->path = xstrdup(path);
+	f->name = NULL;
 	f->data = cr_outfile_mem_take(mem, &f->len);
 	/* the memory buffer grew in 64 KiB steps: keep only the bytes */
 	f->data = xrealloc(f->data, f->len + 1);
@@ -71,7 +78,8 @@ emit_write_file(struct emit *e, int dirfd, const char *name,
 	char *display;
 
 	xasprintf(&display, "%s/%s%s", e->display,
-	    dirfd == e->emails_fd ? "emails/" : "", name);
+	    dirfd == e->emails_fd ? "emails/" : dirfd == e->redacted_fd ?
+	    EMIT_REDACTED "/" : "", name);
 	f = cr_outfile_open(dirfd, name, display);
 	free(display);
 	if (f == NULL)
@@ -458,16 +466,24 @@ emit_email(struct emit *e, const struct cr_request *q)
 		rc = emit_write_file(e, e->emails_fd, name, data, len);
 	}
 	cr_outfile_discard(mem);
-	/* the bundle's copy, redacted */
+	/* the bundle's copy, redacted, kept on disk until the bundle is
+	 * written: thousands of emails need not be in memory at once */
 	if (rc == 0) {
 		mem = cr_outfile_mem(name);
 		rc = cr_email_render(e->o->templates, &em, 1, mem);
 		if (rc == 0) {
-			char *path;
+			size_t len;
+			const char *data = cr_outfile_mem_data(mem, &len);
+			struct emit_file *f;
 
-			xasprintf(&path, "emails/%s", name);
-			emit_keep(e, path, mem);
-			free(path);
+			rc = emit_write_file(e, e->redacted_fd, name, data, len);
+			e->files = xreallocarray(e->files, e->nfiles + 1,
+			    sizeof *e->files);
+			f = &e->files[e->nfiles++];
+			xasprintf(&f->path, "emails/%s", name);
+			f->data = NULL;
+			f->len = 0;
+			f->name = xstrdup(name);
 		}
 		cr_outfile_discard(mem);
 	}
@@ -603,6 +619,14 @@ emit_manifest_copy(struct emit *e)
 	return 0;
 }
 
+static int
+emit_remove_failed(const char *display)
+{
+	cr_error(display, 0, "cannot remove %s: %s", EMIT_REDACTED,
+	    strerror(errno));
+	return CR_EXIT_IOERR;
+}
+
 /* --- public ----------------------------------------------------------------------- */
 
 int
@@ -642,6 +666,7 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 	e.o = o;
 	e.dirfd = dirfd;
 	e.emails_fd = emails_fd;
+	e.redacted_fd = -1;
 	e.display = display;
 	cr_format_time(o->run_time, e.effective_at);
 	cr_format_time(o->run_time + (time_t)o->ttl_days * 86400, e.expires_at);
@@ -655,6 +680,14 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 	    (rc = emit_contact_updates(&e)) != 0 ||
 	    (rc = emit_summary(&e)) != 0)
 		goto out;
+	if (mkdirat(dirfd, EMIT_REDACTED, 0700) != 0 ||
+	    (e.redacted_fd = openat(dirfd, EMIT_REDACTED, O_RDONLY |
+	    O_DIRECTORY | O_CLOEXEC)) < 0) {
+		cr_error(display, 0, "cannot make %s: %s", EMIT_REDACTED,
+		    strerror(errno));
+		rc = CR_EXIT_IOERR;
+		goto out;
+	}
 	for (i = 0; i < m->nreq; i++) {
 		if (m->req[i].outcome == CR_RELEASED &&
 		    (rc = emit_email(&e, &m->req[i])) != 0)
@@ -665,15 +698,28 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 		entries[i].path = e.files[i].path;
 		entries[i].data = e.files[i].data;
 		entries[i].len = e.files[i].len;
+		entries[i].dirfd = e.redacted_fd;
+		entries[i].name = e.files[i].name;
 	}
 	xasprintf(&bundle, "audit-%s.%s", o->run_id, o->bundle_format);
 	rc = cr_bundle_write(dirfd, bundle, o->bundle_format, o->run_id,
 	    o->run_time, entries, e.nfiles);
 	free(bundle);
+	/* the redacted copies live only in the bundle */
+	for (i = 0; rc == 0 && i < e.nfiles; i++) {
+		if (e.files[i].name != NULL &&
+		    unlinkat(e.redacted_fd, e.files[i].name, 0) != 0)
+			rc = emit_remove_failed(display);
+	}
+	if (rc == 0 && unlinkat(dirfd, EMIT_REDACTED, AT_REMOVEDIR) != 0)
+		rc = emit_remove_failed(display);
 out:
+	if (e.redacted_fd >= 0)
+		close(e.redacted_fd);
 	for (i = 0; i < e.nfiles; i++) {
 		free(e.files[i].path);
 		free(e.files[i].data);
+		free(e.files[i].name);
 	}
 	free(e.files);
 	free(entries);

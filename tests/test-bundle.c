@@ -53,11 +53,11 @@ static const char summary[] =
 static const char email[] = "Subject: x\r\n\r\nhttps://c/REDACTED\r\n";
 
 static const struct cr_bundle_entry entries[] = {
-	{ "summary.json", summary, sizeof summary - 1 },
-	{ "decisions.csv", decisions, sizeof decisions - 1 },
-	{ "emails/c-1.eml", email, sizeof email - 1 },
-	{ "ownership.csv", ownership, sizeof ownership - 1 },
-	{ "empty.txt", "", 0 },
+	{ "summary.json", summary, sizeof summary - 1, -1, NULL },
+	{ "decisions.csv", decisions, sizeof decisions - 1, -1, NULL },
+	{ "emails/c-1.eml", email, sizeof email - 1, -1, NULL },
+	{ "ownership.csv", ownership, sizeof ownership - 1, -1, NULL },
+	{ "empty.txt", "", 0, -1, NULL },
 };
 #define NENTRIES (sizeof entries / sizeof entries[0])
 
@@ -222,6 +222,51 @@ test_reproducible_targz(void **state)
 	assert_int_equal((unsigned char)a[1], 0x8b);
 	assert_int_equal(a[4] | a[5] | a[6] | a[7], 0);
 	free(a);
+}
+
+/* A payload file handed over as a file gives the same archive. */
+static void
+test_file_entry(void **state)
+{
+	struct fixture *f = *state;
+	struct cr_bundle_entry e[NENTRIES];
+	char *a, *b;
+	size_t alen, blen, i;
+	FILE *fp;
+	char path[256];
+
+	snprintf(path, sizeof path, "%s/c-1.eml", f->dir);
+	fp = fopen(path, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(email, 1, sizeof email - 1, fp),
+	    sizeof email - 1);
+	fclose(fp);
+	memcpy(e, entries, sizeof e);
+	for (i = 0; i < NENTRIES; i++) {
+		if (strcmp(e[i].path, "emails/c-1.eml") == 0) {
+			e[i].data = NULL;
+			e[i].len = 0;
+			e[i].dirfd = f->dirfd;
+			e[i].name = "c-1.eml";
+		}
+	}
+	assert_int_equal(cr_bundle_write(f->dirfd, "mem", "tar.gz", RUN_ID,
+	    RUN_T, entries, NENTRIES), 0);
+	assert_int_equal(cr_bundle_write(f->dirfd, "file", "tar.gz", RUN_ID,
+	    RUN_T, e, NENTRIES), 0);
+	a = slurp(f, "mem", &alen);
+	b = slurp(f, "file", &blen);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(a, b, alen);
+	free(a);
+	free(b);
+	/* a file that is gone is an I/O error, not a crash */
+	e[2].name = "missing.eml";
+	for (i = 0; i < NENTRIES; i++)
+		if (e[i].data == NULL)
+			e[i].name = "missing.eml";
+	assert_int_equal(cr_bundle_write(f->dirfd, "gone", "tar.gz", RUN_ID,
+	    RUN_T, e, NENTRIES), CR_EXIT_IOERR);
 }
 
 static void
@@ -512,6 +557,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_file_entry, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_reproducible_targz, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reproducible_zip_any_tz,
