@@ -55,6 +55,7 @@ struct cr_export {
 	size_t			 ninputs;
 	void			(*progress)(void *, uint64_t, uint64_t);
 	void			*progress_arg;
+	const struct cr_row_filter *filters;	/* by table, or NULL */
 };
 
 /* Dependency rank: a table is read after every table of a lower rank. */
@@ -133,19 +134,40 @@ export_progress(void *arg, uint64_t nread)
 	e->progress(e->progress_arg, done, e->size);
 }
 
+/* The XML reader takes no filter: the same contract, applied here. */
+struct export_filtered {
+	const struct cr_row_filter	*filters;
+	cr_row_fn			 fn;
+	void				*arg;
+};
+
+static int
+export_filter_row(void *arg, const struct cr_row *row)
+{
+	struct export_filtered *x = arg;
+	const struct cr_row_filter *f = &x->filters[row->schema->table];
+
+	if (f->keep != NULL && !f->keep(f->arg, row))
+		return 0;
+	return x->fn(x->arg, row);
+}
+
 /* Parse one member or file from stream s. */
 static int
 export_parse(struct cr_export *e, int slot, struct cr_stream *s,
     cr_row_fn fn, void *arg)
 {
+	struct export_filtered x = { e->filters, fn, arg };
 	int rc;
 
 	cr_stream_set_progress(s, export_progress, e);
-	if (slot == EXPORT_XML)
+	if (slot == EXPORT_XML && e->filters != NULL)
+		rc = cr_xml_read_export(s, export_filter_row, &x);
+	else if (slot == EXPORT_XML)
 		rc = cr_xml_read_export(s, fn, arg);
 	else
-		rc = cr_csv_read(s, cr_schema_get((enum cr_table)slot), fn,
-		    arg);
+		rc = cr_csv_read_filtered(s, cr_schema_get((enum cr_table)slot),
+		    e->filters != NULL ? &e->filters[slot] : NULL, fn, arg);
 	if (rc == 0)
 		rc = cr_stream_drain(s);
 	if (rc == 0)
@@ -522,6 +544,13 @@ cr_export_set_progress(struct cr_export *e,
 {
 	e->progress = fn;
 	e->progress_arg = arg;
+}
+
+void
+cr_export_set_filters(struct cr_export *e,
+    const struct cr_row_filter *filters)
+{
+	e->filters = filters;
 }
 
 int

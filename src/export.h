@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 
+#include "read.h"
 #include "schema.h"
 
 struct cr_export;
@@ -32,6 +33,14 @@ int		 cr_export_is_xml(const struct cr_export *);
 /* Called after each read with (bytes read so far, total, or 0). */
 void		 cr_export_set_progress(struct cr_export *,
 		    void (*)(void *, uint64_t done, uint64_t total), void *);
+
+/*
+ * Row filters for the next cr_export_read (read.h), one per table
+ * (CR_T_EXPORT_COUNT entries, indexed by enum cr_table; keep NULL: none),
+ * applied to the XML form too.  The array must outlive the read.
+ */
+void		 cr_export_set_filters(struct cr_export *,
+		    const struct cr_row_filter *);
 
 /* Reads every table; 0, an exit code, or what the callback returned. */
 int		 cr_export_read(struct cr_export *, cr_row_fn, void *arg);

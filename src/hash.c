@@ -27,29 +27,53 @@ struct arena_block {
 struct cr_map {
 	struct map_entry	*entries;	/* insertion order */
 	size_t			 n, cap;
-	uint32_t		*table;		/* index + 1, 0 = empty */
+	uint64_t		*table;		/* SLOT(), 0 = empty */
 	size_t			 tsize;		/* power of two */
 	struct arena_block	*arena;
 };
 
+#ifdef __SIZEOF_INT128__
+__extension__ typedef unsigned __int128 hash_u128;
+
+static uint64_t
+hash_mix(uint64_t a, uint64_t b)
+{
+	/* a 64x64->128 multiply folded to 64 bits (the wyhash mixer) */
+	hash_u128 r = (hash_u128)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+#else
+static uint64_t
+hash_mix(uint64_t a, uint64_t b)
+{
+	a *= b;
+	return a ^ (a >> 32);
+}
+#endif
+
 uint64_t
 cr_hash_bytes(const void *p, size_t len)
 {
-	/* FNV-1a, 64 bit, with a final avalanche (splitmix64 finaliser). */
+	/*
+	 * Eight bytes at a time: identifiers are short, and this runs for
+	 * the key of every row of the export.  Not a keyed hash: the keys
+	 * are the operator's own export, and probing stays linear anyway.
+	 */
 	const unsigned char *s = p;
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w;
 
-	for (i = 0; i < len; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
+	while (len >= 8) {
+		memcpy(&w, s, 8);
+		h = hash_mix(h ^ w, 0xbf58476d1ce4e5b9ULL);
+		s += 8;
+		len -= 8;
 	}
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return h;
+	w = 0;
+	if (len != 0)
+		memcpy(&w, s, len);
+	h = hash_mix(h ^ w, 0x94d049bb133111ebULL);
+	return hash_mix(h, 0x2545f4914f6cdd1dULL);
 }
 
 struct cr_map *
@@ -106,19 +130,33 @@ map_copy_key(struct cr_map *m, const char *key, size_t len)
 	return p;
 }
 
+/* A slot: the high half of the key's hash, then its entry number + 1. */
+#define SLOT(h, i)	(((h) & 0xffffffff00000000ULL) | (uint64_t)(i))
+#define SLOT_TAG(s)	((s) & 0xffffffff00000000ULL)
+#define SLOT_INDEX(s)	((size_t)((s) & 0xffffffffULL))
+
+/*
+ * The slot of key: its own, or the empty one where it would go.  Most
+ * look-ups miss (most rows of an export are not touched), so a probe
+ * first compares the hash bits kept in the table itself, and the load
+ * stays at most 1/2: a miss usually reads one cache line.
+ */
 static size_t
 map_find(const struct cr_map *m, const char *key, size_t len, uint64_t h)
 {
 	size_t mask = m->tsize - 1, i = (size_t)h & mask;
 	const struct map_entry *e;
+	uint64_t s;
 
 	for (;;) {
-		if (m->table[i] == 0)
+		s = m->table[i];
+		if (s == 0)
 			return i;
-		e = &m->entries[m->table[i] - 1];
-		if (e->hash == h && e->len == len &&
-		    memcmp(e->key, key, len) == 0)
-			return i;
+		if (SLOT_TAG(s) == SLOT_TAG(h)) {
+			e = &m->entries[SLOT_INDEX(s) - 1];
+			if (e->len == len && memcmp(e->key, key, len) == 0)
+				return i;
+		}
 		i = (i + 1) & mask;
 	}
 }
@@ -136,7 +174,7 @@ map_grow(struct cr_map *m)
 		j = (size_t)m->entries[i].hash & mask;
 		while (m->table[j] != 0)
 			j = (j + 1) & mask;
-		m->table[j] = (uint32_t)(i + 1);
+		m->table[j] = SLOT(m->entries[i].hash, i + 1);
 	}
 }
 
@@ -147,7 +185,7 @@ cr_map_get(const struct cr_map *m, const char *key, size_t len)
 
 	if (m->table[i] == 0)
 		return NULL;
-	return &m->entries[m->table[i] - 1].value;
+	return &m->entries[SLOT_INDEX(m->table[i]) - 1].value;
 }
 
 int
@@ -170,14 +208,14 @@ cr_map_put(struct cr_map *m, const char *key, size_t len, void ***slot,
 		e->len = len;
 		e->hash = h;
 		e->value = NULL;
-		m->table[i] = (uint32_t)m->n;
+		m->table[i] = SLOT(h, m->n);
 		inserted = 1;
-		if (m->n * 4 > m->tsize * 3) {
+		if (m->n * 2 > m->tsize) {
 			map_grow(m);
 			i = map_find(m, key, len, h);
 		}
 	}
-	e = &m->entries[m->table[i] - 1];
+	e = &m->entries[SLOT_INDEX(m->table[i]) - 1];
 	if (slot != NULL)
 		*slot = &e->value;
 	if (keyp != NULL)
@@ -193,80 +231,4 @@ cr_map_foreach(const struct cr_map *m,
 
 	for (i = 0; i < m->n; i++)
 		fn(arg, m->entries[i].key, m->entries[i].value);
-}
-
-/* --- sets of 64-bit hashes ---------------------------------------------- */
-
-struct cr_set64 {
-	uint64_t	*slot;		/* 0 = empty; the value 0 is kept apart */
-	size_t		 size, n;
-	int		 has_zero;
-};
-
-struct cr_set64 *
-cr_set64_new(void)
-{
-	struct cr_set64 *s = xcalloc(1, sizeof *s);
-
-	s->size = 1024;
-	s->slot = xcalloc(s->size, sizeof *s->slot);
-	return s;
-}
-
-void
-cr_set64_free(struct cr_set64 *s)
-{
-	if (s == NULL)
-		return;
-	free(s->slot);
-	free(s);
-}
-
-static size_t
-set64_find(const uint64_t *slot, size_t size, uint64_t h)
-{
-	size_t i = (size_t)h & (size - 1);
-
-	while (slot[i] != 0 && slot[i] != h)
-		i = (i + 1) & (size - 1);
-	return i;
-}
-
-int
-cr_set64_has(const struct cr_set64 *s, uint64_t h)
-{
-	if (h == 0)
-		return s->has_zero;
-	return s->slot[set64_find(s->slot, s->size, h)] == h;
-}
-
-int
-cr_set64_add(struct cr_set64 *s, uint64_t h)
-{
-	uint64_t *old;
-	size_t i, oldsize;
-
-	if (h == 0) {
-		if (s->has_zero)
-			return 1;
-		s->has_zero = 1;
-		return 0;
-	}
-	i = set64_find(s->slot, s->size, h);
-	if (s->slot[i] == h)
-		return 1;
-	s->slot[i] = h;
-	if (++s->n * 2 > s->size) {
-		old = s->slot;
-		oldsize = s->size;
-		s->size *= 2;
-		s->slot = xcalloc(s->size, sizeof *s->slot);
-		for (i = 0; i < oldsize; i++) {
-			if (old[i] != 0)
-				s->slot[set64_find(s->slot, s->size,
-				    old[i])] = old[i];
-		}
-		free(old);
-	}
-	return 0;
 }

@@ -33,17 +33,4 @@ void		 cr_map_foreach(const struct cr_map *,
 
 uint64_t	 cr_hash_bytes(const void *, size_t);
 
-/*
- * A set of 64-bit hashes (8 bytes a member at most 50% load): "was this
- * id seen before" over a whole table without keeping the ids.  A false
- * positive needs two ids with equal 64-bit hashes.
- */
-struct cr_set64;
-
-struct cr_set64	*cr_set64_new(void);
-void		 cr_set64_free(struct cr_set64 *);
-/* Adds h; returns 1 when it was already there. */
-int		 cr_set64_add(struct cr_set64 *, uint64_t h);
-int		 cr_set64_has(const struct cr_set64 *, uint64_t h);
-
 #endif

@@ -21,6 +21,7 @@
 #include "read.h"
 #include "rowcheck.h"
 #include "rundir.h"
+#include "seen.h"
 #include "stream.h"
 #include "xmalloc.h"
 
@@ -375,9 +376,7 @@ load_product(struct cr_model *m, const struct cr_row *row, char *problem)
 {
 	const char *id = row->val[PRD_ID], *cid = row->val[PRD_CUSTOMER_ID];
 	struct cr_product *p = NULL;
-	uint64_t h;
 	void **slot;
-	int seen;
 
 	if (id == NULL) {
 		/* no key: a touched customer's row is still broken */
@@ -387,8 +386,6 @@ load_product(struct cr_model *m, const struct cr_row *row, char *problem)
 			load_pending_flush(m, NULL);
 		return;
 	}
-	h = cr_hash_bytes(id, row->len[PRD_ID]);
-	seen = cr_set64_add(m->product_ids, h);
 	slot = m->products ? cr_map_get(m->products, id, row->len[PRD_ID]) :
 	    NULL;
 	if (slot != NULL) {
@@ -406,8 +403,6 @@ load_product(struct cr_model *m, const struct cr_row *row, char *problem)
 		    &slot, NULL);
 		p = xcalloc(1, sizeof *p);
 		load_rec(m, &p->r, row, problem);
-		if (seen)	/* an earlier row, of another customer */
-			p->r.dups = 1;
 		*slot = p;
 	} else
 		free(problem);
@@ -491,6 +486,83 @@ load_relevant(const struct cr_model *m, const struct cr_row *row)
 	}
 }
 
+/*
+ * The row filter (read.h): most rows of an export stop here, after one
+ * look-up of their key.  A product row that is not kept leaves the hash
+ * of its id behind, for load_earlier_dups() to find an earlier row of
+ * another customer with the id of a product kept later.
+ */
+static int
+load_keep(void *arg, const struct cr_row *row)
+{
+	struct cr_model *m = arg;
+	int relevant = load_relevant(m, row);
+
+	if (row->schema->table == CR_T_PRODUCTS && !relevant &&
+	    row->val[PRD_ID] != NULL)
+		cr_seen_add(m->product_ids, cr_hash_bytes(row->val[PRD_ID],
+		    row->len[PRD_ID]));
+	/* XML: a product's row also ends its pending children */
+	return relevant || m->strict != NULL || (row->flags & CR_ROW_NESTED);
+}
+
+static const struct cr_row_filter load_filters[CR_T_EXPORT_COUNT] = {
+	[CR_T_ACCOUNTS] = { 1U << ACC_USERNAME, load_keep, NULL },
+	[CR_T_CUSTOMERS] = { 1U << CUS_ID, load_keep, NULL },
+	[CR_T_PRODUCTS] = { 1U << PRD_ID | 1U << PRD_CUSTOMER_ID, load_keep,
+	    NULL },
+	[CR_T_DOMAIN_CONTACTS] = { 1U << DC_PRODUCT_ID, load_keep, NULL },
+	[CR_T_SHARES] = { 1U << SH_PRODUCT_ID, load_keep, NULL },
+};
+
+/* Kept products by the hash of their id, for load_earlier_dups(). */
+static void
+load_hash_product(void *arg, const char *key, void *value)
+{
+	struct cr_map *byhash = arg;
+	uint64_t h = cr_hash_bytes(key, strlen(key));
+	void **slot;
+
+	if (cr_map_put(byhash, (const char *)&h, sizeof h, &slot, NULL))
+		*slot = value;
+}
+
+static int
+load_earlier_dup(void *arg, uint64_t h)
+{
+	struct cr_map *byhash = arg;
+	void **slot = cr_map_get(byhash, (const char *)&h, sizeof h);
+	struct cr_product *p;
+
+	if (slot != NULL && (p = *slot) != NULL) {
+		/* an earlier row, of a customer the manifest does not name */
+		p->r.dups++;
+		*slot = NULL;
+	}
+	return 0;
+}
+
+/*
+ * A kept product whose id a row not kept also had: rows after the kept
+ * one were seen as duplicates on the way (the products map has the id),
+ * rows before it left their id's 64-bit hash in m->product_ids.  A false
+ * match needs two ids with equal 64-bit hashes.
+ */
+static int
+load_earlier_dups(struct cr_model *m)
+{
+	struct cr_map *byhash;
+	int rc;
+
+	if (m->products == NULL || cr_seen_count(m->product_ids) == 0)
+		return cr_seen_status(m->product_ids);
+	byhash = cr_map_new();
+	cr_map_foreach(m->products, load_hash_product, byhash);
+	rc = cr_seen_foreach(m->product_ids, load_earlier_dup, byhash);
+	cr_map_free(byhash);
+	return rc;
+}
+
 static int
 load_export_row(void *arg, const struct cr_row *row)
 {
@@ -557,14 +629,23 @@ load_input_cmp(const void *a, const void *b)
 int
 cr_model_load_export(struct cr_model *m, struct cr_export *e, int strict)
 {
+	struct cr_row_filter filters[CR_T_EXPORT_COUNT];
 	size_t i;
 	int rc;
 
-	m->product_ids = cr_set64_new();
+	m->product_ids = cr_seen_new(0);
 	if (strict)
 		m->strict = cr_check_new(1);
+	for (i = 0; i < CR_T_EXPORT_COUNT; i++) {
+		filters[i] = load_filters[i];
+		filters[i].arg = m;
+	}
+	cr_export_set_filters(e, filters);
 	rc = cr_export_read(e, load_export_row, m);
+	cr_export_set_filters(e, NULL);
 	load_pending_flush(m, NULL);
+	if (rc == 0)
+		rc = load_earlier_dups(m);
 	if (rc != 0)
 		return rc;
 	m->export_xml = cr_export_is_xml(e);
@@ -677,7 +758,7 @@ cr_model_free(struct cr_model *m)
 	load_free_map(m->hist_released, load_free_string, NULL);
 	load_free_map(m->files, NULL, NULL);
 	load_free_map(m->child_problems, load_free_string, NULL);
-	cr_set64_free(m->product_ids);
+	cr_seen_free(m->product_ids);
 	free(m->pending);
 	cr_check_free(m->strict);
 	memset(m, 0, sizeof *m);

@@ -117,7 +117,8 @@ struct cr_model {
 	struct cr_map		*org_ids;	/* every organization id */
 	struct cr_map		*customers;	/* id -> struct cr_customer * */
 	struct cr_map		*products;	/* id -> struct cr_product * */
-	struct cr_set64		*product_ids;	/* hash of every product id */
+	struct cr_seen		*product_ids;	/* hash of every product id of
+						   a row not kept (seen.h) */
 	struct cr_map		*accounts;	/* username -> struct cr_rec * */
 
 	struct cr_map		*hist_applied;	/* request_id -> customer_id */

@@ -73,6 +73,12 @@ struct csvr {
 
 	const char		*val[CR_MAX_COLS];
 	size_t			 len[CR_MAX_COLS];
+
+	/* The filter: it sees the first fsplit fields of a plain line. */
+	const struct cr_row_filter *filter;
+	size_t			 fsplit;
+	const char		*pval[CR_MAX_COLS];	/* NULL at rest */
+	size_t			 plen[CR_MAX_COLS];
 };
 
 /* libcsv's space function: no byte is a space, unquoted fields are kept. */
@@ -208,6 +214,9 @@ csvr_header(struct csvr *r)
 		if (r->colmap[h] < 0)
 			cr_warn(r->file, hl, "unknown column \"%s\" ignored",
 			    csvr_name(r, h, q, sizeof q));
+		else if (r->filter != NULL &&
+		    (r->filter->cols & (1U << r->colmap[h])))
+			r->fsplit = h + 1;
 	}
 
 	/* Every missing CR_COL_HEADER column, in one message. */
@@ -260,6 +269,8 @@ csvr_row(struct csvr *r)
 	row.nexpected = r->nexpected;
 	row.val = r->val;
 	row.len = r->len;
+	if (r->filter != NULL && !r->filter->keep(r->filter->arg, &row))
+		return;
 	r->stop = r->fn(r->arg, &row);
 }
 
@@ -299,6 +310,53 @@ csvr_parse_error(struct csvr *r, unsigned char c)
  * libcsv would see them; they are cut in place (the delimiters become
  * NULs), so nothing is copied.  Every other line goes to libcsv.
  */
+/*
+ * The filter's look at a plain line [s, s+n): the fields it reads among
+ * the first fsplit are pointed at in place, not NUL-terminated (read.h
+ * says so), and it is asked.  The line is not touched, so that a kept
+ * line is then split whole as usual.  Returns whether it is wanted.
+ */
+static int
+csvr_prefilter(struct csvr *r, const char *s, size_t n, char delim)
+{
+	const struct cr_row_filter *flt = r->filter;
+	const char *end = s + n, *f = s, *d;
+	int cols[CR_MAX_COLS];
+	struct cr_row row;
+	size_t h, k = 0, len;
+	int c, keep;
+
+	for (h = 0; h < r->fsplit; h++) {
+		d = memchr(f, delim, (size_t)(end - f));
+		if (d == NULL)
+			d = end;
+		len = (size_t)(d - f);
+		if ((c = r->colmap[h]) >= 0 && (flt->cols & (1U << c)) &&
+		    k < CR_MAX_COLS && !cr_is_blank(f, len)) {
+			r->pval[c] = f;
+			r->plen[c] = len;
+			cols[k++] = c;
+		}
+		if (d == end)
+			break;
+		f = d + 1;
+	}
+	row.schema = r->schema;
+	row.file = r->file;
+	row.line = r->line;
+	row.flags = 0;
+	row.nfields = 0;
+	row.nexpected = r->nexpected;
+	row.val = r->pval;
+	row.len = r->plen;
+	keep = flt->keep(flt->arg, &row);
+	while (k-- > 0) {
+		r->pval[cols[k]] = NULL;
+		r->plen[cols[k]] = 0;
+	}
+	return keep;
+}
+
 static void
 csvr_fast(struct csvr *r, char *s, size_t n, char delim)
 {
@@ -307,6 +365,8 @@ csvr_fast(struct csvr *r, char *s, size_t n, char delim)
 	size_t h = 0, len;
 	int c;
 
+	if (r->filter != NULL && !csvr_prefilter(r, s, n, delim))
+		return;
 	memset(r->val, 0, sizeof r->val);
 	memset(r->len, 0, sizeof r->len);
 	for (;;) {
@@ -345,7 +405,7 @@ static int
 csvr_feed(struct csvr *r, struct csv_parser *p, char *s, size_t n)
 {
 	const char *nul, *q;
-	size_t pos = 0, lim, ncr, nlf, end, len, got;
+	size_t pos = 0, lim, ncr, nlf, nq, end, len, got;
 
 	nul = memchr(s, '\0', n);
 	lim = nul != NULL ? (size_t)(nul - s) : n;
@@ -353,6 +413,8 @@ csvr_feed(struct csvr *r, struct csv_parser *p, char *s, size_t n)
 	ncr = q != NULL ? (size_t)(q - s) : lim;
 	q = memchr(s, '\n', lim);
 	nlf = q != NULL ? (size_t)(q - s) : lim;
+	q = memchr(s, '"', lim);
+	nq = q != NULL ? (size_t)(q - s) : lim;
 
 	while (pos < lim) {
 		if (ncr < pos) {
@@ -368,7 +430,12 @@ csvr_feed(struct csvr *r, struct csv_parser *p, char *s, size_t n)
 		    (ncr >= nlf || ncr + 1 == nlf)) {
 			size_t cut = ncr + 1 == nlf ? ncr : nlf;
 
-			if (cut > pos && memchr(s + pos, '"', cut - pos) == NULL) {
+			/* the next quote, found once for many lines */
+			if (nq < pos) {
+				q = memchr(s + pos, '"', lim - pos);
+				nq = q != NULL ? (size_t)(q - s) : lim;
+			}
+			if (cut > pos && nq >= cut) {
 				csvr_fast(r, s + pos, cut - pos, r->delim);
 				if (r->stop != 0)
 					return r->stop;
@@ -491,6 +558,13 @@ int
 cr_csv_read(struct cr_stream *st, const struct cr_schema *schema,
     cr_row_fn fn, void *arg)
 {
+	return cr_csv_read_filtered(st, schema, NULL, fn, arg);
+}
+
+int
+cr_csv_read_filtered(struct cr_stream *st, const struct cr_schema *schema,
+    const struct cr_row_filter *filter, cr_row_fn fn, void *arg)
+{
 	struct csvr r;
 	struct csv_parser p;
 	char *block;
@@ -504,6 +578,8 @@ cr_csv_read(struct cr_stream *st, const struct cr_schema *schema,
 	r.file = cr_stream_name(st);
 	r.fn = fn;
 	r.arg = arg;
+	if (filter != NULL && filter->keep != NULL)
+		r.filter = filter;
 	r.line = 1;
 	r.rec_line = 1;
 

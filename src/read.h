@@ -14,6 +14,8 @@
 #ifndef CR_READ_H
 #define CR_READ_H
 
+#include <stdint.h>
+
 #include "schema.h"
 #include "stream.h"
 
@@ -28,6 +30,29 @@
  */
 int	cr_csv_read(struct cr_stream *, const struct cr_schema *,
 	    cr_row_fn, void *arg);
+
+/*
+ * A row filter, for the many rows of an export that cannot matter: keep()
+ * is called once for every data row, in order, before the row callback,
+ * which then sees the row only when keep() returned non-zero.
+ *
+ * keep() is only promised the columns of `cols` (bit c for schema column
+ * c), and they may not be NUL-terminated (use len); the others may be
+ * NULL, and flags and nfields may not be set yet:
+ * the CSV reader splits a plain line only up to the last column asked for,
+ * and splits it whole only when it is kept.  A row that needs libcsv is
+ * parsed whole first.  Either way the callback sees exactly the row it
+ * would without a filter.
+ */
+struct cr_row_filter {
+	uint32_t	  cols;
+	int		(*keep)(void *arg, const struct cr_row *row);
+	void		 *arg;
+};
+
+/* cr_csv_read() with a filter (NULL: none). */
+int	cr_csv_read_filtered(struct cr_stream *, const struct cr_schema *,
+	    const struct cr_row_filter *, cr_row_fn, void *arg);
 
 /*
  * The XML export (SPEC 2.3), namespace urn:custrelease:export:1.  Rows come
