@@ -56,6 +56,8 @@ struct cr_export {
 	void			(*progress)(void *, uint64_t, uint64_t);
 	void			*progress_arg;
 	const struct cr_row_filter *filters;	/* by table, or NULL */
+	uint64_t		 archive_bytes;	/* read from disk, for progress:
+						   set by the read-ahead thread */
 };
 
 /* Dependency rank: a table is read after every table of a lower rank. */
@@ -127,8 +129,8 @@ export_progress(void *arg, uint64_t nread)
 
 	if (e->progress == NULL)
 		return;
-	if (e->kind == EXPORT_ARCHIVE && e->a != NULL)
-		done = (uint64_t)archive_filter_bytes(e->a, -1);
+	if (e->kind == EXPORT_ARCHIVE)
+		done = __atomic_load_n(&e->archive_bytes, __ATOMIC_RELAXED);
 	else
 		done = e->done_before + nread;
 	e->progress(e->progress_arg, done, e->size);
@@ -161,6 +163,7 @@ export_parse(struct cr_export *e, int slot, struct cr_stream *s,
 	int rc;
 
 	cr_stream_set_progress(s, export_progress, e);
+	cr_stream_set_readahead(s);
 	if (slot == EXPORT_XML && e->filters != NULL)
 		rc = cr_xml_read_export(s, export_filter_row, &x);
 	else if (slot == EXPORT_XML)
@@ -379,6 +382,8 @@ export_archive_read(void *ctx, void *buf, size_t n)
 	struct cr_export *e = ctx;
 	la_ssize_t r = archive_read_data(e->a, buf, n);
 
+	__atomic_store_n(&e->archive_bytes,
+	    (uint64_t)archive_filter_bytes(e->a, -1), __ATOMIC_RELAXED);
 	if (r < 0) {
 		int err = archive_errno(e->a);
 

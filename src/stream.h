@@ -31,6 +31,17 @@ struct cr_stream *cr_stream_mem(const void *buf, size_t len,
 		    const char *name);
 void		 cr_stream_free(struct cr_stream *);
 
+/*
+ * Read ahead on a thread of its own: the source's read function and the
+ * SHA-256 then run beside the caller's parsing, a few 256 KiB chunks ahead
+ * (1 MiB of buffers).  Call before the first read.  The source must be
+ * left alone by everything else until the stream ends or is freed (which
+ * stops and joins the thread), and its read function may print nothing
+ * but an error.  Returns 0, or -1 when no thread could be started (the
+ * stream then reads in the caller, as before).
+ */
+int		 cr_stream_set_readahead(struct cr_stream *);
+
 /* Stop with an input error once more than `limit` bytes come (0: none). */
 void		 cr_stream_set_limit(struct cr_stream *, uint64_t limit);
 /* Called with the bytes read so far after every read (progress line). */
@@ -49,7 +60,10 @@ const char	*cr_stream_name(const struct cr_stream *);
 uint64_t	 cr_stream_bytes(const struct cr_stream *);
 /* Read to the end (so the digest covers the whole input); 0 or status. */
 int		 cr_stream_drain(struct cr_stream *);
-/* Hex SHA-256 of every byte read so far: 64 characters and a NUL. */
+/*
+ * Hex SHA-256 of every byte read so far: 64 characters and a NUL.  With
+ * read-ahead, only at the end of the stream (after cr_stream_drain).
+ */
 void		 cr_stream_sha256_hex(const struct cr_stream *, char out[65]);
 
 #endif

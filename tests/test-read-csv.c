@@ -735,20 +735,130 @@ test_read_error(void **state)
 	int fail;
 
 	(void)state;
-	for (fail = 1; fail <= 3; fail++) {
+	/* the rows before the failing read still come, none after */
+	for (fail = 1; fail <= 6; fail++) {
 		memset(&g, 0, sizeof g);
 		memset(&tr, 0, sizeof tr);
 		tr.s = in;
 		tr.len = sizeof in - 1;
 		tr.step = 30;
-		tr.fail_at = fail;
+		tr.fail_at = (fail - 1) % 3 + 1;
 		st = cr_stream_new("shares.csv", trickle_read, &tr);
+		if (fail > 3)	/* the same through the read-ahead thread */
+			assert_int_equal(cr_stream_set_readahead(st), 0);
 		assert_int_equal(cr_csv_read(st, cr_schema_get(CR_T_SHARES),
 		    collect, &g), CR_EXIT_IOERR);
+		assert_int_equal(g.nrows, tr.fail_at == 3 ? 2 : 0);
 		cr_stream_free(st);
 		got_free(&g);
 	}
 	assert_non_null(strstr(diag(), "shares.csv:0: read error"));
+}
+
+/* Read-ahead hands every byte over in order and hashes them all. */
+static void
+test_readahead(void **state)
+{
+	static char in[1 << 20];
+	struct trickle tr = { 0 };
+	struct got g = { 0 };
+	struct cr_stream *st, *plain;
+	char a[65], b[65];
+	size_t i, n;
+
+	(void)state;
+	n = (size_t)snprintf(in, sizeof in, "product_id,username,via\n");
+	for (i = 0; n + 64 < sizeof in; i++)
+		n += (size_t)snprintf(in + n, sizeof in - n, "p%zu,u%zu,team\n",
+		    i, i);
+	tr.s = in;
+	tr.len = n;
+	tr.step = 100000;
+	st = cr_stream_new("shares.csv", trickle_read, &tr);
+	assert_int_equal(cr_stream_set_readahead(st), 0);
+	assert_int_equal(cr_csv_read(st, cr_schema_get(CR_T_SHARES),
+	    collect, &g), 0);
+	assert_int_equal(g.nrows, (int)i);
+	assert_int_equal(g.last_line, i + 1);
+	assert_int_equal(cr_stream_drain(st), 0);
+	assert_int_equal(cr_stream_bytes(st), n);
+	cr_stream_sha256_hex(st, a);
+	plain = cr_stream_mem(in, n, "shares.csv");
+	assert_int_equal(cr_stream_drain(plain), 0);
+	cr_stream_sha256_hex(plain, b);
+	assert_string_equal(a, b);
+	cr_stream_free(plain);
+	cr_stream_free(st);
+	got_free(&g);
+
+	/* freed before its end: the thread is stopped and joined */
+	memset(&tr, 0, sizeof tr);
+	tr.s = in;
+	tr.len = n;
+	tr.step = 4096;
+	st = cr_stream_new("shares.csv", trickle_read, &tr);
+	assert_int_equal(cr_stream_set_readahead(st), 0);
+	assert_true(cr_stream_read(st, a, 10) > 0);
+	cr_stream_free(st);
+}
+
+/* The filter's look: key column only, every row, then whole kept rows. */
+struct filter_log {
+	char		seen[256];	/* "id@line " for each keep() call */
+};
+
+static int
+keep_odd(void *arg, const struct cr_row *row)
+{
+	struct filter_log *f = arg;
+	const char *v = row->val[SH_PRODUCT_ID];
+	size_t n = strlen(f->seen);
+
+	assert_non_null(v);
+	snprintf(f->seen + n, sizeof f->seen - n, "%.*s@%lu ",
+	    (int)row->len[SH_PRODUCT_ID], v, row->line);
+	return (v[1] - '0') % 2 == 1;
+}
+
+static void
+test_filter(void **state)
+{
+	static const char in[] =
+	    "product_id,username,via\n"
+	    "p1,u1,team\n"
+	    "p2,u2,team\n"
+	    "p3,\"u\n3\",team\n"
+	    "p4,\"u4\",quickshare\n"
+	    "p5,u5,quickshare,extra\n";
+	struct filter_log log;
+	struct cr_row_filter flt = { 1U << SH_PRODUCT_ID, keep_odd, &log };
+	struct cr_stream *st;
+	struct got g;
+	size_t step;
+
+	(void)state;
+	for (step = 0; step < 40; step += 7) {
+		struct trickle tr = { in, sizeof in - 1, 0, step, 0, 0 };
+
+		memset(&g, 0, sizeof g);
+		memset(&log, 0, sizeof log);
+		st = step == 0 ? cr_stream_mem(in, sizeof in - 1, "s.csv") :
+		    cr_stream_new("s.csv", trickle_read, &tr);
+		assert_int_equal(cr_csv_read_filtered(st,
+		    cr_schema_get(CR_T_SHARES), &flt, collect, &g), 0);
+		cr_stream_free(st);
+		assert_string_equal(log.seen, "p1@2 p2@3 p3@4 p4@6 p5@7 ");
+		assert_int_equal(g.nrows, 3);
+		assert_val(&g, 0, SH_USERNAME, "u1");
+		assert_int_equal(g.line[0], 2);
+		assert_val(&g, 1, SH_USERNAME, "u\n3");
+		assert_int_equal(g.line[1], 4);
+		assert_val(&g, 2, SH_PRODUCT_ID, "p5");
+		assert_val(&g, 2, SH_VIA, "quickshare");
+		assert_int_equal(g.flags[2], CR_ROW_BADCOUNT);
+		assert_int_equal(g.line[2], 7);
+		got_free(&g);
+	}
 }
 
 int
@@ -796,6 +906,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_blank_values, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_stop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readahead, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_no_trailing_newline,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
