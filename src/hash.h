@@ -19,6 +19,11 @@ size_t		 cr_map_count(const struct cr_map *);
 /* The value slot of key, or NULL when absent. */
 void		**cr_map_get(const struct cr_map *, const char *key, size_t len);
 /*
+ * The value slot of the first key inserted whose cr_hash_bytes() is h, or
+ * NULL: a look-up by hash alone, for callers that kept only hashes.
+ */
+void		**cr_map_get_hash(const struct cr_map *, uint64_t h);
+/*
  * Insert key when absent.  Returns 1 when inserted (the slot is NULL), 0
  * when it was there; *slot points at the value either way, *keyp (when not
  * NULL) at the map's NUL-terminated copy of the key.

@@ -68,24 +68,40 @@ load_problem(void *arg, const struct cr_row *row, int column,
 }
 
 /*
- * Keep a row: its values in one allocation (the pointer array, then the
- * NUL-terminated strings), so that a kept row costs one malloc.
+ * The columns of a kept row that anything after load reads: a domain
+ * contact's names are checked (rowcheck) but never used again, and there
+ * are three contacts or so to every kept product.
+ */
+static uint32_t
+load_cols_kept(const struct cr_schema *schema)
+{
+	if (schema->table == CR_T_DOMAIN_CONTACTS)
+		return 1U << DC_PRODUCT_ID | 1U << DC_ROLE | 1U << DC_ORG_ID |
+		    1U << DC_EMAIL;
+	return UINT32_MAX;
+}
+
+/*
+ * Keep a row: its values in one piece (the pointer array, then the
+ * NUL-terminated strings), from the model's arena, or from the heap for
+ * a row that may not stay (heap = 1: an XML product's pending children).
  */
 static void
-load_rec(struct cr_model *m, struct cr_rec *r, const struct cr_row *row,
-    char *problem)
+load_rec_in(struct cr_model *m, struct cr_rec *r, const struct cr_row *row,
+    char *problem, int heap)
 {
 	size_t i, n = row->schema->ncols, total = n * sizeof(char *);
+	uint32_t cols = load_cols_kept(row->schema);
 	char *p;
 
 	for (i = 0; i < n; i++) {
-		if (row->val[i] != NULL)
+		if (row->val[i] != NULL && (cols & (1U << i)))
 			total += row->len[i] + 1;
 	}
-	r->val = xmalloc(total);
+	r->val = heap ? xmalloc(total) : cr_arena_alloc(&m->rows, total);
 	p = (char *)(r->val + n);
 	for (i = 0; i < n; i++) {
-		if (row->val[i] == NULL) {
+		if (row->val[i] == NULL || !(cols & (1U << i))) {
 			r->val[i] = NULL;
 			continue;
 		}
@@ -100,9 +116,16 @@ load_rec(struct cr_model *m, struct cr_rec *r, const struct cr_row *row,
 }
 
 static void
+load_rec(struct cr_model *m, struct cr_rec *r, const struct cr_row *row,
+    char *problem)
+{
+	load_rec_in(m, r, row, problem, 0);
+}
+
+/* What a kept row owns outside the arena. */
+static void
 load_rec_free(struct cr_rec *r)
 {
-	free(r->val);
 	free(r->problem);
 }
 
@@ -236,9 +259,46 @@ load_attach(struct cr_rec ***list, size_t *n, struct cr_rec *r)
 static struct cr_rec *
 load_child(struct cr_model *m, const struct cr_row *row, char *problem)
 {
+	struct cr_rec *r = cr_arena_alloc(&m->rows, sizeof *r);
+
+	memset(r, 0, sizeof *r);
+	load_rec(m, r, row, problem);
+	return r;
+}
+
+/* An XML child waiting for its product's row: on the heap until then. */
+static struct cr_rec *
+load_pending_child(struct cr_model *m, const struct cr_row *row,
+    char *problem)
+{
 	struct cr_rec *r = xcalloc(1, sizeof *r);
 
-	load_rec(m, r, row, problem);
+	load_rec_in(m, r, row, problem, 1);
+	return r;
+}
+
+static void
+load_pending_free(struct cr_rec *r)
+{
+	free(r->problem);
+	free(r->val);
+	free(r);
+}
+
+/* Its product is kept: the child moves into the arena. */
+static struct cr_rec *
+load_pending_keep(struct cr_model *m, struct cr_rec *h, size_t ncols)
+{
+	struct cr_rec *r = cr_arena_alloc(&m->rows, sizeof *r);
+	size_t i;
+
+	*r = *h;
+	r->val = cr_arena_alloc(&m->rows, ncols * sizeof *r->val);
+	for (i = 0; i < ncols; i++)
+		r->val[i] = h->val[i] == NULL ? NULL : cr_arena_memdup0(
+		    &m->rows, h->val[i], strlen(h->val[i]));
+	h->problem = NULL;
+	load_pending_free(h);
 	return r;
 }
 
@@ -258,7 +318,6 @@ load_child_attach(struct cr_product *p, struct cr_rec *r, int is_contact)
 		    strcmp(r->val[DC_ROLE], p->contacts[i]->val[DC_ROLE]) == 0) {
 			p->contacts[i]->dups++;
 			load_rec_free(r);
-			free(r);
 			return;
 		}
 	}
@@ -276,11 +335,10 @@ load_pending_flush(struct cr_model *m, struct cr_product *p)
 		r = m->pending[i].rec;
 		contact = m->pending[i].contact;
 		if (p != NULL)
-			load_child_attach(p, r, contact);
-		else {
-			load_rec_free(r);
-			free(r);
-		}
+			load_child_attach(p, load_pending_keep(m, r, contact ?
+			    DC_NCOLS : SH_NCOLS), contact);
+		else
+			load_pending_free(r);
 	}
 	m->npending = 0;
 }
@@ -338,12 +396,6 @@ load_customer(struct cr_model *m, const struct cr_row *row, char *problem)
 	*slot = c;
 }
 
-static int
-load_same(const char *a, const char *b)
-{
-	return a != NULL && b != NULL && strcmp(a, b) == 0;
-}
-
 /*
  * A product row that is not kept (no id, or an id already kept for
  * another product) still breaks its customer, when the manifest names it.
@@ -392,7 +444,7 @@ load_product(struct cr_model *m, const struct cr_row *row, char *problem)
 		p = *slot;
 		p->r.dups++;
 		/* another customer of the manifest may own this row */
-		if (!load_same(cid, p->r.val[PRD_CUSTOMER_ID]))
+		if (!cr_streq(cid, p->r.val[PRD_CUSTOMER_ID]))
 			load_child_problem(m, row, "its id is not unique in "
 			    "the export");
 		free(problem);
@@ -422,7 +474,8 @@ load_product_child(struct cr_model *m, const struct cr_row *row,
 		/* XML: the product's own row comes after its children */
 		m->pending = xreallocarray(m->pending, m->npending + 1,
 		    sizeof *m->pending);
-		m->pending[m->npending].rec = load_child(m, row, problem);
+		m->pending[m->npending].rec = load_pending_child(m, row,
+		    problem);
 		m->pending[m->npending++].contact = contact;
 		return;
 	}
@@ -515,29 +568,17 @@ static const struct cr_row_filter load_filters[CR_T_EXPORT_COUNT] = {
 	[CR_T_SHARES] = { 1U << SH_PRODUCT_ID, load_keep, NULL },
 };
 
-/* Kept products by the hash of their id, for load_earlier_dups(). */
-static void
-load_hash_product(void *arg, const char *key, void *value)
-{
-	struct cr_map *byhash = arg;
-	uint64_t h = cr_hash_bytes(key, strlen(key));
-	void **slot;
-
-	if (cr_map_put(byhash, (const char *)&h, sizeof h, &slot, NULL))
-		*slot = value;
-}
-
 static int
 load_earlier_dup(void *arg, uint64_t h)
 {
-	struct cr_map *byhash = arg;
-	void **slot = cr_map_get(byhash, (const char *)&h, sizeof h);
+	struct cr_model *m = arg;
+	void **slot = cr_map_get_hash(m->products, h);
 	struct cr_product *p;
 
-	if (slot != NULL && (p = *slot) != NULL) {
+	if (slot != NULL && (p = *slot) != NULL && !p->earlier) {
 		/* an earlier row, of a customer the manifest does not name */
+		p->earlier = 1;
 		p->r.dups++;
-		*slot = NULL;
 	}
 	return 0;
 }
@@ -551,16 +592,9 @@ load_earlier_dup(void *arg, uint64_t h)
 static int
 load_earlier_dups(struct cr_model *m)
 {
-	struct cr_map *byhash;
-	int rc;
-
 	if (m->products == NULL || cr_seen_count(m->product_ids) == 0)
 		return cr_seen_status(m->product_ids);
-	byhash = cr_map_new();
-	cr_map_foreach(m->products, load_hash_product, byhash);
-	rc = cr_seen_foreach(m->product_ids, load_earlier_dup, byhash);
-	cr_map_free(byhash);
-	return rc;
+	return cr_seen_foreach(m->product_ids, load_earlier_dup, m);
 }
 
 static int
@@ -671,7 +705,6 @@ load_free_rec(void *arg, const char *key, void *value)
 	(void)key;
 	(void)arg;
 	load_rec_free(r);
-	free(r);
 }
 
 static void
@@ -694,14 +727,10 @@ load_free_product(void *arg, const char *key, void *value)
 
 	(void)arg;
 	(void)key;
-	for (i = 0; i < p->ncontacts; i++) {
+	for (i = 0; i < p->ncontacts; i++)
 		load_rec_free(p->contacts[i]);
-		free(p->contacts[i]);
-	}
-	for (i = 0; i < p->nshares; i++) {
+	for (i = 0; i < p->nshares; i++)
 		load_rec_free(p->shares[i]);
-		free(p->shares[i]);
-	}
 	free(p->contacts);
 	free(p->shares);
 	load_rec_free(&p->r);
@@ -759,7 +788,10 @@ cr_model_free(struct cr_model *m)
 	load_free_map(m->files, NULL, NULL);
 	load_free_map(m->child_problems, load_free_string, NULL);
 	cr_seen_free(m->product_ids);
+	for (i = 0; i < m->npending; i++)
+		load_pending_free(m->pending[i].rec);
 	free(m->pending);
+	cr_arena_free(m->rows);
 	cr_check_free(m->strict);
 	memset(m, 0, sizeof *m);
 }

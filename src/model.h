@@ -48,6 +48,7 @@ struct cr_rec {
 
 struct cr_product {
 	struct cr_rec	  r;
+	int		  earlier;	/* an earlier row had its id (load.c) */
 	struct cr_rec	**contacts;
 	size_t		  ncontacts;
 	struct cr_rec	**shares;
@@ -129,6 +130,7 @@ struct cr_model {
 						   a product row of it that is
 						   not kept is broken */
 	struct cr_map		*files;		/* interned file names */
+	struct cr_arena		*rows;		/* kept rows (xmalloc.h) */
 	struct cr_pending {			/* XML children of a product */
 		struct cr_rec	*rec;		/* before the product's row */
 		int		 contact;	/* else a share */

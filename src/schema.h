@@ -12,6 +12,7 @@
 #define CR_SCHEMA_H
 
 #include <stddef.h>
+#include <string.h>
 
 enum cr_table {
 	CR_T_ORGANIZATIONS,
@@ -114,5 +115,12 @@ typedef int (*cr_row_fn)(void *arg, const struct cr_row *row);
 
 /* True when s[0..len) is empty or only white space (SPEC 2.1 "absent"). */
 int	cr_is_blank(const char *s, size_t len);
+
+/* Two present values that are equal (NULL, an absent value, equals none). */
+static inline int
+cr_streq(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
 
 #endif

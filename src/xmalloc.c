@@ -94,3 +94,59 @@ xasprintf(char **out, const char *fmt, ...)
 		xmalloc_fail();
 	return n;
 }
+
+/* --- arenas ------------------------------------------------------------- */
+
+#define ARENA_BLOCK	(256 * 1024)
+#define ARENA_ALIGN	(_Alignof(max_align_t))
+
+struct cr_arena {
+	struct cr_arena	*next;
+	size_t		 used, size;
+	max_align_t	 data[];
+};
+
+void *
+cr_arena_alloc(struct cr_arena **ap, size_t n)
+{
+	struct cr_arena *b = *ap;
+	size_t size;
+	char *p;
+
+	if (n > SIZE_MAX - ARENA_ALIGN - ARENA_BLOCK - sizeof *b)
+		xmalloc_fail();
+	n = (n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	if (b == NULL || b->size - b->used < n) {
+		size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+		b = xmalloc(sizeof *b + size);
+		b->used = 0;
+		b->size = size;
+		b->next = *ap;
+		*ap = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+char *
+cr_arena_memdup0(struct cr_arena **ap, const void *s, size_t n)
+{
+	char *p = cr_arena_alloc(ap, n + 1);
+
+	if (n != 0)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void
+cr_arena_free(struct cr_arena *a)
+{
+	struct cr_arena *next;
+
+	for (; a != NULL; a = next) {
+		next = a->next;
+		free(a);
+	}
+}

@@ -18,4 +18,16 @@ char	*xmemdup0(const void *, size_t);	/* copy, NUL-terminated */
 int	 xasprintf(char **, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+/*
+ * An arena: many small allocations that live and die together, with no
+ * per-allocation header (kept rows, map keys).  Blocks of 256 KiB, or one
+ * block for a larger request; every pointer is aligned for any scalar.
+ * Nothing is freed before cr_arena_free().
+ */
+struct cr_arena;
+
+void	*cr_arena_alloc(struct cr_arena **, size_t);
+char	*cr_arena_memdup0(struct cr_arena **, const void *, size_t);
+void	 cr_arena_free(struct cr_arena *);
+
 #endif
