@@ -119,12 +119,6 @@ decide_get(const struct cr_map *m, const char *key)
 	return slot ? *slot : NULL;
 }
 
-static int
-decide_streq(const char *a, const char *b)
-{
-	return a != NULL && b != NULL && strcmp(a, b) == 0;
-}
-
 /* --- phase 3: what is broken in the rows the request depends on --------- */
 
 /*
@@ -274,7 +268,7 @@ decide_is_reseller_contact(const struct cr_rec *r, const struct cr_rec *org)
 
 	if (role == NULL || strcmp(role, "owner") == 0)
 		return 0;
-	if (decide_streq(r->val[DC_ORG_ID], org->val[ORG_ID]))
+	if (cr_streq(r->val[DC_ORG_ID], org->val[ORG_ID]))
 		return 1;
 	return r->val[DC_EMAIL] != NULL && org->val[ORG_EMAIL] != NULL &&
 	    cr_email_equal(r->val[DC_EMAIL], org->val[ORG_EMAIL]);
@@ -283,7 +277,7 @@ decide_is_reseller_contact(const struct cr_rec *r, const struct cr_rec *org)
 static int
 decide_is_domain(const struct cr_product *p)
 {
-	return decide_streq(p->r.val[PRD_KIND], "domain");
+	return cr_streq(p->r.val[PRD_KIND], "domain");
 }
 
 /* "admin of a.example, tech of a.example" for the reseller's roles. */
@@ -338,7 +332,7 @@ decide_mismatch(const struct cr_customer *c, const struct cr_rec *acc)
 		if (!cr_match_equal(a, b))
 			decide_join(&j, ", ", f[i].name);
 	}
-	if (!decide_streq(c->r.val[CUS_COUNTRY], acc->val[ACC_COUNTRY]))
+	if (!cr_streq(c->r.val[CUS_COUNTRY], acc->val[ACC_COUNTRY]))
 		decide_join(&j, ", ", "country");
 	if (j.text == NULL)
 		j.text = xstrdup("contact details");
@@ -382,7 +376,7 @@ decide_one(struct cr_model *m, struct cr_request *q,
 			decide_add(q, &dm, CR_E_DUPLICATE_REQUEST,
 			    "request_id \"%s\" already used at line %lu",
 			    Q(b1, rid), m->req[first].r.line);
-		else if (hist != NULL && !decide_streq(hist, cid))
+		else if (hist != NULL && !cr_streq(hist, cid))
 			decide_add(q, &dm, CR_E_DUPLICATE_REQUEST,
 			    "request_id \"%s\" was applied by an earlier run "
 			    "for customer \"%s\"", Q(b1, rid), Q(b2, hist));
@@ -415,7 +409,7 @@ decide_one(struct cr_model *m, struct cr_request *q,
 	if (c == NULL)
 		decide_add(q, &dm, CR_E_UNKNOWN_CUSTOMER, "customer_id \"%s\": "
 		    "no such customer", Q(b1, cid));
-	else if (!decide_streq(c->r.val[CUS_RESELLER_ID], oid))
+	else if (!cr_streq(c->r.val[CUS_RESELLER_ID], oid))
 		decide_add(q, &dm, CR_E_NOT_YOUR_CUSTOMER, "customer \"%s\" "
 		    "belongs to \"%s\", not to \"%s\"", Q(b1, cid),
 		    c->r.val[CUS_RESELLER_ID] ? Q(b3, c->r.val[CUS_RESELLER_ID]) :
@@ -431,7 +425,7 @@ decide_one(struct cr_model *m, struct cr_request *q,
 	/* phase 4: the customer's state */
 	status = c->r.val[CUS_STATUS];
 	hist = decide_get(m->hist_released, cid);
-	if (decide_streq(status, "released") || hist != NULL) {
+	if (cr_streq(status, "released") || hist != NULL) {
 		if (hist != NULL)
 			decide_add(q, &dm, CR_S_ALREADY_RELEASED, "customer "
 			    "\"%s\" was released by request \"%s\" of an "
@@ -448,7 +442,7 @@ decide_one(struct cr_model *m, struct cr_request *q,
 		    "was released by request \"%s\" (line %lu) of this run",
 		    Q(b1, cid), m->req[c->released_by - 1].r.val[MAN_REQUEST_ID],
 		    m->req[c->released_by - 1].r.line);
-	if (!decide_streq(status, "active"))
+	if (!cr_streq(status, "active"))
 		decide_add(q, &dm, CR_E_CUSTOMER_STATUS, "customer \"%s\" "
 		    "status \"%s\": expected active", Q(b1, cid),
 		    status ? Q(b2, status) : "");
@@ -480,7 +474,7 @@ decide_one(struct cr_model *m, struct cr_request *q,
 		decide_add(q, &dm, CR_E_RESELLER_CONTACT, "the reseller is %s; "
 		    "set reseller_contacts to replace or keep", s);
 	if (acc_i != NULL && (j.text = decide_mismatch(c, acc_i)) != NULL &&
-	    decide_streq(om, "reject"))
+	    cr_streq(om, "reject"))
 		decide_add(q, &dm, CR_E_CONTACT_MISMATCH, "import_to account "
 		    "\"%s\" does not match the customer (%s %s)",
 		    Q(b1, imp), j.text, strchr(j.text, ',') ? "differ" :
@@ -507,7 +501,7 @@ decide_one(struct cr_model *m, struct cr_request *q,
 		    "differs");
 		free(j.text);
 	}
-	if (s != NULL && decide_streq(rc, "keep"))
+	if (s != NULL && cr_streq(rc, "keep"))
 		decide_add(q, &dm, CR_W_RESELLER_CONTACT_KEPT, "the reseller "
 		    "stays %s", s);
 	free(s);
@@ -517,7 +511,7 @@ decide_one(struct cr_model *m, struct cr_request *q,
 			continue;
 		if (qs != NULL) {
 			for (shared = 0, k = 0; k < p->nshares; k++)
-				shared |= decide_streq(
+				shared |= cr_streq(
 				    p->shares[k]->val[SH_USERNAME], qs);
 			if (shared)
 				decide_add(q, &dm, CR_W_ALREADY_SHARED, "%s is "
@@ -529,7 +523,7 @@ decide_one(struct cr_model *m, struct cr_request *q,
 				q->grants[q->ngrants++] = p;
 			}
 		}
-		if (!decide_streq(rc, "replace"))
+		if (!cr_streq(rc, "replace"))
 			continue;
 		for (k = 0; k < p->ncontacts; k++) {
 			if (!decide_is_reseller_contact(p->contacts[k], org))
