@@ -69,15 +69,15 @@ load_problem(void *arg, const struct cr_row *row, int column,
 
 /*
  * The columns of a kept row that anything after load reads: a domain
- * contact's names are checked (rowcheck) but never used again, and there
- * are three contacts or so to every kept product.
+ * contact's names are checked (rowcheck) but never used again, its
+ * product is the one it is attached to, and there are three contacts or
+ * so to every kept product.
  */
 static uint32_t
 load_cols_kept(const struct cr_schema *schema)
 {
 	if (schema->table == CR_T_DOMAIN_CONTACTS)
-		return 1U << DC_PRODUCT_ID | 1U << DC_ROLE | 1U << DC_ORG_ID |
-		    1U << DC_EMAIL;
+		return 1U << DC_ROLE | 1U << DC_ORG_ID | 1U << DC_EMAIL;
 	return UINT32_MAX;
 }
 

@@ -98,12 +98,12 @@ xasprintf(char **out, const char *fmt, ...)
 /* --- arenas ------------------------------------------------------------- */
 
 #define ARENA_BLOCK	(256 * 1024)
-#define ARENA_ALIGN	(_Alignof(max_align_t))
+#define ARENA_ALIGN	8	/* pointers, size_t, uint64_t: all we store */
 
 struct cr_arena {
 	struct cr_arena	*next;
 	size_t		 used, size;
-	max_align_t	 data[];
+	uint64_t	 data[];
 };
 
 void *

@@ -21,7 +21,8 @@ int	 xasprintf(char **, const char *, ...)
 /*
  * An arena: many small allocations that live and die together, with no
  * per-allocation header (kept rows, map keys).  Blocks of 256 KiB, or one
- * block for a larger request; every pointer is aligned for any scalar.
+ * block for a larger request; every pointer is 8-byte aligned (enough for
+ * pointers and 64-bit integers, not for long double).
  * Nothing is freed before cr_arena_free().
  */
 struct cr_arena;
