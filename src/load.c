@@ -82,6 +82,22 @@ load_cols_kept(const struct cr_schema *schema)
 }
 
 /*
+ * The domain contacts of the kept products (about 120,000 for 10,000
+ * requests) repeat the same few strings: the customer's e-mail on every
+ * role of every domain, the four roles, the reseller's org_id.  Their
+ * values are interned in m->strings, so a contact costs its record and
+ * its pointers.
+ */
+static const char *
+load_shared(struct cr_model *m, const char *s, size_t len)
+{
+	const char *key;
+
+	cr_map_put(load_map(&m->strings), s, len, NULL, &key);
+	return key;
+}
+
+/*
  * Keep a row: its values in one piece (the pointer array, then the
  * NUL-terminated strings), from the model's arena, or from the heap for
  * a row that may not stay (heap = 1: an XML product's pending children).
@@ -92,9 +108,10 @@ load_rec_in(struct cr_model *m, struct cr_rec *r, const struct cr_row *row,
 {
 	size_t i, n = row->schema->ncols, total = n * sizeof(char *);
 	uint32_t cols = load_cols_kept(row->schema);
+	int shared = !heap && row->schema->table == CR_T_DOMAIN_CONTACTS;
 	char *p;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !shared; i++) {
 		if (row->val[i] != NULL && (cols & (1U << i)))
 			total += row->len[i] + 1;
 	}
@@ -103,6 +120,11 @@ load_rec_in(struct cr_model *m, struct cr_rec *r, const struct cr_row *row,
 	for (i = 0; i < n; i++) {
 		if (row->val[i] == NULL || !(cols & (1U << i))) {
 			r->val[i] = NULL;
+			continue;
+		}
+		if (shared) {
+			r->val[i] = (char *)load_shared(m, row->val[i],
+			    row->len[i]);
 			continue;
 		}
 		memcpy(p, row->val[i], row->len[i]);
@@ -287,16 +309,23 @@ load_pending_free(struct cr_rec *r)
 
 /* Its product is kept: the child moves into the arena. */
 static struct cr_rec *
-load_pending_keep(struct cr_model *m, struct cr_rec *h, size_t ncols)
+load_pending_keep(struct cr_model *m, struct cr_rec *h, int contact)
 {
 	struct cr_rec *r = cr_arena_alloc(&m->rows, sizeof *r);
-	size_t i;
+	size_t i, ncols = contact ? DC_NCOLS : SH_NCOLS;
 
 	*r = *h;
 	r->val = cr_arena_alloc(&m->rows, ncols * sizeof *r->val);
-	for (i = 0; i < ncols; i++)
-		r->val[i] = h->val[i] == NULL ? NULL : cr_arena_memdup0(
-		    &m->rows, h->val[i], strlen(h->val[i]));
+	for (i = 0; i < ncols; i++) {
+		if (h->val[i] == NULL)
+			r->val[i] = NULL;
+		else if (contact)
+			r->val[i] = (char *)load_shared(m, h->val[i],
+			    strlen(h->val[i]));
+		else
+			r->val[i] = cr_arena_memdup0(&m->rows, h->val[i],
+			    strlen(h->val[i]));
+	}
 	h->problem = NULL;
 	load_pending_free(h);
 	return r;
@@ -335,8 +364,8 @@ load_pending_flush(struct cr_model *m, struct cr_product *p)
 		r = m->pending[i].rec;
 		contact = m->pending[i].contact;
 		if (p != NULL)
-			load_child_attach(p, load_pending_keep(m, r, contact ?
-			    DC_NCOLS : SH_NCOLS), contact);
+			load_child_attach(p, load_pending_keep(m, r, contact),
+			    contact);
 		else
 			load_pending_free(r);
 	}
@@ -786,6 +815,7 @@ cr_model_free(struct cr_model *m)
 	load_free_map(m->hist_applied, load_free_string, NULL);
 	load_free_map(m->hist_released, load_free_string, NULL);
 	load_free_map(m->files, NULL, NULL);
+	load_free_map(m->strings, NULL, NULL);
 	load_free_map(m->child_problems, load_free_string, NULL);
 	cr_seen_free(m->product_ids);
 	for (i = 0; i < m->npending; i++)

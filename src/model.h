@@ -131,6 +131,7 @@ struct cr_model {
 						   not kept is broken */
 	struct cr_map		*files;		/* interned file names */
 	struct cr_arena		*rows;		/* kept rows (xmalloc.h) */
+	struct cr_map		*strings;	/* contacts' values, interned */
 	struct cr_pending {			/* XML children of a product */
 		struct cr_rec	*rec;		/* before the product's row */
 		int		 contact;	/* else a share */
