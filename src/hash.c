@@ -64,26 +64,50 @@ hash_mix(uint64_t a, uint64_t b)
 }
 #endif
 
+static inline uint64_t
+hash_load64(const unsigned char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	return w;
+}
+
+static inline uint64_t
+hash_load32(const unsigned char *s)
+{
+	uint32_t w;
+
+	memcpy(&w, s, 4);
+	return w;
+}
+
 uint64_t
 cr_hash_bytes(const void *p, size_t len)
 {
 	/*
-	 * Eight bytes at a time: identifiers are short, and this runs for
-	 * the key of every row of the export.  Not a keyed hash: the keys
-	 * are the operator's own export, and probing stays linear anyway.
+	 * Eight bytes at a time, the last word read overlapping the one
+	 * before (no byte loop, no variable-length copy): identifiers are
+	 * short, and this runs for the key of every row of the export.
+	 * Not a keyed hash: the keys are the operator's own export.
 	 */
 	const unsigned char *s = p;
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w;
+	uint64_t h, w;
+	size_t n = len;
 
-	while (len >= 8) {
-		memcpy(&w, s, 8);
-		h = hash_mix(h ^ w, 0xbf58476d1ce4e5b9ULL);
-		s += 8;
-		len -= 8;
-	}
-	w = 0;
-	if (len != 0)
-		memcpy(&w, s, len);
+	/* the length, mixed first: a plain XOR of it could cancel a byte */
+	h = hash_mix(0x9e3779b97f4a7c15ULL ^ len, 0xa0761d6478bd642fULL);
+
+	if (n >= 8) {
+		for (; n > 8; s += 8, n -= 8)
+			h = hash_mix(h ^ hash_load64(s), 0xbf58476d1ce4e5b9ULL);
+		w = hash_load64(s + n - 8);
+	} else if (n >= 4)
+		w = hash_load32(s) << 32 | hash_load32(s + n - 4);
+	else if (n > 0)
+		w = (uint64_t)s[0] << 16 | (uint64_t)s[n / 2] << 8 | s[n - 1];
+	else
+		w = 0;
 	h = hash_mix(h ^ w, 0x94d049bb133111ebULL);
 	return hash_mix(h, 0x2545f4914f6cdd1dULL);
 }
@@ -172,7 +196,14 @@ map_grow(struct cr_map *m)
 void **
 cr_map_get(const struct cr_map *m, const char *key, size_t len)
 {
-	uint64_t h = cr_hash_bytes(key, len), b = map_bits(h);
+	return cr_map_get_hashed(m, key, len, cr_hash_bytes(key, len));
+}
+
+void **
+cr_map_get_hashed(const struct cr_map *m, const char *key, size_t len,
+    uint64_t h)
+{
+	uint64_t b = map_bits(h);
 	size_t i;
 
 	if ((m->bits[map_word(m, h)] & b) != b)

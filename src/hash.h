@@ -18,6 +18,9 @@ size_t		 cr_map_count(const struct cr_map *);
 
 /* The value slot of key, or NULL when absent. */
 void		**cr_map_get(const struct cr_map *, const char *key, size_t len);
+/* The same, with h = cr_hash_bytes(key, len) computed by the caller. */
+void		**cr_map_get_hashed(const struct cr_map *, const char *key,
+		    size_t len, uint64_t h);
 /*
  * The value slot of the first key inserted whose cr_hash_bytes() is h, or
  * NULL: a look-up by hash alone, for callers that kept only hashes.

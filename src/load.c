@@ -578,12 +578,22 @@ static int
 load_keep(void *arg, const struct cr_row *row)
 {
 	struct cr_model *m = arg;
-	int relevant = load_relevant(m, row);
+	const char *id = row->val[PRD_ID];
+	uint64_t h;
+	int relevant;
 
-	if (row->schema->table == CR_T_PRODUCTS && !relevant &&
-	    row->val[PRD_ID] != NULL)
-		cr_seen_add(m->product_ids, cr_hash_bytes(row->val[PRD_ID],
-		    row->len[PRD_ID]));
+	if (row->schema->table != CR_T_PRODUCTS || id == NULL)
+		relevant = load_relevant(m, row);
+	else {
+		/* one hash of the id, for the look-up and the list */
+		h = cr_hash_bytes(id, row->len[PRD_ID]);
+		relevant = load_touched(m->touched_customers,
+		    row->val[PRD_CUSTOMER_ID], row->len[PRD_CUSTOMER_ID]) ||
+		    (m->products != NULL && cr_map_get_hashed(m->products, id,
+		    row->len[PRD_ID], h) != NULL);
+		if (!relevant)
+			cr_seen_add(m->product_ids, h);
+	}
 	/* XML: a product's row also ends its pending children */
 	return relevant || m->strict != NULL || (row->flags & CR_ROW_NESTED);
 }

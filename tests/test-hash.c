@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
@@ -86,10 +87,47 @@ test_grow_and_order(void **state)
 	cr_map_free(m);
 }
 
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The hash reads words that overlap at the end of a key: every key over
+ * {a, b} of 0 to 13 bytes (16,383 keys, all lengths and tails) must still
+ * hash apart, and a key must hash the same wherever it sits in memory.
+ */
+static void
+test_hash_distinct(void **state)
+{
+	static uint64_t h[1 << 14];
+	char key[16], buf[32];
+	size_t n = 0, len, i, bits;
+
+	(void)state;
+	for (len = 0; len <= 13; len++) {
+		for (bits = 0; bits < (1U << len); bits++) {
+			for (i = 0; i < len; i++)
+				key[i] = (bits >> i) & 1 ? 'b' : 'a';
+			h[n] = cr_hash_bytes(key, len);
+			memcpy(buf + 3, key, len);
+			assert_int_equal(cr_hash_bytes(buf + 3, len), h[n]);
+			n++;
+		}
+	}
+	qsort(h, n, sizeof *h, cmp_u64);
+	for (i = 1; i < n; i++)
+		assert_true(h[i] != h[i - 1]);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hash_distinct),
 		cmocka_unit_test(test_put_get),
 		cmocka_unit_test(test_embedded_nul),
 		cmocka_unit_test(test_grow_and_order),
