@@ -579,23 +579,47 @@ load_keep(void *arg, const struct cr_row *row)
 {
 	struct cr_model *m = arg;
 	const char *id = row->val[PRD_ID];
+	int nested = (row->flags & CR_ROW_NESTED) != 0, relevant;
 	uint64_t h;
-	int relevant;
 
-	if (row->schema->table != CR_T_PRODUCTS || id == NULL)
+	switch (row->schema->table) {
+	case CR_T_PRODUCTS:
+		if (id == NULL) {
+			relevant = load_relevant(m, row);
+		} else {
+			/* one hash of the id, for the look-up and the list */
+			h = cr_hash_bytes(id, row->len[PRD_ID]);
+			relevant = load_touched(m->touched_customers,
+			    row->val[PRD_CUSTOMER_ID],
+			    row->len[PRD_CUSTOMER_ID]) ||
+			    (m->products != NULL && cr_map_get_hashed(
+			    m->products, id, row->len[PRD_ID], h) != NULL);
+			if (!relevant)
+				cr_seen_add(m->product_ids, h);
+		}
+		/* XML: a product's row also ends its pending children */
+		if (nested && m->npending != 0)
+			relevant = 1;
+		break;
+	case CR_T_DOMAIN_CONTACTS:
+	case CR_T_SHARES:
+		/*
+		 * XML: children come before their product's row, and wait
+		 * for it; only a customer the manifest names can have a
+		 * product kept (the reader may not say which customer).
+		 */
+		if (nested)
+			relevant = row->nest_customer == NULL ||
+			    load_touched(m->touched_customers,
+			    row->nest_customer, row->nest_customer_len);
+		else
+			relevant = load_relevant(m, row);
+		break;
+	default:
 		relevant = load_relevant(m, row);
-	else {
-		/* one hash of the id, for the look-up and the list */
-		h = cr_hash_bytes(id, row->len[PRD_ID]);
-		relevant = load_touched(m->touched_customers,
-		    row->val[PRD_CUSTOMER_ID], row->len[PRD_CUSTOMER_ID]) ||
-		    (m->products != NULL && cr_map_get_hashed(m->products, id,
-		    row->len[PRD_ID], h) != NULL);
-		if (!relevant)
-			cr_seen_add(m->product_ids, h);
+		break;
 	}
-	/* XML: a product's row also ends its pending children */
-	return relevant || m->strict != NULL || (row->flags & CR_ROW_NESTED);
+	return relevant || m->strict != NULL;
 }
 
 static const struct cr_row_filter load_filters[CR_T_EXPORT_COUNT] = {

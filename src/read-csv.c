@@ -269,6 +269,8 @@ csvr_row(struct csvr *r)
 	row.nexpected = r->nexpected;
 	row.val = r->val;
 	row.len = r->len;
+	row.nest_customer = NULL;
+	row.nest_customer_len = 0;
 	if (r->filter != NULL && !r->filter->keep(r->filter->arg, &row))
 		return;
 	r->stop = r->fn(r->arg, &row);
@@ -349,6 +351,8 @@ csvr_prefilter(struct csvr *r, const char *s, size_t n, char delim)
 	row.nexpected = r->nexpected;
 	row.val = r->pval;
 	row.len = r->plen;
+	row.nest_customer = NULL;
+	row.nest_customer_len = 0;
 	keep = flt->keep(flt->arg, &row);
 	while (k-- > 0) {
 		r->pval[cols[k]] = NULL;
@@ -397,6 +401,8 @@ csvr_fast(struct csvr *r, char *s, size_t n, char delim)
 	row.nexpected = r->nexpected;
 	row.val = r->val;
 	row.len = r->len;
+	row.nest_customer = NULL;
+	row.nest_customer_len = 0;
 	r->stop = r->fn(r->arg, &row);
 }
 

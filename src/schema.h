@@ -105,6 +105,14 @@ struct cr_row {
 	size_t			 nexpected;	/* CSV: header fields */
 	const char *const	*val;
 	const size_t		*len;
+	/*
+	 * XML: the id of the customer element the row sits in (products,
+	 * contacts, shares), so that a consumer can pass over the rows of a
+	 * customer it does not want before that customer's own row comes.
+	 * NULL when not given.
+	 */
+	const char		*nest_customer;
+	size_t			 nest_customer_len;
 };
 
 /*

@@ -90,7 +90,8 @@ test_row(void **state)
 	const char *val[PRD_NCOLS] = { "p-1", "c-1", "domain", "zoe.example",
 	    "active", "2027-03-01T00:00:00Z" };
 	size_t len[PRD_NCOLS];
-	struct cr_row row = { sc, "products.csv", 2, 0, 6, 6, val, len };
+	struct cr_row row = { sc, "products.csv", 2, 0, 6, 6, val, len,
+	    NULL, 0 };
 	struct seen s = { 0, "", 0 };
 	size_t i;
 
