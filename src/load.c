@@ -416,7 +416,8 @@ load_customer(struct cr_model *m, const struct cr_row *row, char *problem)
 		free(problem);
 		return;
 	}
-	c = xcalloc(1, sizeof *c);
+	c = cr_arena_alloc(&m->rows, sizeof *c);
+	memset(c, 0, sizeof *c);
 	load_rec(m, &c->r, row, problem);
 	if (!(row->flags & CR_ROW_NESTED) && org != NULL &&
 	    (m->org_ids == NULL ||
@@ -482,7 +483,8 @@ load_product(struct cr_model *m, const struct cr_row *row, char *problem)
 	    row->len[PRD_CUSTOMER_ID])) {
 		cr_map_put(load_map(&m->products), id, row->len[PRD_ID],
 		    &slot, NULL);
-		p = xcalloc(1, sizeof *p);
+		p = cr_arena_alloc(&m->rows, sizeof *p);
+		memset(p, 0, sizeof *p);
 		load_rec(m, &p->r, row, problem);
 		*slot = p;
 	} else
@@ -743,6 +745,9 @@ cr_model_load_export(struct cr_model *m, struct cr_export *e, int strict)
 	load_pending_flush(m, NULL);
 	if (rc == 0)
 		rc = load_earlier_dups(m);
+	/* its temporary file goes now, not with the model */
+	cr_seen_free(m->product_ids);
+	m->product_ids = NULL;
 	if (rc != 0)
 		return rc;
 	m->export_xml = cr_export_is_xml(e);
@@ -779,7 +784,6 @@ load_free_customer(void *arg, const char *key, void *value)
 	(void)key;
 	load_rec_free(&c->r);
 	free(c->products);
-	free(c);
 }
 
 static void
@@ -797,7 +801,6 @@ load_free_product(void *arg, const char *key, void *value)
 	free(p->contacts);
 	free(p->shares);
 	load_rec_free(&p->r);
-	free(p);
 }
 
 static void
