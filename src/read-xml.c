@@ -31,6 +31,8 @@
 #define XML_MAXWARN	100	/* distinct unknown names remembered */
 #define XML_KEEPBUF	65536	/* value buffers above this are freed */
 #define XML_QUOTE	64	/* bytes of a name in a message */
+#define XML_NAMES	128	/* slots of the name table, a power of 2
+				   above XML_MAXELEMS * (CR_MAX_COLS + 1) */
 
 /*
  * Never XML_PARSE_NOENT (entity expansion), HUGE (lifts the limits on
@@ -89,6 +91,16 @@ struct xml_frame {
 	unsigned char		 seen[CR_MAX_COLS];
 };
 
+/*
+ * A known name (interned pointer): the record element it names, or -1,
+ * and for each record element the column it names, or -1.
+ */
+struct xml_name {
+	const xmlChar	*name;
+	signed char	 elem;
+	signed char	 col[XML_MAXELEMS];
+};
+
 /* A name warned about already: an element (b NULL) or attribute a on b. */
 struct xml_warned {
 	char	*a;
@@ -135,6 +147,7 @@ struct xml_reader {
 	const xmlChar		*ins;
 	const xmlChar		*ielem[XML_MAXELEMS];
 	const xmlChar		*icol[XML_MAXELEMS][CR_MAX_COLS];
+	struct xml_name		 names[XML_NAMES];	/* by pointer hash */
 };
 
 /* -- Diagnostics ---------------------------------------------------- */
@@ -358,9 +371,9 @@ xml_line(struct xml_reader *x, const xmlNode *node)
 	return line > 0 ? (unsigned long)line : 0;
 }
 
-/* Append to a column value; an input error past CR_FIELD_MAX. */
+/* xml_value_add() when the buffer must grow, or the value is too large. */
 static int
-xml_value_add(struct xml_reader *x, struct xml_frame *f, int c,
+xml_value_grow(struct xml_reader *x, struct xml_frame *f, int c,
     const char *s, size_t n, const char *what, unsigned long line)
 {
 	char q[XML_QUOTE * 4 + 8];
@@ -385,6 +398,24 @@ xml_value_add(struct xml_reader *x, struct xml_frame *f, int c,
 	f->len[c] += n;
 	f->buf[c][f->len[c]] = '\0';
 	return 0;
+}
+
+/*
+ * Append to a column value; an input error past CR_FIELD_MAX.  Inline
+ * for the usual case: what is added fits the buffer as it is and the
+ * value stays within CR_FIELD_MAX.
+ */
+static inline int
+xml_value_add(struct xml_reader *x, struct xml_frame *f, int c,
+    const char *s, size_t n, const char *what, unsigned long line)
+{
+	if (n < f->cap[c] - f->len[c] && f->len[c] + n <= CR_FIELD_MAX) {
+		memcpy(f->buf[c] + f->len[c], s, n);
+		f->len[c] += n;
+		f->buf[c][f->len[c]] = '\0';
+		return 0;
+	}
+	return xml_value_grow(x, f, c, s, n, what, line);
 }
 
 /* The value of column c, NULL when absent or blank. */
@@ -441,6 +472,56 @@ xml_emit(struct xml_reader *x)
 
 /* -- Elements ------------------------------------------------------- */
 
+static size_t
+xml_name_hash(const xmlChar *name)
+{
+	uint64_t h = (uint64_t)(uintptr_t)name * UINT64_C(0x9e3779b97f4a7c15);
+
+	return (size_t)(h >> 32) & (XML_NAMES - 1);
+}
+
+/* The slot of `name` in the name table: its own, or the empty one. */
+static size_t
+xml_name_slot(const struct xml_reader *x, const xmlChar *name)
+{
+	size_t i = xml_name_hash(name);
+
+	while (x->names[i].name != NULL && x->names[i].name != name)
+		i = (i + 1) & (XML_NAMES - 1);
+	return i;
+}
+
+/* The known name `name`, or NULL: the same answers as comparing it with
+   ielem[] and icol[], in one look-up. */
+static const struct xml_name *
+xml_name_find(const struct xml_reader *x, const char *name)
+{
+	const struct xml_name *n = &x->names[xml_name_slot(x,
+	    (const xmlChar *)name)];
+
+	return n->name != NULL ? n : NULL;
+}
+
+static void
+xml_name_add(struct xml_reader *x, const xmlChar *name, int elem, int col)
+{
+	struct xml_name *n;
+
+	if (name == NULL)
+		return;
+	n = &x->names[xml_name_slot(x, name)];
+	if (n->name == NULL) {
+		n->name = name;
+		n->elem = -1;
+		memset(n->col, -1, sizeof n->col);
+	}
+	/* the first of equal pointers wins, as in the loops it replaces */
+	if (col < 0 && n->elem < 0)
+		n->elem = (signed char)elem;
+	if (col >= 0 && n->col[elem] < 0)
+		n->col[elem] = (signed char)col;
+}
+
 static void
 xml_intern(struct xml_reader *x)
 {
@@ -455,6 +536,12 @@ xml_intern(struct xml_reader *x)
 		for (c = 0; c < s->ncols; c++)
 			x->icol[i][c] = xmlTextReaderConstString(x->r,
 			    BAD_CAST s->cols[c].name);
+	}
+	for (i = 0; i < x->doc->nelems; i++) {
+		s = cr_schema_get(x->doc->elems[i].table);
+		xml_name_add(x, x->ielem[i], (int)i, -1);
+		for (c = 0; c < s->ncols; c++)
+			xml_name_add(x, x->icol[i][c], (int)i, (int)c);
 	}
 }
 
@@ -493,12 +580,11 @@ xml_node_ns(const struct xml_reader *x, const xmlNode *node, int *ours)
 static int
 xml_record(const struct xml_reader *x, const char *lname, int slow)
 {
+	const struct xml_name *n = xml_name_find(x, lname);
 	size_t i;
 
-	for (i = 0; i < x->doc->nelems; i++) {
-		if ((const xmlChar *)lname == x->ielem[i])
-			return (int)i;
-	}
+	if (n != NULL && n->elem >= 0)
+		return n->elem;
 	for (i = 0; slow && i < x->doc->nelems; i++) {
 		if (strcmp(cr_schema_get(x->doc->elems[i].table)->element,
 		    lname) == 0)
@@ -512,12 +598,10 @@ static int
 xml_column(const struct xml_reader *x, const struct xml_frame *f,
     const char *lname)
 {
-	size_t i;
+	const struct xml_name *n = xml_name_find(x, lname);
 
-	for (i = 0; i < f->schema->ncols; i++) {
-		if ((const xmlChar *)lname == x->icol[f->elem][i])
-			return (int)i;
-	}
+	if (n != NULL && n->col[f->elem] >= 0)
+		return n->col[f->elem];
 	return cr_schema_column(f->schema, lname, strlen(lname));
 }
 
@@ -574,9 +658,8 @@ xml_attributes(struct xml_reader *x, const xmlNode *node,
 {
 	const xmlAttr *a;
 	const xmlNode *t;
-	const xmlChar *const *icol;
+	const struct xml_name *n;
 	const char *value;
-	size_t i, ncols;
 	int c, ret;
 
 	if (node->nsDef != NULL)
@@ -585,17 +668,14 @@ xml_attributes(struct xml_reader *x, const xmlNode *node,
 		return 0;
 	if (f == NULL)
 		return xml_attributes_slow(x, f, elem, line);
-	icol = x->icol[f->elem];
-	ncols = f->schema->ncols;
 	for (a = node->properties; a != NULL; a = a->next) {
 		t = a->children;
 		if (a->ns != NULL || t == NULL || t->type != XML_TEXT_NODE ||
 		    t->next != NULL || t->content == NULL)
 			return xml_attributes_slow(x, f, elem, line);
-		for (i = 0; i < ncols && a->name != icol[i]; i++)
-			continue;
-		c = (int)i;
-		if (i == ncols || !(f->schema->cols[c].flags & CR_COL_ATTR))
+		n = xml_name_find(x, (const char *)a->name);
+		c = n != NULL ? n->col[f->elem] : -1;
+		if (c < 0 || !(f->schema->cols[c].flags & CR_COL_ATTR))
 			return xml_attributes_slow(x, f, elem, line);
 		value = (const char *)t->content;
 		f->seen[c] = 1;
