@@ -91,6 +91,10 @@ struct xml_frame {
 	unsigned char		 seen[CR_MAX_COLS];
 };
 
+/* The table always keeps an empty slot: xml_name_slot() ends. */
+_Static_assert(XML_NAMES > XML_MAXELEMS * (CR_MAX_COLS + 1),
+    "XML_NAMES too small");
+
 /*
  * A known name (interned pointer): the record element it names, or -1,
  * and for each record element the column it names, or -1.
@@ -491,8 +495,10 @@ xml_name_slot(const struct xml_reader *x, const xmlChar *name)
 	return i;
 }
 
-/* The known name `name`, or NULL: the same answers as comparing it with
-   ielem[] and icol[], in one look-up. */
+/*
+ * The known name `name`, or NULL: the same answers as comparing it with
+ * ielem[] and icol[], in one look-up.
+ */
 static const struct xml_name *
 xml_name_find(const struct xml_reader *x, const char *name)
 {
