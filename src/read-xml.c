@@ -31,6 +31,8 @@
 #define XML_MAXWARN	100	/* distinct unknown names remembered */
 #define XML_KEEPBUF	65536	/* value buffers above this are freed */
 #define XML_QUOTE	64	/* bytes of a name in a message */
+#define XML_NAMES	128	/* slots of the name table, a power of 2
+				   above XML_MAXELEMS * (CR_MAX_COLS + 1) */
 
 /*
  * Never XML_PARSE_NOENT (entity expansion), HUGE (lifts the limits on
@@ -89,6 +91,20 @@ struct xml_frame {
 	unsigned char		 seen[CR_MAX_COLS];
 };
 
+/* The table always keeps an empty slot: xml_name_slot() ends. */
+_Static_assert(XML_NAMES > XML_MAXELEMS * (CR_MAX_COLS + 1),
+    "XML_NAMES too small");
+
+/*
+ * A known name (interned pointer): the record element it names, or -1,
+ * and for each record element the column it names, or -1.
+ */
+struct xml_name {
+	const xmlChar	*name;
+	signed char	 elem;
+	signed char	 col[XML_MAXELEMS];
+};
+
 /* A name warned about already: an element (b NULL) or attribute a on b. */
 struct xml_warned {
 	char	*a;
@@ -118,6 +134,7 @@ struct xml_reader {
 
 	int			 root_seen;
 	int			 root_closed;
+	const xmlNs		*root_ns;	/* the root's, when ours */
 	struct xml_frame	 frames[XML_LEVELS];
 	int			 nframes;
 	int			 col;		/* open column element, or -1 */
@@ -134,6 +151,7 @@ struct xml_reader {
 	const xmlChar		*ins;
 	const xmlChar		*ielem[XML_MAXELEMS];
 	const xmlChar		*icol[XML_MAXELEMS][CR_MAX_COLS];
+	struct xml_name		 names[XML_NAMES];	/* by pointer hash */
 };
 
 /* -- Diagnostics ---------------------------------------------------- */
@@ -344,11 +362,10 @@ xml_io_read(void *ctx, char *buf, int len)
 
 /* -- Values --------------------------------------------------------- */
 
-/* Physical line of the current node's start. */
+/* Physical line of the start of `node`, the current node. */
 static unsigned long
-xml_line(struct xml_reader *x)
+xml_line(struct xml_reader *x, const xmlNode *node)
 {
-	xmlNodePtr node = xmlTextReaderCurrentNode(x->r);
 	int line;
 
 	/* node->line is exact but stops at 65535; the parser runs ahead */
@@ -358,9 +375,9 @@ xml_line(struct xml_reader *x)
 	return line > 0 ? (unsigned long)line : 0;
 }
 
-/* Append to a column value; an input error past CR_FIELD_MAX. */
+/* xml_value_add() when the buffer must grow, or the value is too large. */
 static int
-xml_value_add(struct xml_reader *x, struct xml_frame *f, int c,
+xml_value_grow(struct xml_reader *x, struct xml_frame *f, int c,
     const char *s, size_t n, const char *what, unsigned long line)
 {
 	char q[XML_QUOTE * 4 + 8];
@@ -385,6 +402,24 @@ xml_value_add(struct xml_reader *x, struct xml_frame *f, int c,
 	f->len[c] += n;
 	f->buf[c][f->len[c]] = '\0';
 	return 0;
+}
+
+/*
+ * Append to a column value; an input error past CR_FIELD_MAX.  Inline
+ * for the usual case: what is added fits the buffer as it is and the
+ * value stays within CR_FIELD_MAX.
+ */
+static inline int
+xml_value_add(struct xml_reader *x, struct xml_frame *f, int c,
+    const char *s, size_t n, const char *what, unsigned long line)
+{
+	if (n < f->cap[c] - f->len[c] && f->len[c] + n <= CR_FIELD_MAX) {
+		memcpy(f->buf[c] + f->len[c], s, n);
+		f->len[c] += n;
+		f->buf[c][f->len[c]] = '\0';
+		return 0;
+	}
+	return xml_value_grow(x, f, c, s, n, what, line);
 }
 
 /* The value of column c, NULL when absent or blank. */
@@ -441,6 +476,58 @@ xml_emit(struct xml_reader *x)
 
 /* -- Elements ------------------------------------------------------- */
 
+static size_t
+xml_name_hash(const xmlChar *name)
+{
+	uint64_t h = (uint64_t)(uintptr_t)name * UINT64_C(0x9e3779b97f4a7c15);
+
+	return (size_t)(h >> 32) & (XML_NAMES - 1);
+}
+
+/* The slot of `name` in the name table: its own, or the empty one. */
+static size_t
+xml_name_slot(const struct xml_reader *x, const xmlChar *name)
+{
+	size_t i = xml_name_hash(name);
+
+	while (x->names[i].name != NULL && x->names[i].name != name)
+		i = (i + 1) & (XML_NAMES - 1);
+	return i;
+}
+
+/*
+ * The known name `name`, or NULL: the same answers as comparing it with
+ * ielem[] and icol[], in one look-up.
+ */
+static const struct xml_name *
+xml_name_find(const struct xml_reader *x, const char *name)
+{
+	const struct xml_name *n = &x->names[xml_name_slot(x,
+	    (const xmlChar *)name)];
+
+	return n->name != NULL ? n : NULL;
+}
+
+static void
+xml_name_add(struct xml_reader *x, const xmlChar *name, int elem, int col)
+{
+	struct xml_name *n;
+
+	if (name == NULL)
+		return;
+	n = &x->names[xml_name_slot(x, name)];
+	if (n->name == NULL) {
+		n->name = name;
+		n->elem = -1;
+		memset(n->col, -1, sizeof n->col);
+	}
+	/* the first of equal pointers wins, as in the loops it replaces */
+	if (col < 0 && n->elem < 0)
+		n->elem = (signed char)elem;
+	if (col >= 0 && n->col[elem] < 0)
+		n->col[elem] = (signed char)col;
+}
+
 static void
 xml_intern(struct xml_reader *x)
 {
@@ -456,6 +543,12 @@ xml_intern(struct xml_reader *x)
 			x->icol[i][c] = xmlTextReaderConstString(x->r,
 			    BAD_CAST s->cols[c].name);
 	}
+	for (i = 0; i < x->doc->nelems; i++) {
+		s = cr_schema_get(x->doc->elems[i].table);
+		xml_name_add(x, x->ielem[i], (int)i, -1);
+		for (c = 0; c < s->ncols; c++)
+			xml_name_add(x, x->icol[i][c], (int)i, (int)c);
+	}
 }
 
 static int
@@ -466,18 +559,38 @@ xml_our_ns(const struct xml_reader *x, const char *ns)
 }
 
 /*
+ * The namespace URI of an element, as xmlTextReaderConstNamespaceUri()
+ * gives it but without its dictionary look-up, and whether it is ours.
+ * Elements in the root's default namespace share the root's xmlNs, which
+ * lives as long as the root: a pointer comparison.
+ */
+static const char *
+xml_node_ns(const struct xml_reader *x, const xmlNode *node, int *ours)
+{
+	const char *ns;
+
+	if (node->ns == NULL || node->ns->href == NULL) {
+		*ours = 0;
+		return NULL;
+	}
+	ns = (const char *)node->ns->href;
+	*ours = (node->ns == x->root_ns && !x->root_closed) ||
+	    xml_our_ns(x, ns);
+	return ns;
+}
+
+/*
  * Index of the record element `lname` in the document, or -1.  `slow`:
  * compare the strings, not only the interned pointers.
  */
 static int
 xml_record(const struct xml_reader *x, const char *lname, int slow)
 {
+	const struct xml_name *n = xml_name_find(x, lname);
 	size_t i;
 
-	for (i = 0; i < x->doc->nelems; i++) {
-		if ((const xmlChar *)lname == x->ielem[i])
-			return (int)i;
-	}
+	if (n != NULL && n->elem >= 0)
+		return n->elem;
 	for (i = 0; slow && i < x->doc->nelems; i++) {
 		if (strcmp(cr_schema_get(x->doc->elems[i].table)->element,
 		    lname) == 0)
@@ -491,12 +604,10 @@ static int
 xml_column(const struct xml_reader *x, const struct xml_frame *f,
     const char *lname)
 {
-	size_t i;
+	const struct xml_name *n = xml_name_find(x, lname);
 
-	for (i = 0; i < f->schema->ncols; i++) {
-		if ((const xmlChar *)lname == x->icol[f->elem][i])
-			return (int)i;
-	}
+	if (n != NULL && n->col[f->elem] >= 0)
+		return n->col[f->elem];
 	return cr_schema_column(f->schema, lname, strlen(lname));
 }
 
@@ -505,8 +616,8 @@ xml_column(const struct xml_reader *x, const struct xml_frame *f,
  * (NULL: none), the rest warned.  Namespace declarations are skipped.
  */
 static int
-xml_attributes(struct xml_reader *x, struct xml_frame *f, const char *elem,
-    unsigned long line)
+xml_attributes_slow(struct xml_reader *x, struct xml_frame *f,
+    const char *elem, unsigned long line)
 {
 	const char *lname, *value;
 	int rc, c, ret = 0;
@@ -538,13 +649,57 @@ xml_attributes(struct xml_reader *x, struct xml_frame *f, const char *elem,
 	return ret;
 }
 
+/*
+ * The same for the current element `node`, reading its attribute nodes in
+ * place when they are all plain: no namespace declaration, no namespace,
+ * each an interned column name of `f` with CR_COL_ATTR and one text node
+ * as its value (what xmlTextReaderConstValue() returns then).  Anything
+ * else (unknown names to warn about, entity references, ...) goes the
+ * reader's way, from the first attribute again: the values set so far
+ * are set again to the same.
+ */
 static int
-xml_root(struct xml_reader *x, const char *lname, const char *ns,
-    unsigned long line)
+xml_attributes(struct xml_reader *x, const xmlNode *node,
+    struct xml_frame *f, const char *elem, unsigned long line)
+{
+	const xmlAttr *a;
+	const xmlNode *t;
+	const struct xml_name *n;
+	const char *value;
+	int c, ret;
+
+	if (node->nsDef != NULL)
+		return xml_attributes_slow(x, f, elem, line);
+	if (node->properties == NULL)
+		return 0;
+	if (f == NULL)
+		return xml_attributes_slow(x, f, elem, line);
+	for (a = node->properties; a != NULL; a = a->next) {
+		t = a->children;
+		if (a->ns != NULL || t == NULL || t->type != XML_TEXT_NODE ||
+		    t->next != NULL || t->content == NULL)
+			return xml_attributes_slow(x, f, elem, line);
+		n = xml_name_find(x, (const char *)a->name);
+		c = n != NULL ? n->col[f->elem] : -1;
+		if (c < 0 || !(f->schema->cols[c].flags & CR_COL_ATTR))
+			return xml_attributes_slow(x, f, elem, line);
+		value = (const char *)t->content;
+		f->seen[c] = 1;
+		f->len[c] = 0;
+		if ((ret = xml_value_add(x, f, c, value, strlen(value),
+		    "attribute", line)) != 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int
+xml_root(struct xml_reader *x, const xmlNode *node, const char *lname,
+    const char *ns, int ours, unsigned long line)
 {
 	char q[XML_QUOTE * 4 + 8], qn[XML_QUOTE * 4 + 8];
 
-	if (strcmp(lname, x->doc->root) != 0 || !xml_our_ns(x, ns)) {
+	if (strcmp(lname, x->doc->root) != 0 || !ours) {
 		xml_quote(q, sizeof q, lname);
 		if (ns == NULL)
 			cr_error(x->name, line, "root element <%s> in no "
@@ -558,31 +713,44 @@ xml_root(struct xml_reader *x, const char *lname, const char *ns,
 		return CR_EXIT_DATAERR;
 	}
 	x->root_seen = 1;
+	x->root_ns = node->ns;
 	if (xmlTextReaderIsEmptyElement(x->r) == 1)
 		x->root_closed = 1;
-	return xml_attributes(x, NULL, lname, line);
+	return xml_attributes(x, node, NULL, lname, line);
 }
 
-/* A start tag.  *skip: step over its subtree. */
-static int
-xml_start(struct xml_reader *x, int *skip)
+/* The current element's qualified name, for a warning. */
+static const char *
+xml_qname(struct xml_reader *x)
 {
-	const char *lname, *ns, *qname, *where;
+	const char *qname = (const char *)xmlTextReaderConstName(x->r);
+
+	return qname != NULL ? qname : "";
+}
+
+/*
+ * A start tag: `node`, the current node.  *skip: step over its subtree.
+ * Its names are read from the node (an element's local name is its
+ * name); the qualified name is asked for only to warn.
+ */
+static int
+xml_start(struct xml_reader *x, const xmlNode *node, int *skip)
+{
+	const char *lname, *ns, *where;
 	struct xml_frame *top, *f;
-	unsigned long line = xml_line(x);
-	int empty, e, parent, c, rc;
+	unsigned long line = xml_line(x, node);
+	int empty, e, parent, c, rc, ours;
 	char q[XML_QUOTE * 4 + 8];
 
-	lname = (const char *)xmlTextReaderConstLocalName(x->r);
-	qname = (const char *)xmlTextReaderConstName(x->r);
-	ns = (const char *)xmlTextReaderConstNamespaceUri(x->r);
+	lname = (const char *)node->name;
+	ns = xml_node_ns(x, node, &ours);
 	empty = xmlTextReaderIsEmptyElement(x->r) == 1;
-	if (lname == NULL || qname == NULL) {
+	if (lname == NULL) {
 		x->xerr = xstrdup("element without a name");
 		return 0;
 	}
 	if (!x->root_seen)
-		return xml_root(x, lname, ns, line);
+		return xml_root(x, node, lname, ns, ours, line);
 
 	top = x->nframes > 0 ? &x->frames[x->nframes - 1] : NULL;
 	parent = top != NULL ? top->elem : -1;
@@ -593,8 +761,8 @@ xml_start(struct xml_reader *x, int *skip)
 	else
 		where = x->doc->root;
 
-	if (!xml_our_ns(x, ns)) {
-		xml_unknown_element(x, line, qname);
+	if (!ours) {
+		xml_unknown_element(x, line, xml_qname(x));
 		*skip = 1;
 		return 0;
 	}
@@ -629,13 +797,13 @@ xml_start(struct xml_reader *x, int *skip)
 		f->rowline = x->doc->index_lines ? ++x->nrecords : line;
 		memset(f->seen, 0, sizeof f->seen);
 		memset(f->len, 0, sizeof f->len);
-		if ((rc = xml_attributes(x, f, lname, line)) != 0)
+		if ((rc = xml_attributes(x, node, f, lname, line)) != 0)
 			return rc;
 		return empty ? xml_emit(x) : 0;
 	}
 
 	if (c < 0) {
-		xml_unknown_element(x, line, qname);
+		xml_unknown_element(x, line, xml_qname(x));
 		*skip = 1;
 		return 0;
 	}
@@ -648,7 +816,7 @@ xml_start(struct xml_reader *x, int *skip)
 	top->len[c] = 0;
 	/* make an empty value a string, for xml_value() */
 	if ((rc = xml_value_add(x, top, c, "", 0, "element", line)) != 0 ||
-	    (rc = xml_attributes(x, NULL, lname, line)) != 0)
+	    (rc = xml_attributes(x, node, NULL, lname, line)) != 0)
 		return rc;
 	if (!empty) {
 		x->col = c;
@@ -670,15 +838,18 @@ xml_end(struct xml_reader *x)
 	return 0;
 }
 
-/* Text or CDATA: part of the open column's value; elsewhere ignored. */
+/*
+ * Text or CDATA (`node`, the current node): part of the open column's
+ * value; elsewhere ignored.
+ */
 static int
-xml_text(struct xml_reader *x)
+xml_text(struct xml_reader *x, const xmlNode *node)
 {
 	const char *s;
 
 	if (x->col < 0)
 		return 0;
-	s = (const char *)xmlTextReaderConstValue(x->r);
+	s = (const char *)node->content;
 	if (s == NULL)
 		return 0;
 	return xml_value_add(x, &x->frames[x->nframes - 1], x->col, s,
@@ -686,6 +857,10 @@ xml_text(struct xml_reader *x)
 }
 
 /* -- The reader ----------------------------------------------------- */
+
+/* Whether xml_fault() has something to say: the per-node test. */
+#define XML_FAILED(x)	((x)->io_failed || (x)->dtd_line != 0 || \
+			    (x)->xerr != NULL)
 
 /* Non-zero when reading must stop for an I/O, DTD or libxml2 error. */
 static int
@@ -718,20 +893,34 @@ xml_fault(struct xml_reader *x)
 	return 0;
 }
 
+/*
+ * The node loop.  A text or CDATA node (most nodes: the indentation
+ * between elements) goes to xml_text() on its xmlNode type alone:
+ * xmlTextReaderNodeType() would tell TEXT from WHITESPACE from
+ * SIGNIFICANT_WHITESPACE, walking the ancestors for xml:space, and all
+ * three are handled alike.
+ */
 static int
 xml_loop(struct xml_reader *x)
 {
+	const xmlNode *node;
 	int rc, ret, skip;
 
 	rc = xmlTextReaderRead(x->r);
 	while (rc == 1) {
-		if ((ret = xml_fault(x)) != 0)
+		if (XML_FAILED(x) && (ret = xml_fault(x)) != 0)
 			return ret;
 		skip = 0;
 		ret = 0;
-		switch (xmlTextReaderNodeType(x->r)) {
+		node = xmlTextReaderCurrentNode(x->r);
+		if (node == NULL)
+			;
+		else if (node->type == XML_TEXT_NODE ||
+		    node->type == XML_CDATA_SECTION_NODE)
+			ret = xml_text(x, node);
+		else switch (xmlTextReaderNodeType(x->r)) {
 		case XML_READER_TYPE_ELEMENT:
-			ret = xml_start(x, &skip);
+			ret = xml_start(x, node, &skip);
 			break;
 		case XML_READER_TYPE_END_ELEMENT:
 			ret = xml_end(x);
@@ -740,14 +929,14 @@ xml_loop(struct xml_reader *x)
 		case XML_READER_TYPE_CDATA:
 		case XML_READER_TYPE_WHITESPACE:
 		case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
-			ret = xml_text(x);
+			ret = xml_text(x, node);
 			break;
 		case XML_READER_TYPE_DOCUMENT_TYPE:
-			cr_error(x->name, xml_line(x),
+			cr_error(x->name, xml_line(x, node),
 			    "DTD (<!DOCTYPE>) refused");
 			return CR_EXIT_DATAERR;
 		case XML_READER_TYPE_ENTITY_REFERENCE:
-			cr_error(x->name, xml_line(x),
+			cr_error(x->name, xml_line(x, node),
 			    "entity reference refused");
 			return CR_EXIT_DATAERR;
 		default:
