@@ -454,6 +454,13 @@ xml_emit(struct xml_reader *x)
 			val[i] = xml_value(f, (int)i, &len[i]);
 	}
 	memset(&row, 0, sizeof row);
+	for (i = x->nframes - 1; i-- > 0;) {
+		if (x->frames[i].schema->table == CR_T_CUSTOMERS) {
+			row.nest_customer = xml_value(&x->frames[i], CUS_ID,
+			    &row.nest_customer_len);
+			break;
+		}
+	}
 	row.schema = f->schema;
 	row.file = x->name;
 	row.line = f->rowline;
