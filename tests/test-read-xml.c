@@ -184,6 +184,37 @@ test_export_full(void **state)
 	cap_free(&c);
 }
 
+/* Each row's enclosing customer, as "element:customer " (- for none). */
+static int
+note_nest(void *arg, const struct cr_row *row)
+{
+	char *out = arg;
+	size_t n = strlen(out);
+
+	if (row->nest_customer != NULL)
+		assert_int_equal(strlen(row->nest_customer),
+		    row->nest_customer_len);
+	snprintf(out + n, 512 - n, "%s:%.*s ", row->schema->element,
+	    row->nest_customer != NULL ? (int)row->nest_customer_len : 1,
+	    row->nest_customer != NULL ? row->nest_customer : "-");
+	return 0;
+}
+
+static void
+test_export_nest_customer(void **state)
+{
+	struct cr_stream *s = cr_stream_mem(full_export,
+	    sizeof full_export - 1, "in.xml");
+	char out[512] = "";
+
+	(void)state;
+	assert_int_equal(cr_xml_read_export(s, note_nest, out), 0);
+	cr_stream_free(s);
+	assert_string_equal(out, "contact:c-1 share:c-1 product:c-1 "
+	    "customer:- product:c-2 customer:- organization:- account:- "
+	    "organization:- ");
+}
+
 static int
 check_file(void *arg, const struct cr_row *row)
 {
@@ -858,6 +889,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_export_full),
 		cmocka_unit_test(test_export_file_name),
+		cmocka_unit_test(test_export_nest_customer),
 		cmocka_unit_test(test_export_prefixed_namespace),
 		cmocka_unit_test(test_export_entities),
 		cmocka_unit_test(test_export_blank),
