@@ -502,10 +502,24 @@ qp_line(struct cr_outfile *o, const unsigned char *s, size_t n)
 {
 	size_t i = 0, col = 0, clen, tl, limit;
 	char tok[16], line[EMAIL_QP_MAX + 3];
+	unsigned char c;
 
 	/* An output line is built whole, then written in one call. */
 	while (i < n) {
-		clen = email_u8len(s + i, n - i);
+		/*
+		 * The common case first: printable ASCII that stays as it
+		 * is and fits whatever follows it (qp_token's rules, with
+		 * the first column's "." and "From " left to it).
+		 */
+		c = s[i];
+		if (col + 1 < EMAIL_QP_MAX && ((c > 32 && c < 127 &&
+		    c != '=' && (col > 0 || (c != '.' && c != 'F'))) ||
+		    ((c == ' ' || c == '\t') && i + 1 < n))) {
+			line[col++] = (char)c;
+			i++;
+			continue;
+		}
+		clen = c < 0x80 ? 1 : email_u8len(s + i, n - i);
 		tl = qp_token(s, i, clen, n, col, tok);
 		/* The last token may fill the line; others leave room for =. */
 		limit = i + clen == n ? EMAIL_QP_MAX : EMAIL_QP_MAX - 1;
@@ -555,9 +569,9 @@ cr_email_render(const struct cr_templates *ts, const struct cr_email *m,
 	struct cr_outfile *o;
 	char *from_name = NULL, *from_addr = NULL, *to_addr = NULL;
 	char *subject = NULL, *text = NULL, *html = NULL, *name = NULL;
-	char *link = NULL, *msg, *seed, boundary[16 + 33], hash[65];
+	char *link = NULL, *seed, boundary[16 + 33], hash[65];
 	const char *at;
-	size_t slen, tlen, hlen, mlen;
+	size_t slen, tlen, hlen;
 	int rc;
 
 	if ((rc = email_check_fields(m)) != 0)
@@ -592,7 +606,8 @@ cr_email_render(const struct cr_templates *ts, const struct cr_email *m,
 	text = cr_templates_render(ts, m->lang, CR_TEMPLATE_TEXT, &d, &tlen);
 	html = cr_templates_render(ts, m->lang, CR_TEMPLATE_HTML, &d, &hlen);
 
-	o = cr_outfile_mem("email");
+	/* Every check is behind us: nothing below fails. */
+	o = out;
 	email_date_field(o, m->run_time);
 	email_address_field(o, "From", from_name, from_addr);
 	email_address_field(o, "To", name, to_addr);
@@ -631,14 +646,13 @@ cr_email_render(const struct cr_templates *ts, const struct cr_email *m,
 		email_qp(o, html, hlen);
 		cr_outfile_printf(o, "\r\n--%s--\r\n", boundary);
 	}
-	msg = cr_outfile_mem_take(o, &mlen);
-	cr_outfile_discard(o);
-	cr_outfile_write(out, msg, mlen);
-
-	if (!redact)
+	/* The customer's copy: wipe what held its token. */
+	if (!redact) {
 		explicit_bzero(link, strlen(link));
-	explicit_bzero(msg, mlen);
-	free(msg);
+		explicit_bzero(text, tlen);
+		if (html != NULL)
+			explicit_bzero(html, hlen);
+	}
 	free(link);
 	free(name);
 	free(subject);

@@ -60,10 +60,13 @@ void		 cr_outfile_sha256_hex(const struct cr_outfile *, char out[65]);
  * Memory outfiles: the bytes so far (NUL-terminated; the NUL is not
  * counted in *len).  Valid until the next write or the close.  NULL for a
  * file.  cr_outfile_mem_take() hands the buffer over: the caller frees
- * it, and the outfile is empty afterwards.
+ * it, and the outfile is empty afterwards.  cr_outfile_mem_finish() hands
+ * the buffer over and frees the outfile in one call (NULL for a file,
+ * which is then discarded).  A memory buffer starts at 1 KiB and doubles.
  */
 const char	*cr_outfile_mem_data(const struct cr_outfile *, size_t *len);
 char		*cr_outfile_mem_take(struct cr_outfile *, size_t *len);
+char		*cr_outfile_mem_finish(struct cr_outfile *, size_t *len);
 
 /*
  * Flush, fsync (files from cr_outfile_open only), close and free.  Returns
