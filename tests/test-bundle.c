@@ -53,11 +53,11 @@ static const char summary[] =
 static const char email[] = "Subject: x\r\n\r\nhttps://c/REDACTED\r\n";
 
 static const struct cr_bundle_entry entries[] = {
-	{ "summary.json", summary, sizeof summary - 1, -1, NULL },
-	{ "decisions.csv", decisions, sizeof decisions - 1, -1, NULL },
-	{ "emails/c-1.eml", email, sizeof email - 1, -1, NULL },
-	{ "ownership.csv", ownership, sizeof ownership - 1, -1, NULL },
-	{ "empty.txt", "", 0, -1, NULL },
+	{ "summary.json", summary, sizeof summary - 1, -1, NULL, -1, 0 },
+	{ "decisions.csv", decisions, sizeof decisions - 1, -1, NULL, -1, 0 },
+	{ "emails/c-1.eml", email, sizeof email - 1, -1, NULL, -1, 0 },
+	{ "ownership.csv", ownership, sizeof ownership - 1, -1, NULL, -1, 0 },
+	{ "empty.txt", "", 0, -1, NULL, -1, 0 },
 };
 #define NENTRIES (sizeof entries / sizeof entries[0])
 
