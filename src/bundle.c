@@ -2,12 +2,14 @@
  * bundle.c -- write the audit bundle of a run: a BagIt 1.0 bag (RFC 8493)
  * audit-<run_id>/ as one reproducible tar.gz or zip; see bundle.h.
  *
- * The bag is assembled in memory (payload files are handed over in memory
- * or, the large ones, as files read a block at a time),
- * its tag files computed here, and the archive streamed through libarchive
- * into a cr_outfile, so that every byte reaches the disk through
- * outfile.c's few system calls (fault injection) and a write error is
- * reported once, at close.
+ * The bag's list of files is assembled in memory; the payload files
+ * themselves are handed over in memory or, the large ones, as files or
+ * parts of a spool file, read a block at a time with pread.  The two
+ * reports are written into a spool of the bundle's own (.audit-spool,
+ * unlinked as soon as it is made), the tag files computed here, and the
+ * archive streamed through libarchive into a cr_outfile, so that every
+ * byte reaches the disk through outfile.c's few system calls (fault
+ * injection) and a write error is reported once, at close.
  *
  * It deliberately does not read the run directory, choose the payload,
  * redact emails or commit anything: the caller does.

@@ -10,7 +10,10 @@
  * characters shown as \xHH.
  *
  * It deliberately computes nothing the records do not say: counts come
- * from decisions.csv, identity and inputs from summary.json.
+ * from decisions.csv, identity and inputs from summary.json.  Nor does it
+ * hold the records: it keeps where each row is and its sort key (manifest
+ * line, customer id), and reads the rows again, a block at a time, as the
+ * reports are written; the caller chooses where they go.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
