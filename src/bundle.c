@@ -351,6 +351,7 @@ bundle_report(struct bundle *b, struct cr_report *r, int html)
 
 	off = b->spoollen;
 	of = cr_outfile_fdopen(b->spool, name);
+	cr_outfile_nodigest(of);
 	rc = html ? cr_report_html(r, of) : cr_report_txt(r, of);
 	len = cr_outfile_bytes(of);
 	b->spoollen += len;
@@ -685,6 +686,7 @@ cr_bundle_write(int dirfd, const char *name, const char *format,
 		(void)bundle_free(&b);
 		return CR_EXIT_IOERR;
 	}
+	cr_outfile_nodigest(of);
 	xasprintf(&top, "audit-%s", run_id);
 	tz = zip ? bundle_tz_utc() : NULL;
 	rc = bundle_archive(&b, of, format, top, run_time);

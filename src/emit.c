@@ -89,6 +89,8 @@ emit_open(struct emit *e, const char *name)
 	xasprintf(&display, "%s/%s", e->display, name);
 	f = cr_outfile_open(e->dirfd, name, display);
 	free(display);
+	if (f != NULL)
+		cr_outfile_nodigest(f);
 	return f;
 }
 
@@ -483,29 +485,32 @@ emit_email(struct emit *e, const struct cr_request *q)
 	em.contacts = contacts;
 	em.ncontacts = q->nupdates;
 
-	/* the customer's copy, with its token */
+	/*
+	 * The customer's copy, with its token, into emails/; the bundle's,
+	 * redacted, into the spool until the bundle is written: thousands
+	 * of emails need be neither in memory nor files of their own.
+	 */
 	xasprintf(&name, "%s.eml", em.customer_id);
 	xasprintf(&display, "%s/emails/%s", e->display, name);
 	f = cr_outfile_open(e->emails_fd, name, display);
 	free(display);
+	off = cr_outfile_bytes(e->spool);
 	if (f == NULL)
 		rc = CR_EXIT_IOERR;
-	else if ((rc = cr_email_render(e->o->templates, &em, 0, f)) != 0)
-		cr_outfile_discard(f);
-	else
-		rc = cr_outfile_close(f);
-	/* the bundle's copy, redacted, into the spool until the bundle is
-	 * written: thousands of emails need be neither in memory nor files */
+	else {
+		cr_outfile_nodigest(f);
+		rc = cr_email_render_both(e->o->templates, &em, f, e->spool);
+		if (rc != 0)
+			cr_outfile_discard(f);
+		else
+			rc = cr_outfile_close(f);
+	}
 	if (rc == 0) {
-		off = cr_outfile_bytes(e->spool);
-		rc = cr_email_render(e->o->templates, &em, 1, e->spool);
-		if (rc == 0) {
-			xasprintf(&path, "emails/%s", name);
-			ef = emit_add(e, path, NULL);
-			free(path);
-			ef->off = off;
-			ef->len = (size_t)(cr_outfile_bytes(e->spool) - off);
-		}
+		xasprintf(&path, "emails/%s", name);
+		ef = emit_add(e, path, NULL);
+		free(path);
+		ef->off = off;
+		ef->len = (size_t)(cr_outfile_bytes(e->spool) - off);
 	}
 	free(name);
 	free(prods);
@@ -661,6 +666,7 @@ emit_spool_open(struct emit *e)
 		return CR_EXIT_IOERR;
 	}
 	e->spool = cr_outfile_fdopen(e->spool_fd, EMIT_SPOOL);
+	cr_outfile_nodigest(e->spool);
 	return 0;
 }
 

@@ -40,6 +40,7 @@ struct cr_outfile {
 	size_t			 len;
 	size_t			 size;
 	size_t			 used;		/* most of buf ever used */
+	int			 nodigest;	/* cr_outfile_nodigest() */
 };
 
 /* A memory file starts this small and doubles: most are a few KiB. */
@@ -117,7 +118,8 @@ outfile_syswrite(struct cr_outfile *f, const char *buf, size_t len)
 
 	if (f->error != 0)
 		return;
-	sha256_update(&f->sha, len, (const uint8_t *)buf);
+	if (!f->nodigest)
+		sha256_update(&f->sha, len, (const uint8_t *)buf);
 	while (len > 0) {
 		n = write(f->fd, buf, len);
 		if (n < 0 && errno == EINTR)
@@ -235,6 +237,12 @@ int
 cr_outfile_status(const struct cr_outfile *f)
 {
 	return f->error != 0 ? CR_EXIT_IOERR : 0;
+}
+
+void
+cr_outfile_nodigest(struct cr_outfile *f)
+{
+	f->nodigest = 1;
 }
 
 const char *

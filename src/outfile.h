@@ -55,6 +55,12 @@ const char	*cr_outfile_name(const struct cr_outfile *);
 uint64_t	 cr_outfile_bytes(const struct cr_outfile *);
 /* Hex SHA-256 of every byte accepted so far: 64 characters and a NUL. */
 void		 cr_outfile_sha256_hex(const struct cr_outfile *, char out[65]);
+/*
+ * Skip the running SHA-256 of a file (before its first byte): for files
+ * nobody asks the digest of, where it is a quarter of the cost of writing
+ * them.  cr_outfile_sha256_hex() is then meaningless.
+ */
+void		 cr_outfile_nodigest(struct cr_outfile *);
 
 /*
  * Memory outfiles: the bytes so far (NUL-terminated; the NUL is not
