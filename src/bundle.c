@@ -426,8 +426,42 @@ bundle_manifest(const struct bundle *b, size_t from, size_t to, int sha512,
 	return cr_outfile_mem_finish(m, len);
 }
 
-/* bagit.txt, bag-info.txt, manifests, tag manifests. */
-static void
+/*
+ * A payload manifest (one line a payload file: it grows with the emails),
+ * written into the spool and added as tag file `name`: 0 or an exit code.
+ */
+static int
+bundle_manifest_spool(struct bundle *b, size_t n, int sha512,
+    const char *name)
+{
+	struct cr_outfile *m = cr_outfile_fdopen(b->spool, name);
+	struct bundle_file *f;
+	uint64_t off = b->spoollen, len;
+	size_t i;
+	int rc;
+
+	cr_outfile_nodigest(m);
+	for (i = 0; i < n; i++) {
+		cr_outfile_puts(m, sha512 ? b->files[i].sha512 :
+		    b->files[i].sha256);
+		cr_outfile_write(m, "  ", 2);
+		cr_outfile_puts(m, b->files[i].path);
+		cr_outfile_putc(m, '\n');
+	}
+	len = cr_outfile_bytes(m);
+	b->spoollen += len;
+	if ((rc = cr_outfile_close(m)) != 0)
+		return rc;
+	f = bundle_add(b, "", name, "", 0, NULL);
+	f->data = NULL;
+	f->fd = b->spool;
+	f->off = off;
+	f->len = (size_t)len;
+	return bundle_hash_file(b, f);
+}
+
+/* bagit.txt, bag-info.txt, manifests, tag manifests: 0 or an exit code. */
+static int
 bundle_tags(struct bundle *b, const char *run_id, time_t run_time)
 {
 	static const char bagit[] =
@@ -437,6 +471,7 @@ bundle_tags(struct bundle *b, const char *run_id, time_t run_time)
 	size_t i, npayload = b->nfiles, tagfrom, len;
 	char date[16], *s;
 	struct tm tm;
+	int rc;
 
 	for (i = 0; i < npayload; i++)
 		octets += b->files[i].len;
@@ -459,15 +494,17 @@ bundle_tags(struct bundle *b, const char *run_id, time_t run_time)
 	tagfrom = b->nfiles;
 	bundle_add(b, "", "bag-info.txt", s, len, s);
 	bundle_add(b, "", "bagit.txt", bagit, sizeof bagit - 1, NULL);
-	s = bundle_manifest(b, 0, npayload, 0, &len);
-	bundle_add(b, "", "manifest-sha256.txt", s, len, s);
-	s = bundle_manifest(b, 0, npayload, 1, &len);
-	bundle_add(b, "", "manifest-sha512.txt", s, len, s);
+	if ((rc = bundle_manifest_spool(b, npayload, 0,
+	    "manifest-sha256.txt")) != 0 ||
+	    (rc = bundle_manifest_spool(b, npayload, 1,
+	    "manifest-sha512.txt")) != 0)
+		return rc;
 	/* Added in sorted order: the tag files are b->files[tagfrom..]. */
 	s = bundle_manifest(b, tagfrom, b->nfiles, 0, &len);
 	bundle_add(b, "", "tagmanifest-sha256.txt", s, len, s);
 	s = bundle_manifest(b, tagfrom, b->nfiles - 1, 1, &len);
 	bundle_add(b, "", "tagmanifest-sha512.txt", s, len, s);
+	return 0;
 }
 
 /* ---- the archive -------------------------------------------------------- */
@@ -679,7 +716,10 @@ cr_bundle_write(int dirfd, const char *name, const char *format,
 		(void)bundle_free(&b);
 		return rc;
 	}
-	bundle_tags(&b, run_id, run_time);
+	if ((rc = bundle_tags(&b, run_id, run_time)) != 0) {
+		(void)bundle_free(&b);
+		return rc;
+	}
 
 	of = cr_outfile_open(dirfd, name, NULL);
 	if (of == NULL) {
