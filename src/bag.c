@@ -285,14 +285,14 @@ cr_bag_row_free(struct cr_bag_row *r)
 
 /* A scan: records as they end; each is handed over at its line's end. */
 struct bag_scan {
-	struct cr_bag_row	 done;		/* ended, not handed over yet */
+	struct cr_bag_row	 done;		/* ended, not handed over */
 	int			 ended;
 	char			**cells;
 	size_t			  ncells, cap;
 	unsigned long		  line;
 	int			  pending;	/* between records */
 	uint64_t		  start;	/* offset of the record */
-	int			  twice;	/* two records ended in a line */
+	int			  twice;	/* two ended in a line */
 };
 
 static void
@@ -381,10 +381,12 @@ cr_bag_csv_scan(const struct cr_bag_src *src, cr_bag_csv_fn fn, void *arg,
 		/* Line by line, so that every record knows where it starts. */
 		for (end = s + blen; rc == 0 && s < end; s += n, pos += n) {
 			nl = memchr(s, '\n', (size_t)(end - s));
-			n = nl != NULL ? (size_t)(nl - s) + 1 : (size_t)(end - s);
+			n = nl != NULL ? (size_t)(nl - s) + 1 :
+			    (size_t)(end - s);
 			if (linestart) {
 				c.line++;
-				if (c.pending && s[0] != '\n' && s[0] != '\r') {
+				if (c.pending && s[0] != '\n' &&
+				    s[0] != '\r') {
 					c.start = pos;
 					c.pending = 0;
 				}
@@ -1002,7 +1004,8 @@ cr_bag_count(const struct cr_bag_table *t, struct cr_bag_counts *c)
 	if (oc < 0 || cc < 0)
 		return -1;
 	for (i = 0; i < t->nrows; i++)
-		cr_bag_count_row(c, cr_bag_cell(t, i, oc), cr_bag_cell(t, i, cc));
+		cr_bag_count_row(c, cr_bag_cell(t, i, oc),
+		    cr_bag_cell(t, i, cc));
 	cr_bag_count_done(c);
 	return 0;
 }

@@ -74,10 +74,10 @@ struct cr_report {
 	size_t				 cachecap, cachelen;
 	uint64_t			 cacheoff;
 	int				 rc;		/* a read error */
+	struct rep_table		*scanning;	/* rep_index */
 	struct cr_outfile		*o;
 };
 
-#define report cr_report
 #define REP_BLOCK	65536
 
 /* ---- escaping ---------------------------------------------------------- */
@@ -148,7 +148,7 @@ html_put(struct cr_outfile *o, const char *s)
 /* ---- gathering --------------------------------------------------------- */
 
 static const char *
-rep_sum_str(const struct report *r, const char *path, const char *dflt)
+rep_sum_str(const struct cr_report *r, const char *path, const char *dflt)
 {
 	const char *s = r->sum != NULL ? cr_json_str(r->sum, path) : NULL;
 
@@ -194,13 +194,13 @@ rep_rawcell(const struct cr_bag_row *row, int col)
 
 /* A cell of the current row (rep_row), by column name. */
 static const char *
-rep_cell(struct report *r, const struct rep_table *t, const char *col)
+rep_cell(struct cr_report *r, const struct rep_table *t, const char *col)
 {
 	return cr_bag_value(rep_rawcell(&r->cur, rep_col(t, col)));
 }
 
 static void
-rep_read_error(struct report *r, const char *name)
+rep_read_error(struct cr_report *r, const char *name)
 {
 	if (r->rc == 0)
 		cr_error(name, 0, "cannot read for the report: %s",
@@ -214,7 +214,7 @@ rep_read_error(struct report *r, const char *name)
  * error the row is empty (r->rc says why).
  */
 static void
-rep_row(struct report *r, const struct rep_table *t, size_t i)
+rep_row(struct cr_report *r, const struct rep_table *t, size_t i)
 {
 	const struct rep_idx *x = &t->idx[i];
 	const char *name = t == r->dec ? "decisions.csv" : "ownership.csv";
@@ -288,8 +288,8 @@ rep_line_cmp(const void *a, const void *b, void *arg)
 static int
 rep_scan_row(void *arg, struct cr_bag_row *row, uint64_t off, size_t len)
 {
-	struct report *r = arg;
-	struct rep_table *t = r->cached == r->dec ? r->dec : r->own;
+	struct cr_report *r = arg;
+	struct rep_table *t = r->scanning;
 	struct rep_idx *x;
 	const char *k;
 	size_t n;
@@ -340,14 +340,14 @@ rep_scan_row(void *arg, struct cr_bag_row *row, uint64_t off, size_t len)
 
 /* Index decisions.csv or ownership.csv: 0, or an exit code (printed). */
 static int
-rep_index(struct report *r, struct rep_table *t, const char *name)
+rep_index(struct cr_report *r, struct rep_table *t, const char *name)
 {
 	char err[160];
 	int rc;
 
-	r->cached = t;		/* which table rep_scan_row fills */
+	r->scanning = t;
 	rc = cr_bag_csv_scan(t->src, rep_scan_row, r, err, sizeof err);
-	r->cached = NULL;
+	r->scanning = NULL;
 	if (rc == 0 && !t->have_head) {
 		snprintf(err, sizeof err, "no header row");
 		rc = -1;
@@ -371,7 +371,7 @@ rep_index(struct report *r, struct rep_table *t, const char *name)
 }
 
 static int
-rep_load(struct report *r)
+rep_load(struct cr_report *r)
 {
 	const struct cr_report_input *in = r->in;
 	char err[160], *sum;
@@ -433,7 +433,7 @@ txt_heading(struct cr_outfile *o, const char *h)
 }
 
 static void
-txt_inputs(struct report *r)
+txt_inputs(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const struct cr_json *ex, *e;
@@ -467,7 +467,7 @@ txt_inputs(struct report *r)
 }
 
 static void
-txt_run(struct report *r)
+txt_run(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const struct cr_json *opt;
@@ -499,7 +499,7 @@ txt_run(struct report *r)
 }
 
 static void
-txt_counts(struct report *r)
+txt_counts(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const struct cr_bag_counts *c = &r->counts;
@@ -539,7 +539,7 @@ static const char *const rep_req_cols[] = {
 #define REP_NREQ (sizeof rep_req_cols / sizeof rep_req_cols[0])
 
 static void
-txt_requests(struct report *r)
+txt_requests(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const char *v;
@@ -561,7 +561,7 @@ txt_requests(struct report *r)
 }
 
 static void
-txt_products(struct report *r)
+txt_products(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const char *cust, *prev = NULL;
@@ -602,7 +602,7 @@ txt_products(struct report *r)
 }
 
 static void
-txt_verify(struct report *r)
+txt_verify(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 
@@ -666,7 +666,7 @@ html_kv(struct cr_outfile *o, const char *k, const char *v, int mono)
 }
 
 static void
-html_run(struct report *r)
+html_run(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const struct cr_json *ex, *e, *opt;
@@ -756,7 +756,7 @@ html_bar(struct cr_outfile *o, unsigned y, const char *label,
 }
 
 static void
-html_counts(struct report *r)
+html_counts(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const struct cr_bag_counts *c = &r->counts;
@@ -839,7 +839,7 @@ html_codes(struct cr_outfile *o, const char *codes)
 }
 
 static void
-html_requests(struct report *r)
+html_requests(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const char *out, *v;
@@ -887,7 +887,7 @@ html_requests(struct report *r)
 }
 
 static void
-html_products(struct report *r)
+html_products(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const char *cust, *prev = NULL;
@@ -937,7 +937,7 @@ html_products(struct report *r)
 }
 
 static void
-html_verify(struct report *r)
+html_verify(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 
@@ -962,7 +962,7 @@ html_verify(struct report *r)
 }
 
 static void
-html_page(struct report *r)
+html_page(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 
@@ -991,7 +991,7 @@ html_page(struct report *r)
 struct cr_report *
 cr_report_load(const struct cr_report_input *in, int *rc)
 {
-	struct report *r = xcalloc(1, sizeof *r);
+	struct cr_report *r = xcalloc(1, sizeof *r);
 
 	r->in = in;
 	*rc = rep_load(r);
@@ -1003,7 +1003,7 @@ cr_report_load(const struct cr_report_input *in, int *rc)
 }
 
 int
-cr_report_txt(struct report *r, struct cr_outfile *o)
+cr_report_txt(struct cr_report *r, struct cr_outfile *o)
 {
 	r->o = o;
 	txt_run(r);
@@ -1016,7 +1016,7 @@ cr_report_txt(struct report *r, struct cr_outfile *o)
 }
 
 int
-cr_report_html(struct report *r, struct cr_outfile *o)
+cr_report_html(struct cr_report *r, struct cr_outfile *o)
 {
 	r->o = o;
 	html_page(r);
@@ -1033,7 +1033,7 @@ rep_table_free(struct rep_table *t)
 }
 
 void
-cr_report_free(struct report *r)
+cr_report_free(struct cr_report *r)
 {
 	if (r == NULL)
 		return;
