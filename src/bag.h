@@ -5,13 +5,16 @@
  * outputs), a small JSON reader (summary.json, ownership.jsonl), the
  * counts of decisions.csv, and the two reports.
  *
- * It deliberately reads only what custrelease itself writes, from memory,
- * with caps: it is no general CSV or JSON library and never touches disk.
+ * It deliberately reads only what custrelease itself writes, from memory
+ * or with pread(2) from a file its caller opened (cr_bag_src), with caps:
+ * it is no general CSV or JSON library, and opens, names or writes no
+ * file.
  */
 #ifndef CR_BAG_H
 #define CR_BAG_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 /* Hex digests (lower case, NUL-terminated), through nettle. */
@@ -28,6 +31,26 @@ void	cr_bag_hex(const unsigned char *, size_t, char *out);
  * Returns NULL when acceptable, else why not.
  */
 const char *cr_bag_path_problem(const char *);
+
+/* ---- sources: bytes in memory or in a file ------------------------------ */
+
+/*
+ * A file's bytes as the bundle has them: in memory (data), or len bytes at
+ * off of the file fd, read with pread(2) (the caller owns fd).
+ */
+struct cr_bag_src {
+	const char	*data;		/* NULL: fd, off */
+	int		 fd;
+	uint64_t	 off;
+	size_t		 len;
+};
+
+/*
+ * Copy len bytes at pos of src into buf: 0, or -1 with errno set (EIO for
+ * a file shorter than src says: it changed underneath).
+ */
+int	cr_bag_src_read(const struct cr_bag_src *, uint64_t pos, void *buf,
+	    size_t len);
 
 /* ---- CSV tables (RFC 4180 as write-csv.c writes them) ---------------- */
 
@@ -51,6 +74,23 @@ struct cr_bag_table {
 struct cr_bag_table *cr_bag_csv_parse(const char *, size_t, char *err,
 		    size_t errsize);
 void		 cr_bag_table_free(struct cr_bag_table *);
+
+/*
+ * Read a CSV file a block at a time without keeping it: fn is called for
+ * every record, the header row included (first), with the record's cells
+ * and its bytes [off, off + len) in src, line terminator included.  The
+ * cells belong to the scan (fn may take row->cells and set it to NULL).
+ * A non-zero return of fn stops the scan and is returned.  Else 0; -1 on
+ * malformed CSV, why in err; -2 on a read error (errno set, err says).
+ */
+typedef int	(*cr_bag_csv_fn)(void *arg, struct cr_bag_row *row,
+		    uint64_t off, size_t len);
+int		 cr_bag_csv_scan(const struct cr_bag_src *, cr_bag_csv_fn,
+		    void *arg, char *err, size_t errsize);
+/* The cells of the one record in data[0..len): 0, or -1 if malformed. */
+int		 cr_bag_csv_record(const char *data, size_t len,
+		    struct cr_bag_row *out);
+void		 cr_bag_row_free(struct cr_bag_row *);
 /* Index of a header column, -1 when absent. */
 int		 cr_bag_col(const struct cr_bag_table *, const char *name);
 /* A cell as written (with any formula prefix); "" when absent. */
@@ -99,10 +139,18 @@ struct cr_bag_counts {
 	unsigned long	 requests, released, skipped, rejected, other;
 	struct cr_bag_code *codes;	/* sorted by code */
 	size_t		 ncodes;
+	size_t		 cap;
 };
 
 /* Count a decisions table (columns outcome, codes); 0 or -1 (no column). */
 int	cr_bag_count(const struct cr_bag_table *, struct cr_bag_counts *);
+/*
+ * The same a row at a time: counts zeroed first, then one call per row
+ * (its outcome and codes cells), then cr_bag_count_done() sorts the codes.
+ */
+void	cr_bag_count_row(struct cr_bag_counts *, const char *outcome,
+	    const char *codes);
+void	cr_bag_count_done(struct cr_bag_counts *);
 void	cr_bag_counts_free(struct cr_bag_counts *);
 unsigned long cr_bag_counts_code(const struct cr_bag_counts *,
 	    const char *code);
@@ -114,21 +162,29 @@ int	cr_bag_has_code(const char *codes, const char *code);
 struct cr_report_input {
 	const char	*run_id;
 	time_t		 run_time;
-	const char	*decisions;	/* decisions.csv, may be NULL */
-	size_t		 decisions_len;
-	const char	*ownership;	/* ownership.csv, may be NULL */
-	size_t		 ownership_len;
-	const char	*summary;	/* summary.json, may be NULL */
-	size_t		 summary_len;
+	const struct cr_bag_src *decisions;	/* decisions.csv, or NULL */
+	const struct cr_bag_src *ownership;	/* ownership.csv, or NULL */
+	const struct cr_bag_src *summary;	/* summary.json, or NULL */
 	const char	*manifest_name;	/* "manifest.csv", NULL: unknown */
 };
 
+struct cr_report;
+struct cr_outfile;
+
 /*
- * Build report.txt and report.html (malloc'd, *len set).  Returns 0, or
- * CR_EXIT_DATAERR after printing why decisions.csv or ownership.csv could
- * not be read (they are the run's own outputs: that is a bug upstream).
+ * Read what the reports need: summary.json whole, and of decisions.csv
+ * and ownership.csv only an index (where each row is, its sort key); the
+ * rows are read again, a block at a time, while a report is written.
+ * The sources must stay readable until cr_report_free().  NULL, with *rc
+ * set after a message: CR_EXIT_DATAERR when decisions.csv or
+ * ownership.csv cannot be read as CSV (a bug upstream), CR_EXIT_IOERR
+ * after a read error.
  */
-int	cr_report_build(const struct cr_report_input *, char **txt,
-	    size_t *txtlen, char **html, size_t *htmllen);
+struct cr_report *cr_report_load(const struct cr_report_input *, int *rc);
+/* Write report.txt or report.html into o: 0, or CR_EXIT_IOERR (a read
+ * error, printed; write errors stay in o). */
+int	cr_report_txt(struct cr_report *, struct cr_outfile *o);
+int	cr_report_html(struct cr_report *, struct cr_outfile *o);
+void	cr_report_free(struct cr_report *);
 
 #endif

@@ -2,12 +2,14 @@
  * bundle.c -- write the audit bundle of a run: a BagIt 1.0 bag (RFC 8493)
  * audit-<run_id>/ as one reproducible tar.gz or zip; see bundle.h.
  *
- * The bag is assembled in memory (payload files are handed over in memory
- * or, the large ones, as files read a block at a time),
- * its tag files computed here, and the archive streamed through libarchive
- * into a cr_outfile, so that every byte reaches the disk through
- * outfile.c's few system calls (fault injection) and a write error is
- * reported once, at close.
+ * The bag's list of files is assembled in memory; the payload files
+ * themselves are handed over in memory or, the large ones, as files or
+ * parts of a spool file, read a block at a time with pread.  The two
+ * reports are written into a spool of the bundle's own (.audit-spool,
+ * unlinked as soon as it is made), the tag files computed here, and the
+ * archive streamed through libarchive into a cr_outfile, so that every
+ * byte reaches the disk through outfile.c's few system calls (fault
+ * injection) and a write error is reported once, at close.
  *
  * It deliberately does not read the run directory, choose the payload,
  * redact emails or commit anything: the caller does.
@@ -43,13 +45,21 @@
 
 #define BUNDLE_SOURCE_ORG	"custrelease"
 
-/* One file of the bag, path relative to the bag directory. */
+/* Where the reports wait for the archive: made and unlinked at once. */
+#define BUNDLE_SPOOL	".audit-spool"
+
+/*
+ * One file of the bag, path relative to the bag directory: in memory,
+ * the file dirfd/name, or len bytes at off of the open file fd.
+ */
 struct bundle_file {
 	char		*path;		/* "data/decisions.csv", "bagit.txt" */
-	const char	*data;		/* NULL: read dirfd/name */
+	const char	*data;		/* NULL: dirfd/name, or fd/off */
 	size_t		 len;
 	int		 dirfd;
-	const char	*name;
+	const char	*name;		/* NULL (and no data): fd/off */
+	int		 fd;
+	uint64_t	 off;
 	char		*own;		/* data, when the bag made it */
 	char		 sha256[CR_BAG_SHA256_HEX];
 	char		 sha512[CR_BAG_SHA512_HEX];
@@ -59,6 +69,8 @@ struct bundle {
 	const char		*display;	/* archive name, for messages */
 	struct bundle_file	*files;
 	size_t			 nfiles, cap;
+	int			 spool;		/* the reports; -1: none */
+	uint64_t		 spoollen;
 };
 
 static struct bundle_file *
@@ -85,21 +97,70 @@ bundle_add(struct bundle *b, const char *prefix, const char *path,
 #define BUNDLE_BLOCK	65536
 
 /*
- * Open a file-backed payload file; -1 after a message.  Reads go through
- * read(2) directly: the fault-injection shim sees them like any other.
+ * The fd of a payload file that is not in memory; -1 after a message.
+ * A named file is opened (reads go through pread(2) directly: the fault-
+ * injection shim sees them like any other), a spooled one is just there.
  */
 static int
 bundle_open(const struct bundle *b, const struct bundle_file *f)
 {
-	int fd = openat(f->dirfd, f->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd;
 
+	if (f->name == NULL)
+		return f->fd;
+	fd = openat(f->dirfd, f->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		cr_error(b->display, 0, "cannot read %s: %s", f->path,
 		    strerror(errno));
 	return fd;
 }
 
-/* Size and digests of a file-backed payload file: 0 or CR_EXIT_IOERR. */
+/* Close what bundle_open opened: 0, or -1 after a message. */
+static int
+bundle_close(const struct bundle *b, const struct bundle_file *f, int fd)
+{
+	if (f->name == NULL)
+		return 0;
+	if (close(fd) != 0) {	/* strict: the shim's faults must show */
+		cr_error(b->display, 0, "cannot read %s: %s", f->path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Up to `size` bytes at pos of a payload file into buf: a named file to
+ * its end, a spooled one to its len.  The count (0 at the end), or -1
+ * after a message.
+ */
+static ssize_t
+bundle_pread(const struct bundle *b, const struct bundle_file *f, int fd,
+    uint64_t pos, void *buf, size_t size)
+{
+	ssize_t r;
+
+	if (f->name == NULL) {
+		if (pos >= f->len)
+			return 0;
+		if (size > f->len - pos)
+			size = (size_t)(f->len - pos);
+	}
+	do
+		r = pread(fd, buf, size, (off_t)(f->off + pos));
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		cr_error(b->display, 0, "cannot read %s: %s", f->path,
+		    strerror(errno));
+	else if (r == 0 && f->name == NULL) {
+		cr_error(b->display, 0, "cannot read %s: %s", f->path,
+		    "shorter than written");
+		r = -1;
+	}
+	return r;
+}
+
+/* Size and digests of a payload file not in memory: 0 or CR_EXIT_IOERR. */
 static int
 bundle_hash_file(const struct bundle *b, struct bundle_file *f)
 {
@@ -107,6 +168,7 @@ bundle_hash_file(const struct bundle *b, struct bundle_file *f)
 	struct sha512_ctx c512;
 	unsigned char buf[BUNDLE_BLOCK], d256[SHA256_DIGEST_SIZE];
 	unsigned char d512[SHA512_DIGEST_SIZE];
+	uint64_t pos = 0;
 	ssize_t r;
 	int fd;
 
@@ -114,25 +176,14 @@ bundle_hash_file(const struct bundle *b, struct bundle_file *f)
 		return CR_EXIT_IOERR;
 	sha256_init(&c256);
 	sha512_init(&c512);
-	f->len = 0;
-	while ((r = read(fd, buf, sizeof buf)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			cr_error(b->display, 0, "cannot read %s: %s", f->path,
-			    strerror(errno));
-			close(fd);
-			return CR_EXIT_IOERR;
-		}
+	while ((r = bundle_pread(b, f, fd, pos, buf, sizeof buf)) > 0) {
 		sha256_update(&c256, (size_t)r, buf);
 		sha512_update(&c512, (size_t)r, buf);
-		f->len += (size_t)r;
+		pos += (uint64_t)r;
 	}
-	if (close(fd) != 0) {	/* strict: the shim's faults must show */
-		cr_error(b->display, 0, "cannot read %s: %s", f->path,
-		    strerror(errno));
+	if (bundle_close(b, f, fd) != 0 || r < 0)
 		return CR_EXIT_IOERR;
-	}
+	f->len = (size_t)pos;
 	sha256_digest(&c256, sizeof d256, d256);
 	sha512_digest(&c512, sizeof d512, d512);
 	cr_bag_hex(d256, sizeof d256, f->sha256);
@@ -140,49 +191,50 @@ bundle_hash_file(const struct bundle *b, struct bundle_file *f)
 	return 0;
 }
 
-/* Copy a file-backed payload file into the archive; 0 or -1. */
+/* Copy a payload file not in memory into the archive; 0 or -1. */
 static int
 bundle_copy_file(const struct bundle *b, const struct bundle_file *f,
     struct archive *a)
 {
 	unsigned char buf[BUNDLE_BLOCK];
-	size_t total = 0;
+	uint64_t total = 0;
 	ssize_t r;
 	int fd;
 
 	if ((fd = bundle_open(b, f)) < 0)
 		return -1;
-	while ((r = read(fd, buf, sizeof buf)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 || total + (size_t)r > f->len ||
+	while ((r = bundle_pread(b, f, fd, total, buf, sizeof buf)) > 0) {
+		if (total + (uint64_t)r > f->len ||
 		    archive_write_data(a, buf, (size_t)r) != r) {
-			if (r < 0)
-				cr_error(b->display, 0, "cannot read %s: %s",
-				    f->path, strerror(errno));
-			close(fd);
-			return -1;
+			r = -1;
+			break;
 		}
-		total += (size_t)r;
+		total += (uint64_t)r;
 	}
-	if (close(fd) != 0) {
-		cr_error(b->display, 0, "cannot read %s: %s", f->path,
-		    strerror(errno));
+	if (bundle_close(b, f, fd) != 0 || r < 0)
 		return -1;
-	}
 	return total == f->len ? 0 : -1;
 }
 
-static void
+/* Free the bag and close its spool: 0, or CR_EXIT_IOERR (printed). */
+static int
 bundle_free(struct bundle *b)
 {
 	size_t i;
+	int rc = 0;
 
 	for (i = 0; i < b->nfiles; i++) {
 		free(b->files[i].path);
 		free(b->files[i].own);
 	}
 	free(b->files);
+	if (b->spool >= 0 && close(b->spool) != 0) {
+		cr_error(b->display, 0, "cannot close %s: %s", BUNDLE_SPOOL,
+		    strerror(errno));
+		rc = CR_EXIT_IOERR;
+	}
+	b->spool = -1;
+	return rc;
 }
 
 static int
@@ -190,17 +242,6 @@ bundle_file_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct bundle_file *)a)->path,
 	    ((const struct bundle_file *)b)->path);
-}
-
-static const struct cr_bundle_entry *
-bundle_find(const struct cr_bundle_entry *e, size_t n, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(e[i].path, path) == 0)
-			return &e[i];
-	return NULL;
 }
 
 /* The payload as given, names checked; 0 or CR_EXIT_DATAERR. */
@@ -221,7 +262,8 @@ bundle_payload(struct bundle *b, const struct cr_bundle_entry *e, size_t n)
 			    e[i].path, why);
 			return CR_EXIT_DATAERR;
 		}
-		if (e[i].data != NULL || e[i].name == NULL) {
+		if (e[i].data != NULL || (e[i].name == NULL &&
+		    e[i].len == 0)) {
 			bundle_add(b, "data/", e[i].path, e[i].data, e[i].len,
 			    NULL);
 			continue;
@@ -230,6 +272,9 @@ bundle_payload(struct bundle *b, const struct cr_bundle_entry *e, size_t n)
 		f->data = NULL;
 		f->dirfd = e[i].dirfd;
 		f->name = e[i].name;
+		f->fd = e[i].fd;
+		f->off = e[i].off;
+		f->len = e[i].len;
 		if (bundle_hash_file(b, f) != 0)
 			return CR_EXIT_IOERR;
 	}
@@ -243,40 +288,125 @@ bundle_payload(struct bundle *b, const struct cr_bundle_entry *e, size_t n)
 	return 0;
 }
 
-static int
-bundle_reports(struct bundle *b, const char *run_id, time_t run_time,
-    const struct cr_bundle_entry *e, size_t n)
+/* The payload file at data/<path>, or NULL. */
+static const struct bundle_file *
+bundle_payload_file(const struct bundle *b, const char *path)
 {
-	const struct cr_bundle_entry *d, *o, *s;
+	size_t i;
+
+	for (i = 0; i < b->nfiles; i++)
+		if (strncmp(b->files[i].path, "data/", 5) == 0 &&
+		    strcmp(b->files[i].path + 5, path) == 0)
+			return &b->files[i];
+	return NULL;
+}
+
+/*
+ * The report's view of a payload file: `src` over its bytes, the file
+ * opened when it is a named one (*fd, else -1).  NULL when absent or
+ * after a message (*rc).
+ */
+static const struct cr_bag_src *
+bundle_src(const struct bundle *b, const char *path, struct cr_bag_src *src,
+    int *fd, int *rc)
+{
+	const struct bundle_file *f = bundle_payload_file(b, path);
+
+	*fd = -1;
+	if (f == NULL)
+		return NULL;
+	memset(src, 0, sizeof *src);
+	src->len = f->len;
+	if (f->data != NULL)
+		src->data = f->data;
+	else if (f->name == NULL) {
+		src->fd = f->fd;
+		src->off = f->off;
+	} else if ((*fd = bundle_open(b, f)) < 0) {
+		*rc = CR_EXIT_IOERR;
+		return NULL;
+	} else
+		src->fd = *fd;
+	return src;
+}
+
+/* Close what bundle_src opened (fd >= 0); a failure sets *rc. */
+static void
+bundle_src_done(const struct bundle *b, const char *path, int fd, int *rc)
+{
+	if (fd >= 0 && bundle_close(b, bundle_payload_file(b, path), fd) != 0
+	    && *rc == 0)
+		*rc = CR_EXIT_IOERR;
+}
+
+/* report.txt or report.html, written into the spool and added. */
+static int
+bundle_report(struct bundle *b, struct cr_report *r, int html)
+{
+	const char *name = html ? "report.html" : "report.txt";
+	struct cr_outfile *of;
+	struct bundle_file *f;
+	uint64_t off, len;
+	int rc, wrc;
+
+	off = b->spoollen;
+	of = cr_outfile_fdopen(b->spool, name);
+	cr_outfile_nodigest(of);
+	rc = html ? cr_report_html(r, of) : cr_report_txt(r, of);
+	len = cr_outfile_bytes(of);
+	b->spoollen += len;
+	wrc = cr_outfile_close(of);	/* a write error is printed here */
+	if (rc == 0)
+		rc = wrc;
+	if (rc != 0)
+		return rc;
+	f = bundle_add(b, "data/", name, "", 0, NULL);
+	f->data = NULL;
+	f->fd = b->spool;
+	f->off = off;
+	f->len = (size_t)len;
+	return bundle_hash_file(b, f);
+}
+
+static int
+bundle_reports(struct bundle *b, int dirfd, const char *run_id,
+    time_t run_time)
+{
+	struct cr_bag_src dsrc, osrc, ssrc;
 	struct cr_report_input in;
-	char *txt, *html;
-	size_t tlen, hlen;
-	int rc;
+	struct cr_report *r;
+	int dfd, ofd, sfd, rc = 0;
 
 	memset(&in, 0, sizeof in);
 	in.run_id = run_id;
 	in.run_time = run_time;
-	if ((d = bundle_find(e, n, "decisions.csv")) != NULL) {
-		in.decisions = d->data;
-		in.decisions_len = d->len;
-	}
-	if ((o = bundle_find(e, n, "ownership.csv")) != NULL) {
-		in.ownership = o->data;
-		in.ownership_len = o->len;
-	}
-	if ((s = bundle_find(e, n, "summary.json")) != NULL) {
-		in.summary = s->data;
-		in.summary_len = s->len;
-	}
-	if (bundle_find(e, n, "manifest.csv") != NULL)
+	in.decisions = bundle_src(b, "decisions.csv", &dsrc, &dfd, &rc);
+	in.ownership = bundle_src(b, "ownership.csv", &osrc, &ofd, &rc);
+	in.summary = bundle_src(b, "summary.json", &ssrc, &sfd, &rc);
+	if (bundle_payload_file(b, "manifest.csv") != NULL)
 		in.manifest_name = "manifest.csv";
-	else if (bundle_find(e, n, "manifest.xml") != NULL)
+	else if (bundle_payload_file(b, "manifest.xml") != NULL)
 		in.manifest_name = "manifest.xml";
-	rc = cr_report_build(&in, &txt, &tlen, &html, &hlen);
+	if (rc == 0) {
+		b->spool = openat(dirfd, BUNDLE_SPOOL, O_RDWR | O_CREAT |
+		    O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (b->spool < 0 || unlinkat(dirfd, BUNDLE_SPOOL, 0) != 0) {
+			cr_error(b->display, 0, "cannot make %s: %s",
+			    BUNDLE_SPOOL, strerror(errno));
+			rc = CR_EXIT_IOERR;
+		}
+	}
+	r = rc == 0 ? cr_report_load(&in, &rc) : NULL;
+	if (rc == 0)
+		rc = bundle_report(b, r, 1);
+	if (rc == 0)
+		rc = bundle_report(b, r, 0);
+	cr_report_free(r);
+	bundle_src_done(b, "decisions.csv", dfd, &rc);
+	bundle_src_done(b, "ownership.csv", ofd, &rc);
+	bundle_src_done(b, "summary.json", sfd, &rc);
 	if (rc != 0)
 		return rc;
-	bundle_add(b, "data/", "report.html", html, hlen, html);
-	bundle_add(b, "data/", "report.txt", txt, tlen, txt);
 	qsort(b->files, b->nfiles, sizeof *b->files, bundle_file_cmp);
 	return 0;
 }
@@ -287,20 +417,51 @@ bundle_manifest(const struct bundle *b, size_t from, size_t to, int sha512,
     size_t *len)
 {
 	struct cr_outfile *m = cr_outfile_mem("manifest");
-	char *s;
 	size_t i;
 
 	for (i = from; i < to; i++)
 		cr_outfile_printf(m, "%s  %s\n",
 		    sha512 ? b->files[i].sha512 : b->files[i].sha256,
 		    b->files[i].path);
-	s = cr_outfile_mem_take(m, len);
-	cr_outfile_close(m);
-	return s;
+	return cr_outfile_mem_finish(m, len);
 }
 
-/* bagit.txt, bag-info.txt, manifests, tag manifests. */
-static void
+/*
+ * A payload manifest (one line a payload file: it grows with the emails),
+ * written into the spool and added as tag file `name`: 0 or an exit code.
+ */
+static int
+bundle_manifest_spool(struct bundle *b, size_t n, int sha512,
+    const char *name)
+{
+	struct cr_outfile *m = cr_outfile_fdopen(b->spool, name);
+	struct bundle_file *f;
+	uint64_t off = b->spoollen, len;
+	size_t i;
+	int rc;
+
+	cr_outfile_nodigest(m);
+	for (i = 0; i < n; i++) {
+		cr_outfile_puts(m, sha512 ? b->files[i].sha512 :
+		    b->files[i].sha256);
+		cr_outfile_write(m, "  ", 2);
+		cr_outfile_puts(m, b->files[i].path);
+		cr_outfile_putc(m, '\n');
+	}
+	len = cr_outfile_bytes(m);
+	b->spoollen += len;
+	if ((rc = cr_outfile_close(m)) != 0)
+		return rc;
+	f = bundle_add(b, "", name, "", 0, NULL);
+	f->data = NULL;
+	f->fd = b->spool;
+	f->off = off;
+	f->len = (size_t)len;
+	return bundle_hash_file(b, f);
+}
+
+/* bagit.txt, bag-info.txt, manifests, tag manifests: 0 or an exit code. */
+static int
 bundle_tags(struct bundle *b, const char *run_id, time_t run_time)
 {
 	static const char bagit[] =
@@ -310,6 +471,7 @@ bundle_tags(struct bundle *b, const char *run_id, time_t run_time)
 	size_t i, npayload = b->nfiles, tagfrom, len;
 	char date[16], *s;
 	struct tm tm;
+	int rc;
 
 	for (i = 0; i < npayload; i++)
 		octets += b->files[i].len;
@@ -327,21 +489,22 @@ bundle_tags(struct bundle *b, const char *run_id, time_t run_time)
 	cr_outfile_printf(m, "Payload-Oxum: %llu.%zu\n",
 	    (unsigned long long)octets, npayload);
 	cr_outfile_printf(m, "Source-Organization: %s\n", BUNDLE_SOURCE_ORG);
-	s = cr_outfile_mem_take(m, &len);
-	cr_outfile_close(m);
+	s = cr_outfile_mem_finish(m, &len);
 
 	tagfrom = b->nfiles;
 	bundle_add(b, "", "bag-info.txt", s, len, s);
 	bundle_add(b, "", "bagit.txt", bagit, sizeof bagit - 1, NULL);
-	s = bundle_manifest(b, 0, npayload, 0, &len);
-	bundle_add(b, "", "manifest-sha256.txt", s, len, s);
-	s = bundle_manifest(b, 0, npayload, 1, &len);
-	bundle_add(b, "", "manifest-sha512.txt", s, len, s);
+	if ((rc = bundle_manifest_spool(b, npayload, 0,
+	    "manifest-sha256.txt")) != 0 ||
+	    (rc = bundle_manifest_spool(b, npayload, 1,
+	    "manifest-sha512.txt")) != 0)
+		return rc;
 	/* Added in sorted order: the tag files are b->files[tagfrom..]. */
 	s = bundle_manifest(b, tagfrom, b->nfiles, 0, &len);
 	bundle_add(b, "", "tagmanifest-sha256.txt", s, len, s);
 	s = bundle_manifest(b, tagfrom, b->nfiles - 1, 1, &len);
 	bundle_add(b, "", "tagmanifest-sha512.txt", s, len, s);
+	return 0;
 }
 
 /* ---- the archive -------------------------------------------------------- */
@@ -545,27 +708,33 @@ cr_bundle_write(int dirfd, const char *name, const char *format,
 	}
 	memset(&b, 0, sizeof b);
 	b.display = name;
+	b.spool = -1;
 	rc = bundle_payload(&b, entries, n);
 	if (rc == 0)
-		rc = bundle_reports(&b, run_id, run_time, entries, n);
+		rc = bundle_reports(&b, dirfd, run_id, run_time);
 	if (rc != 0) {
-		bundle_free(&b);
+		(void)bundle_free(&b);
 		return rc;
 	}
-	bundle_tags(&b, run_id, run_time);
+	if ((rc = bundle_tags(&b, run_id, run_time)) != 0) {
+		(void)bundle_free(&b);
+		return rc;
+	}
 
 	of = cr_outfile_open(dirfd, name, NULL);
 	if (of == NULL) {
-		bundle_free(&b);
+		(void)bundle_free(&b);
 		return CR_EXIT_IOERR;
 	}
+	cr_outfile_nodigest(of);
 	xasprintf(&top, "audit-%s", run_id);
 	tz = zip ? bundle_tz_utc() : NULL;
 	rc = bundle_archive(&b, of, format, top, run_time);
 	if (zip)
 		bundle_tz_restore(tz);
 	free(top);
-	bundle_free(&b);
+	if (bundle_free(&b) != 0 && rc == 0)
+		rc = CR_EXIT_IOERR;
 	if (rc != 0 && cr_outfile_status(of) == 0) {
 		cr_outfile_discard(of);
 		return rc;

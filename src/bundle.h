@@ -13,20 +13,26 @@
 #define CR_BUNDLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 /*
- * One payload file, given in memory (data, len) or, when data is NULL, as
- * the file `name` of the directory `dirfd`, read (twice: to hash it, then
- * to archive it) a block at a time, so that a large payload never needs
- * to be in memory.  The file must not change while the bundle is written.
+ * One payload file, given in memory (data, len); or, when data is NULL,
+ * as the file `name` of the directory `dirfd`; or, when data and name are
+ * both NULL and len > 0, as the len bytes at `off` of the open file `fd`
+ * (a spool of many payload files, read with pread(2); the caller keeps it
+ * open).  Files are read (twice: to hash them, then to archive them) a
+ * block at a time, so that a large payload never needs to be in memory;
+ * they must not change while the bundle is written.
  */
 struct cr_bundle_entry {
 	const char	*path;	/* inside data/: "decisions.csv", "emails/c-1.eml" */
 	const void	*data;
 	size_t		 len;
-	int		 dirfd;	/* with data == NULL */
+	int		 dirfd;	/* with data == NULL and name != NULL */
 	const char	*name;
+	int		 fd;	/* with data == NULL and name == NULL */
+	uint64_t	 off;
 };
 
 /*
@@ -35,7 +41,8 @@ struct cr_bundle_entry {
  *
  * `entries` are the payload files under data/, in any order; the writer
  * adds data/report.txt and data/report.html (from decisions.csv,
- * ownership.csv and summary.json among the entries), bagit.txt,
+ * ownership.csv and summary.json among the entries, written to a spool
+ * file it makes in dirfd and unlinks at once, ".audit-spool"), bagit.txt,
  * bag-info.txt, manifest-sha256.txt, manifest-sha512.txt,
  * tagmanifest-sha256.txt and tagmanifest-sha512.txt.
  *

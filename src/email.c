@@ -502,10 +502,24 @@ qp_line(struct cr_outfile *o, const unsigned char *s, size_t n)
 {
 	size_t i = 0, col = 0, clen, tl, limit;
 	char tok[16], line[EMAIL_QP_MAX + 3];
+	unsigned char c;
 
 	/* An output line is built whole, then written in one call. */
 	while (i < n) {
-		clen = email_u8len(s + i, n - i);
+		/*
+		 * The common case first: printable ASCII that stays as it
+		 * is and fits whatever follows it (qp_token's rules, with
+		 * the first column's "." and "From " left to it).
+		 */
+		c = s[i];
+		if (col + 1 < EMAIL_QP_MAX && ((c > 32 && c < 127 &&
+		    c != '=' && (col > 0 || (c != '.' && c != 'F'))) ||
+		    ((c == ' ' || c == '\t') && i + 1 < n))) {
+			line[col++] = (char)c;
+			i++;
+			continue;
+		}
+		clen = c < 0x80 ? 1 : email_u8len(s + i, n - i);
 		tl = qp_token(s, i, clen, n, col, tok);
 		/* The last token may fill the line; others leave room for =. */
 		limit = i + clen == n ? EMAIL_QP_MAX : EMAIL_QP_MAX - 1;
@@ -547,42 +561,61 @@ email_part_headers(struct cr_outfile *o, const char *type)
 
 /* ---- the message ---- */
 
-int
-cr_email_render(const struct cr_templates *ts, const struct cr_email *m,
-    int redact, struct cr_outfile *out)
+/* What both copies of a message share: checked and converted once. */
+struct email_prep {
+	char	*from_name, *from_addr, *to_addr, *name;
+};
+
+static void
+email_prep_free(struct email_prep *p)
 {
-	struct cr_template_data d;
-	struct cr_outfile *o;
-	char *from_name = NULL, *from_addr = NULL, *to_addr = NULL;
-	char *subject = NULL, *text = NULL, *html = NULL, *name = NULL;
-	char *link = NULL, *msg, *seed, boundary[16 + 33], hash[65];
-	const char *at;
-	size_t slen, tlen, hlen, mlen;
+	free(p->from_name);
+	free(p->from_addr);
+	free(p->to_addr);
+	free(p->name);
+}
+
+/* Every check of a message: 0, or CR_EXIT_DATAERR after a message. */
+static int
+email_prepare(const struct cr_templates *ts, const struct cr_email *m,
+    struct email_prep *p)
+{
 	int rc;
 
+	memset(p, 0, sizeof *p);
 	if ((rc = email_check_fields(m)) != 0)
 		return rc;
 	if (m->from == NULL ||
-	    email_parse_from(m->from, &from_name, &from_addr) != 0)
+	    email_parse_from(m->from, &p->from_name, &p->from_addr) != 0)
 		return email_refuse(m, "from", "is not an address");
-	to_addr = cr_email_ascii(m->email != NULL ? m->email : "");
-	if (to_addr == NULL) {
-		free(from_name);
-		free(from_addr);
+	p->to_addr = cr_email_ascii(m->email != NULL ? m->email : "");
+	if (p->to_addr == NULL) {
+		email_prep_free(p);
 		return email_refuse(m, "email", "is not a valid address");
 	}
 	if (!cr_templates_has(ts, m->lang, CR_TEMPLATE_TEXT)) {
-		free(from_name);
-		free(from_addr);
-		free(to_addr);
+		email_prep_free(p);
 		return email_refuse(m, "lang", "has no template");
 	}
-	xasprintf(&link, "%s%s", m->claim_url,
-	    redact ? CR_EMAIL_REDACTED : m->token);
-	xasprintf(&name, "%s%s%s", m->firstname ? m->firstname : "",
+	xasprintf(&p->name, "%s%s%s", m->firstname ? m->firstname : "",
 	    m->firstname && *m->firstname && m->lastname && *m->lastname ?
 	    " " : "", m->lastname ? m->lastname : "");
+	return 0;
+}
 
+/* The message, checks behind us: nothing here fails. */
+static void
+email_write(const struct cr_templates *ts, const struct cr_email *m,
+    const struct email_prep *p, int redact, struct cr_outfile *o)
+{
+	struct cr_template_data d;
+	char *subject = NULL, *text = NULL, *html = NULL;
+	char *link = NULL, *seed, boundary[16 + 33], hash[65];
+	const char *at;
+	size_t slen, tlen, hlen;
+
+	xasprintf(&link, "%s%s", m->claim_url,
+	    redact ? CR_EMAIL_REDACTED : m->token);
 	memset(&d, 0, sizeof d);
 	d.email = m;
 	d.claim_link = link;
@@ -592,12 +625,11 @@ cr_email_render(const struct cr_templates *ts, const struct cr_email *m,
 	text = cr_templates_render(ts, m->lang, CR_TEMPLATE_TEXT, &d, &tlen);
 	html = cr_templates_render(ts, m->lang, CR_TEMPLATE_HTML, &d, &hlen);
 
-	o = cr_outfile_mem("email");
 	email_date_field(o, m->run_time);
-	email_address_field(o, "From", from_name, from_addr);
-	email_address_field(o, "To", name, to_addr);
+	email_address_field(o, "From", p->from_name, p->from_addr);
+	email_address_field(o, "To", p->name, p->to_addr);
 	email_subject_field(o, subject, slen);
-	at = strrchr(from_addr, '@');
+	at = strrchr(p->from_addr, '@');
 	cr_outfile_puts(o, "Message-ID: <");
 	email_id_atom(o, m->run_id);
 	cr_outfile_putc(o, '.');
@@ -631,21 +663,44 @@ cr_email_render(const struct cr_templates *ts, const struct cr_email *m,
 		email_qp(o, html, hlen);
 		cr_outfile_printf(o, "\r\n--%s--\r\n", boundary);
 	}
-	msg = cr_outfile_mem_take(o, &mlen);
-	cr_outfile_discard(o);
-	cr_outfile_write(out, msg, mlen);
-
-	if (!redact)
+	/* The customer's copy: wipe what held its token. */
+	if (!redact) {
 		explicit_bzero(link, strlen(link));
-	explicit_bzero(msg, mlen);
-	free(msg);
+		explicit_bzero(text, tlen);
+		if (html != NULL)
+			explicit_bzero(html, hlen);
+	}
 	free(link);
-	free(name);
 	free(subject);
 	free(text);
 	free(html);
-	free(from_name);
-	free(from_addr);
-	free(to_addr);
+}
+
+int
+cr_email_render(const struct cr_templates *ts, const struct cr_email *m,
+    int redact, struct cr_outfile *out)
+{
+	struct email_prep p;
+	int rc;
+
+	if ((rc = email_prepare(ts, m, &p)) != 0)
+		return rc;
+	email_write(ts, m, &p, redact, out);
+	email_prep_free(&p);
+	return 0;
+}
+
+int
+cr_email_render_both(const struct cr_templates *ts, const struct cr_email *m,
+    struct cr_outfile *out, struct cr_outfile *redacted)
+{
+	struct email_prep p;
+	int rc;
+
+	if ((rc = email_prepare(ts, m, &p)) != 0)
+		return rc;
+	email_write(ts, m, &p, 0, out);
+	email_write(ts, m, &p, 1, redacted);
+	email_prep_free(&p);
 	return 0;
 }

@@ -1,20 +1,30 @@
 /*
- * emit.c -- the write stage of `run` (see emit.h).  Each table is built in
- * memory (it grows with the manifest, not the export), written to its
- * 0600 file, and handed, with the redacted claim emails, to the audit
- * bundle.  Rows are sorted bytewise by their key, ties in manifest order.
+ * emit.c -- the write stage of `run` (see emit.h).  Each table is written
+ * row by row straight to its 0600 file (rows grow with the manifest, not
+ * the export; only the sort keys are in memory), then handed, with the
+ * redacted claim emails and the manifest, to the audit bundle, which
+ * reads them back from the run directory.  Rows are sorted bytewise by
+ * their key, ties in manifest order.
+ *
+ * The bundle's copies of the emails and of the manifest wait in one spool
+ * file, .redacted, created in the run being built and unlinked at once:
+ * one file instead of one per email, gone whatever happens to the run.
  *
  * Claim tokens exist only in the emails written to emails/: customers.csv
  * holds their SHA-256 and the bundle's copies of the emails say REDACTED.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <nettle/sha2.h>
+
+#include "bag.h"
 #include "bundle.h"
 #include "custrelease.h"
 #include "decide.h"
@@ -28,26 +38,27 @@
 #include "write.h"
 #include "xmalloc.h"
 
-/* Where the bundle's redacted emails wait, inside the run being built. */
-#define EMIT_REDACTED	".redacted"
+/* The spool of the bundle's copies, inside the run being built. */
+#define EMIT_SPOOL	".redacted"
 
 #ifndef PACKAGE_VERSION
 #include "config.h"
 #endif
 
-/* One payload file for the bundle: in memory, or a file of redacted_fd. */
+/* One payload file for the bundle: a file of the run, or in the spool. */
 struct emit_file {
-	char	*path;		/* inside data/ */
-	char	*data;		/* NULL: the file `name` of redacted_fd */
-	size_t	 len;
-	char	*name;
+	char		*path;		/* inside data/ */
+	char		*name;		/* in the run dir; NULL: the spool */
+	uint64_t	 off;
+	size_t		 len;
 };
 
 struct emit {
 	struct cr_model			*m;
 	const struct cr_emit_opts	*o;
 	int				 dirfd, emails_fd;
-	int				 redacted_fd;	/* bundle copies */
+	int				 spool_fd;	/* -1: none yet */
+	struct cr_outfile		*spool;		/* writes into it */
 	const char			*display;
 	struct emit_file		*files;
 	size_t				 nfiles;
@@ -55,47 +66,43 @@ struct emit {
 	char				 expires_at[21];
 };
 
-static void
-emit_keep(struct emit *e, const char *path, struct cr_outfile *mem)
+static struct emit_file *
+emit_add(struct emit *e, const char *path, const char *name)
 {
 	struct emit_file *f;
 
 	e->files = xreallocarray(e->files, e->nfiles + 1, sizeof *e->files);
 	f = &e->files[e->nfiles++];
+	memset(f, 0, sizeof *f);
 	f->path = xstrdup(path);
-	f->name = NULL;
-	f->data = cr_outfile_mem_take(mem, &f->len);
-	/* the memory buffer grew in 64 KiB steps: keep only the bytes */
-	f->data = xrealloc(f->data, f->len + 1);
+	f->name = name != NULL ? xstrdup(name) : NULL;
+	return f;
 }
 
-/* Write a memory buffer to dirfd/name (0600, fsynced). */
-static int
-emit_write_file(struct emit *e, int dirfd, const char *name,
-    const char *data, size_t len)
+/* Create the run's file `name` (0600): NULL after a message. */
+static struct cr_outfile *
+emit_open(struct emit *e, const char *name)
 {
 	struct cr_outfile *f;
 	char *display;
 
-	xasprintf(&display, "%s/%s%s", e->display,
-	    dirfd == e->emails_fd ? "emails/" : dirfd == e->redacted_fd ?
-	    EMIT_REDACTED "/" : "", name);
-	f = cr_outfile_open(dirfd, name, display);
+	xasprintf(&display, "%s/%s", e->display, name);
+	f = cr_outfile_open(e->dirfd, name, display);
 	free(display);
-	if (f == NULL)
-		return CR_EXIT_IOERR;
-	cr_outfile_write(f, data, len);
-	return cr_outfile_close(f);
+	if (f != NULL)
+		cr_outfile_nodigest(f);
+	return f;
 }
 
-/* Keep a finished memory table and write it out as `name`. */
+/* Close a finished table and hand the file to the bundle. */
 static int
-emit_table(struct emit *e, const char *name, struct cr_outfile *mem)
+emit_table(struct emit *e, const char *name, struct cr_outfile *f)
 {
-	emit_keep(e, name, mem);
-	cr_outfile_discard(mem);
-	return emit_write_file(e, e->dirfd, name, e->files[e->nfiles - 1].data,
-	    e->files[e->nfiles - 1].len);
+	int rc = cr_outfile_close(f);
+
+	if (rc == 0)
+		emit_add(e, name, name);
+	return rc;
 }
 
 /* --- sorting ------------------------------------------------------------------ */
@@ -162,7 +169,7 @@ emit_decisions(struct emit *e)
 	    CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING,
 	    CR_VAL_STRING, CR_VAL_STRING };
 	struct cr_model *m = e->m;
-	struct cr_outfile *mem = cr_outfile_mem("decisions.csv");
+	struct cr_outfile *mem;
 	struct cr_table_writer *tw;
 	struct emit_sortkey *k = xcalloc(m->nreq, sizeof *k);
 	const struct cr_request *q;
@@ -176,6 +183,10 @@ emit_decisions(struct emit *e)
 		k[i].item = &m->req[i];
 	}
 	emit_sort(k, m->nreq);
+	if ((mem = emit_open(e, "decisions.csv")) == NULL) {
+		free(k);
+		return CR_EXIT_IOERR;
+	}
 	tw = cr_tw_open(&cr_format_csv, mem, cols, types, 8);
 	for (i = 0; i < m->nreq; i++) {
 		q = k[i].item;
@@ -217,8 +228,7 @@ emit_ownership(struct emit *e)
 	    CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING, CR_VAL_BOOL,
 	    CR_VAL_STRING };
 	struct cr_model *m = e->m;
-	struct cr_outfile *csv = cr_outfile_mem("ownership.csv");
-	struct cr_outfile *jsonl = cr_outfile_mem("ownership.jsonl");
+	struct cr_outfile *csv, *jsonl;
 	struct cr_table_writer *tc, *tj;
 	struct emit_sortkey *k = NULL;
 	const struct cr_request *q;
@@ -242,6 +252,12 @@ emit_ownership(struct emit *e)
 		}
 	}
 	emit_sort(k, n);
+	if ((csv = emit_open(e, "ownership.csv")) == NULL ||
+	    (jsonl = emit_open(e, "ownership.jsonl")) == NULL) {
+		cr_outfile_discard(csv);
+		free(k);
+		return CR_EXIT_IOERR;
+	}
 	tc = cr_tw_open(&cr_format_csv, csv, cols, types, 10);
 	tj = cr_tw_open(&cr_format_jsonl, jsonl, cols, types, 10);
 	for (i = 0; i < n; i++) {
@@ -276,7 +292,7 @@ emit_customers(struct emit *e)
 	static const char *const cols[] = { "customer_id", "request_id",
 	    "email", "lang", "claim_token_sha256", "claim_expires_at" };
 	struct cr_model *m = e->m;
-	struct cr_outfile *mem = cr_outfile_mem("customers.csv");
+	struct cr_outfile *mem;
 	struct cr_table_writer *tw;
 	struct emit_sortkey *k = xcalloc(m->nreq + 1, sizeof *k);
 	const struct cr_request *q;
@@ -291,6 +307,10 @@ emit_customers(struct emit *e)
 		k[n++].item = &m->req[i];
 	}
 	emit_sort(k, n);
+	if ((mem = emit_open(e, "customers.csv")) == NULL) {
+		free(k);
+		return CR_EXIT_IOERR;
+	}
 	tw = cr_tw_open(&cr_format_csv, mem, cols, NULL, 6);
 	for (i = 0; i < n; i++) {
 		q = k[i].item;
@@ -313,7 +333,7 @@ emit_shares(struct emit *e)
 	static const char *const cols[] = { "product_id", "name", "username",
 	    "via", "effective_at" };
 	struct cr_model *m = e->m;
-	struct cr_outfile *mem = cr_outfile_mem("shares.csv");
+	struct cr_outfile *mem;
 	struct cr_table_writer *tw;
 	struct emit_sortkey *k = NULL;
 	const struct cr_request *q;
@@ -334,6 +354,10 @@ emit_shares(struct emit *e)
 		}
 	}
 	emit_sort(k, n);
+	if ((mem = emit_open(e, "shares.csv")) == NULL) {
+		free(k);
+		return CR_EXIT_IOERR;
+	}
 	tw = cr_tw_open(&cr_format_csv, mem, cols, NULL, 5);
 	for (i = 0; i < n; i++) {
 		p = k[i].item;
@@ -355,7 +379,7 @@ emit_contact_updates(struct emit *e)
 	static const char *const cols[] = { "product_id", "name", "role",
 	    "old_email", "new_email" };
 	struct cr_model *m = e->m;
-	struct cr_outfile *mem = cr_outfile_mem("contact_updates.csv");
+	struct cr_outfile *mem;
 	struct cr_table_writer *tw;
 	struct emit_sortkey *k = NULL;
 	const struct cr_request *q;
@@ -376,6 +400,10 @@ emit_contact_updates(struct emit *e)
 		}
 	}
 	emit_sort(k, n);
+	if ((mem = emit_open(e, "contact_updates.csv")) == NULL) {
+		free(k);
+		return CR_EXIT_IOERR;
+	}
 	tw = cr_tw_open(&cr_format_csv, mem, cols, NULL, 5);
 	for (i = 0; i < n; i++) {
 		u = k[i].item;
@@ -409,8 +437,10 @@ emit_email(struct emit *e, const struct cr_request *q)
 	struct cr_email_product *prods;
 	struct cr_email_share *shares;
 	struct cr_email_contact *contacts;
-	struct cr_outfile *mem;
-	char *name;
+	struct cr_outfile *f;
+	struct emit_file *ef;
+	char *name, *display, *path;
+	uint64_t off;
 	size_t i;
 	int rc;
 
@@ -455,37 +485,32 @@ emit_email(struct emit *e, const struct cr_request *q)
 	em.contacts = contacts;
 	em.ncontacts = q->nupdates;
 
-	/* the customer's copy, with its token */
+	/*
+	 * The customer's copy, with its token, into emails/; the bundle's,
+	 * redacted, into the spool until the bundle is written: thousands
+	 * of emails need be neither in memory nor files of their own.
+	 */
 	xasprintf(&name, "%s.eml", em.customer_id);
-	mem = cr_outfile_mem(name);
-	rc = cr_email_render(e->o->templates, &em, 0, mem);
-	if (rc == 0) {
-		size_t len;
-		const char *data = cr_outfile_mem_data(mem, &len);
-
-		rc = emit_write_file(e, e->emails_fd, name, data, len);
+	xasprintf(&display, "%s/emails/%s", e->display, name);
+	f = cr_outfile_open(e->emails_fd, name, display);
+	free(display);
+	off = cr_outfile_bytes(e->spool);
+	if (f == NULL)
+		rc = CR_EXIT_IOERR;
+	else {
+		cr_outfile_nodigest(f);
+		rc = cr_email_render_both(e->o->templates, &em, f, e->spool);
+		if (rc != 0)
+			cr_outfile_discard(f);
+		else
+			rc = cr_outfile_close(f);
 	}
-	cr_outfile_discard(mem);
-	/* the bundle's copy, redacted, kept on disk until the bundle is
-	 * written: thousands of emails need not be in memory at once */
 	if (rc == 0) {
-		mem = cr_outfile_mem(name);
-		rc = cr_email_render(e->o->templates, &em, 1, mem);
-		if (rc == 0) {
-			size_t len;
-			const char *data = cr_outfile_mem_data(mem, &len);
-			struct emit_file *f;
-
-			rc = emit_write_file(e, e->redacted_fd, name, data, len);
-			e->files = xreallocarray(e->files, e->nfiles + 1,
-			    sizeof *e->files);
-			f = &e->files[e->nfiles++];
-			xasprintf(&f->path, "emails/%s", name);
-			f->data = NULL;
-			f->len = 0;
-			f->name = xstrdup(name);
-		}
-		cr_outfile_discard(mem);
+		xasprintf(&path, "emails/%s", name);
+		ef = emit_add(e, path, NULL);
+		free(path);
+		ef->off = off;
+		ef->len = (size_t)(cr_outfile_bytes(e->spool) - off);
 	}
 	free(name);
 	free(prods);
@@ -516,8 +541,11 @@ cr_emit_inputs_digest(const struct cr_model *m, char out[65])
 static int
 emit_inputs(struct emit *e)
 {
-	struct cr_outfile *mem = cr_outfile_mem("inputs.sha256");
+	struct cr_outfile *mem = emit_open(e, "inputs.sha256");
 	size_t i;
+
+	if (mem == NULL)
+		return CR_EXIT_IOERR;
 
 	for (i = 0; i < e->m->ninputs; i++)
 		cr_outfile_printf(mem, "%s  %s\n", e->m->inputs[i].sha256,
@@ -529,12 +557,14 @@ static int
 emit_summary(struct emit *e)
 {
 	struct cr_model *m = e->m;
-	struct cr_outfile *f = cr_outfile_mem("summary.json");
+	struct cr_outfile *f = emit_open(e, "summary.json");
 	struct cr_decide_counts n;
 	char run_time[21];
 	size_t i;
 	int c, first;
 
+	if (f == NULL)
+		return CR_EXIT_IOERR;
 	cr_decide_count(m, &n);
 	cr_format_time(e->o->run_time, run_time);
 	cr_outfile_puts(f, "{\n  \"run_id\": ");
@@ -578,15 +608,19 @@ emit_summary(struct emit *e)
 	return emit_table(e, "summary.json", f);
 }
 
-/* The manifest as given, for the bundle: the bytes that were hashed. */
+/*
+ * The manifest as given, for the bundle: the bytes that were hashed,
+ * copied into the spool.
+ */
 static int
 emit_manifest_copy(struct emit *e)
 {
-	struct cr_outfile *mem;
-	char buf[65536], sha[65], *path;
-	const char *data;
+	struct sha256_ctx ctx;
+	struct emit_file *f;
+	unsigned char buf[65536], d[SHA256_DIGEST_SIZE];
+	char sha[65];
+	uint64_t off = cr_outfile_bytes(e->spool);
 	ssize_t r;
-	size_t len;
 	int fd;
 
 	fd = open(e->m->manifest_path, O_RDONLY | O_CLOEXEC);
@@ -595,36 +629,45 @@ emit_manifest_copy(struct emit *e)
 		    strerror(errno));
 		return CR_EXIT_IOERR;
 	}
-	mem = cr_outfile_mem("manifest");
-	while ((r = read(fd, buf, sizeof buf)) > 0)
-		cr_outfile_write(mem, buf, (size_t)r);
+	sha256_init(&ctx);
+	while ((r = read(fd, buf, sizeof buf)) > 0) {
+		sha256_update(&ctx, (size_t)r, buf);
+		cr_outfile_write(e->spool, buf, (size_t)r);
+	}
 	close(fd);
 	if (r < 0) {
 		cr_error(e->m->manifest_path, 0, "read error: %s",
 		    strerror(errno));
-		cr_outfile_discard(mem);
 		return CR_EXIT_IOERR;
 	}
-	data = cr_outfile_mem_data(mem, &len);
-	cr_sha256_hex(data, len, sha);
+	sha256_digest(&ctx, sizeof d, d);
+	cr_bag_hex(d, sizeof d, sha);
 	if (strcmp(sha, e->m->manifest_sha256) != 0) {
 		cr_error(e->m->manifest_path, 0, "the manifest changed while "
 		    "the run was reading it");
-		cr_outfile_discard(mem);
 		return CR_EXIT_DATAERR;
 	}
-	path = e->m->manifest_xml ? "manifest.xml" : "manifest.csv";
-	emit_keep(e, path, mem);
-	cr_outfile_discard(mem);
+	f = emit_add(e, e->m->manifest_xml ? "manifest.xml" : "manifest.csv",
+	    NULL);
+	f->off = off;
+	f->len = (size_t)(cr_outfile_bytes(e->spool) - off);
 	return 0;
 }
 
+/* The spool: created, unlinked at once, written through an outfile. */
 static int
-emit_remove_failed(const char *display)
+emit_spool_open(struct emit *e)
 {
-	cr_error(display, 0, "cannot remove %s: %s", EMIT_REDACTED,
-	    strerror(errno));
-	return CR_EXIT_IOERR;
+	e->spool_fd = openat(e->dirfd, EMIT_SPOOL, O_RDWR | O_CREAT | O_EXCL |
+	    O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (e->spool_fd < 0 || unlinkat(e->dirfd, EMIT_SPOOL, 0) != 0) {
+		cr_error(e->display, 0, "cannot make %s: %s", EMIT_SPOOL,
+		    strerror(errno));
+		return CR_EXIT_IOERR;
+	}
+	e->spool = cr_outfile_fdopen(e->spool_fd, EMIT_SPOOL);
+	cr_outfile_nodigest(e->spool);
+	return 0;
 }
 
 /* --- public ----------------------------------------------------------------------- */
@@ -666,12 +709,13 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 	e.o = o;
 	e.dirfd = dirfd;
 	e.emails_fd = emails_fd;
-	e.redacted_fd = -1;
+	e.spool_fd = -1;
 	e.display = display;
 	cr_format_time(o->run_time, e.effective_at);
 	cr_format_time(o->run_time + (time_t)o->ttl_days * 86400, e.expires_at);
 
-	if ((rc = emit_manifest_copy(&e)) != 0 ||
+	if ((rc = emit_spool_open(&e)) != 0 ||
+	    (rc = emit_manifest_copy(&e)) != 0 ||
 	    (rc = emit_inputs(&e)) != 0 ||
 	    (rc = emit_decisions(&e)) != 0 ||
 	    (rc = emit_ownership(&e)) != 0 ||
@@ -680,45 +724,39 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 	    (rc = emit_contact_updates(&e)) != 0 ||
 	    (rc = emit_summary(&e)) != 0)
 		goto out;
-	if (mkdirat(dirfd, EMIT_REDACTED, 0700) != 0 ||
-	    (e.redacted_fd = openat(dirfd, EMIT_REDACTED, O_RDONLY |
-	    O_DIRECTORY | O_CLOEXEC)) < 0) {
-		cr_error(display, 0, "cannot make %s: %s", EMIT_REDACTED,
-		    strerror(errno));
-		rc = CR_EXIT_IOERR;
-		goto out;
-	}
 	for (i = 0; i < m->nreq; i++) {
 		if (m->req[i].outcome == CR_RELEASED &&
 		    (rc = emit_email(&e, &m->req[i])) != 0)
 			goto out;
 	}
+	/* flushed (a write error is printed here); the fd stays open */
+	rc = cr_outfile_close(e.spool);
+	e.spool = NULL;
+	if (rc != 0)
+		goto out;
 	entries = xcalloc(e.nfiles, sizeof *entries);
 	for (i = 0; i < e.nfiles; i++) {
 		entries[i].path = e.files[i].path;
-		entries[i].data = e.files[i].data;
 		entries[i].len = e.files[i].len;
-		entries[i].dirfd = e.redacted_fd;
+		entries[i].dirfd = dirfd;
 		entries[i].name = e.files[i].name;
+		entries[i].fd = e.spool_fd;
+		entries[i].off = e.files[i].off;
 	}
 	xasprintf(&bundle, "audit-%s.%s", o->run_id, o->bundle_format);
 	rc = cr_bundle_write(dirfd, bundle, o->bundle_format, o->run_id,
 	    o->run_time, entries, e.nfiles);
 	free(bundle);
-	/* the redacted copies live only in the bundle */
-	for (i = 0; rc == 0 && i < e.nfiles; i++) {
-		if (e.files[i].name != NULL &&
-		    unlinkat(e.redacted_fd, e.files[i].name, 0) != 0)
-			rc = emit_remove_failed(display);
-	}
-	if (rc == 0 && unlinkat(dirfd, EMIT_REDACTED, AT_REMOVEDIR) != 0)
-		rc = emit_remove_failed(display);
 out:
-	if (e.redacted_fd >= 0)
-		close(e.redacted_fd);
+	cr_outfile_discard(e.spool);
+	/* the redacted copies live only in the bundle */
+	if (e.spool_fd >= 0 && close(e.spool_fd) != 0 && rc == 0) {
+		cr_error(display, 0, "cannot close %s: %s", EMIT_SPOOL,
+		    strerror(errno));
+		rc = CR_EXIT_IOERR;
+	}
 	for (i = 0; i < e.nfiles; i++) {
 		free(e.files[i].path);
-		free(e.files[i].data);
 		free(e.files[i].name);
 	}
 	free(e.files);

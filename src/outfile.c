@@ -39,7 +39,12 @@ struct cr_outfile {
 	char			*buf;
 	size_t			 len;
 	size_t			 size;
+	size_t			 used;		/* most of buf ever used */
+	int			 nodigest;	/* cr_outfile_nodigest() */
 };
+
+/* A memory file starts this small and doubles: most are a few KiB. */
+#define OUTFILE_MEM_START	1024
 
 static struct cr_outfile *
 outfile_new(enum outfile_kind kind, int fd, const char *display)
@@ -50,7 +55,7 @@ outfile_new(enum outfile_kind kind, int fd, const char *display)
 	f->fd = fd;
 	f->name = xstrdup(display);
 	sha256_init(&f->sha);
-	f->size = CR_OUTFILE_BUFSIZE;
+	f->size = kind == OUTFILE_MEM ? OUTFILE_MEM_START : CR_OUTFILE_BUFSIZE;
 	f->buf = xmalloc(f->size);
 	return f;
 }
@@ -113,7 +118,8 @@ outfile_syswrite(struct cr_outfile *f, const char *buf, size_t len)
 
 	if (f->error != 0)
 		return;
-	sha256_update(&f->sha, len, (const uint8_t *)buf);
+	if (!f->nodigest)
+		sha256_update(&f->sha, len, (const uint8_t *)buf);
 	while (len > 0) {
 		n = write(f->fd, buf, len);
 		if (n < 0 && errno == EINTR)
@@ -132,6 +138,8 @@ outfile_flush(struct cr_outfile *f)
 {
 	if (f->kind == OUTFILE_MEM || f->len == 0)
 		return;
+	if (f->len > f->used)
+		f->used = f->len;
 	outfile_syswrite(f, f->buf, f->len);
 	f->len = 0;
 }
@@ -231,6 +239,12 @@ cr_outfile_status(const struct cr_outfile *f)
 	return f->error != 0 ? CR_EXIT_IOERR : 0;
 }
 
+void
+cr_outfile_nodigest(struct cr_outfile *f)
+{
+	f->nodigest = 1;
+}
+
 const char *
 cr_outfile_name(const struct cr_outfile *f)
 {
@@ -281,17 +295,42 @@ cr_outfile_mem_take(struct cr_outfile *f, size_t *len)
 	p = f->buf;
 	if (len != NULL)
 		*len = f->len;
-	f->size = CR_OUTFILE_BUFSIZE;
+	f->size = OUTFILE_MEM_START;
 	f->buf = xmalloc(f->size);
 	f->buf[0] = '\0';
 	f->len = 0;
+	f->used = 0;
 	f->bytes = 0;
 	return p;
 }
 
+char *
+cr_outfile_mem_finish(struct cr_outfile *f, size_t *len)
+{
+	char *p;
+
+	if (f->kind != OUTFILE_MEM) {
+		cr_outfile_discard(f);
+		return NULL;
+	}
+	p = f->buf;
+	if (len != NULL)
+		*len = f->len;
+	f->buf = NULL;
+	free(f->name);
+	free(f);
+	return p;
+}
+
+/*
+ * Buffers are wiped before they go back to the heap: a claim email passes
+ * through one with its token.
+ */
 static void
 outfile_free(struct cr_outfile *f)
 {
+	if (f->buf != NULL)
+		explicit_bzero(f->buf, f->len > f->used ? f->len : f->used);
 	free(f->buf);
 	free(f->name);
 	free(f);

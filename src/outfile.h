@@ -55,15 +55,24 @@ const char	*cr_outfile_name(const struct cr_outfile *);
 uint64_t	 cr_outfile_bytes(const struct cr_outfile *);
 /* Hex SHA-256 of every byte accepted so far: 64 characters and a NUL. */
 void		 cr_outfile_sha256_hex(const struct cr_outfile *, char out[65]);
+/*
+ * Skip the running SHA-256 of a file (before its first byte): for files
+ * nobody asks the digest of, where it is a quarter of the cost of writing
+ * them.  cr_outfile_sha256_hex() is then meaningless.
+ */
+void		 cr_outfile_nodigest(struct cr_outfile *);
 
 /*
  * Memory outfiles: the bytes so far (NUL-terminated; the NUL is not
  * counted in *len).  Valid until the next write or the close.  NULL for a
  * file.  cr_outfile_mem_take() hands the buffer over: the caller frees
- * it, and the outfile is empty afterwards.
+ * it, and the outfile is empty afterwards.  cr_outfile_mem_finish() hands
+ * the buffer over and frees the outfile in one call (NULL for a file,
+ * which is then discarded).  A memory buffer starts at 1 KiB and doubles.
  */
 const char	*cr_outfile_mem_data(const struct cr_outfile *, size_t *len);
 char		*cr_outfile_mem_take(struct cr_outfile *, size_t *len);
+char		*cr_outfile_mem_finish(struct cr_outfile *, size_t *len);
 
 /*
  * Flush, fsync (files from cr_outfile_open only), close and free.  Returns

@@ -10,13 +10,18 @@
  * characters shown as \xHH.
  *
  * It deliberately computes nothing the records do not say: counts come
- * from decisions.csv, identity and inputs from summary.json.
+ * from decisions.csv, identity and inputs from summary.json.  Nor does it
+ * hold the records: it keeps where each row is and its sort key (manifest
+ * line, customer id), and reads the rows again, a block at a time, as the
+ * reports are written; the caller chooses where they go.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -33,17 +38,47 @@
 #define PACKAGE_VERSION "0.1.0"
 #endif
 
-struct report {
+/* Where a row of decisions.csv or ownership.csv is, and its sort key. */
+struct rep_idx {
+	uint64_t	 off;
+	uint64_t	 key;		/* line; customer_id at arena + key */
+	uint32_t	 len;
+	uint32_t	 row;		/* file order, the tie-break */
+};
+
+/* A table known by its header and an index; rows are read when needed. */
+struct rep_table {
+	const struct cr_bag_src	*src;
+	struct cr_bag_row	 head;		/* the column names */
+	int			 have_head;
+	struct rep_idx		*idx;		/* in report order */
+	size_t			 nrows, cap;
+	int			 keycol;	/* "line" or "customer_id" */
+	char			*arena;		/* customer ids */
+	size_t			 alen, acap;
+};
+
+struct cr_report {
 	const struct cr_report_input	*in;
-	struct cr_bag_table		*dec;		/* NULL: absent */
-	struct cr_bag_table		*own;		/* NULL: absent */
+	struct rep_table		 dectab, owntab;
+	struct rep_table		*dec;		/* NULL: absent */
+	struct rep_table		*own;		/* NULL: absent */
 	struct cr_json			*sum;		/* NULL: absent/bad */
 	struct cr_bag_counts		 counts;
+	int				 outcol, codescol;
 	char				 run_time[32];
-	size_t				*byowner;	/* ownership rows, by customer */
-	size_t				*byline;	/* decisions rows, by line */
+	/* the row being written, and a block of the file around it */
+	struct cr_bag_row		 cur;
+	const struct rep_table		*cached;
+	char				*cache;
+	size_t				 cachecap, cachelen;
+	uint64_t			 cacheoff;
+	int				 rc;		/* a read error */
+	struct rep_table		*scanning;	/* rep_index */
 	struct cr_outfile		*o;
 };
+
+#define REP_BLOCK	65536
 
 /* ---- escaping ---------------------------------------------------------- */
 
@@ -113,7 +148,7 @@ html_put(struct cr_outfile *o, const char *s)
 /* ---- gathering --------------------------------------------------------- */
 
 static const char *
-rep_sum_str(const struct report *r, const char *path, const char *dflt)
+rep_sum_str(const struct cr_report *r, const char *path, const char *dflt)
 {
 	const char *s = r->sum != NULL ? cr_json_str(r->sum, path) : NULL;
 
@@ -137,91 +172,238 @@ rep_scalar(const struct cr_json *v)
 	}
 }
 
-static const char *
-rep_cell(const struct cr_bag_table *t, size_t row, const char *col)
+static int
+rep_col(const struct rep_table *t, const char *name)
 {
-	return cr_bag_value(cr_bag_cell(t, row, cr_bag_col(t, col)));
+	size_t i;
+
+	for (i = 0; i < t->head.ncells; i++)
+		if (strcmp(t->head.cells[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A cell of row, as written: "" when absent. */
+static const char *
+rep_rawcell(const struct cr_bag_row *row, int col)
+{
+	if (col < 0 || (size_t)col >= row->ncells)
+		return "";
+	return row->cells[col];
+}
+
+/* A cell of the current row (rep_row), by column name. */
+static const char *
+rep_cell(struct cr_report *r, const struct rep_table *t, const char *col)
+{
+	return cr_bag_value(rep_rawcell(&r->cur, rep_col(t, col)));
+}
+
+static void
+rep_read_error(struct cr_report *r, const char *name)
+{
+	if (r->rc == 0)
+		cr_error(name, 0, "cannot read for the report: %s",
+		    strerror(errno));
+	r->rc = CR_EXIT_IOERR;
+}
+
+/*
+ * Row i of t (in report order) into r->cur, read from the file a block at
+ * a time: rows near each other in the file cost one read.  After a read
+ * error the row is empty (r->rc says why).
+ */
+static void
+rep_row(struct cr_report *r, const struct rep_table *t, size_t i)
+{
+	const struct rep_idx *x = &t->idx[i];
+	const char *name = t == r->dec ? "decisions.csv" : "ownership.csv";
+	size_t want;
+
+	cr_bag_row_free(&r->cur);
+	if (r->rc != 0)
+		return;
+	if (t->src->data != NULL) {
+		if (cr_bag_csv_record(t->src->data + x->off, x->len,
+		    &r->cur) != 0)
+			memset(&r->cur, 0, sizeof r->cur);
+		return;
+	}
+	if (r->cached != t || x->off < r->cacheoff ||
+	    x->off + x->len > r->cacheoff + r->cachelen) {
+		want = x->len > REP_BLOCK ? x->len : REP_BLOCK;
+		if (want > t->src->len - x->off)
+			want = (size_t)(t->src->len - x->off);
+		if (want > r->cachecap) {
+			free(r->cache);
+			r->cache = xmalloc(want);
+			r->cachecap = want;
+		}
+		r->cached = NULL;
+		if (cr_bag_src_read(t->src, x->off, r->cache, want) != 0) {
+			rep_read_error(r, name);
+			return;
+		}
+		r->cached = t;
+		r->cacheoff = x->off;
+		r->cachelen = want;
+	}
+	if (cr_bag_csv_record(r->cache + (x->off - r->cacheoff), x->len,
+	    &r->cur) != 0)
+		memset(&r->cur, 0, sizeof r->cur);
+}
+
+static const char *
+rep_custkey(const struct rep_table *t, const struct rep_idx *x)
+{
+	return t->arena + x->key;
 }
 
 static int
 rep_owner_cmp(const void *a, const void *b, void *arg)
 {
-	const struct cr_bag_table *t = arg;
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	int cc = cr_bag_col(t, "customer_id"), c;
+	const struct rep_table *t = arg;
+	const struct rep_idx *i = a, *j = b;
+	int c;
 
-	c = strcmp(cr_bag_cell(t, i, cc), cr_bag_cell(t, j, cc));
+	c = strcmp(rep_custkey(t, i), rep_custkey(t, j));
 	if (c != 0)
 		return c;
-	return i < j ? -1 : i > j;
-}
-
-static unsigned long
-rep_line(const struct cr_bag_table *t, size_t row)
-{
-	return strtoul(cr_bag_cell(t, row, cr_bag_col(t, "line")), NULL, 10);
+	return i->row < j->row ? -1 : i->row > j->row;
 }
 
 /* Decisions in manifest order (decisions.csv is sorted by request_id). */
 static int
 rep_line_cmp(const void *a, const void *b, void *arg)
 {
-	const struct cr_bag_table *t = arg;
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	unsigned long li = rep_line(t, i), lj = rep_line(t, j);
+	const struct rep_idx *i = a, *j = b;
 
-	if (li != lj)
-		return li < lj ? -1 : 1;
-	return i < j ? -1 : i > j;
+	(void)arg;
+	if (i->key != j->key)
+		return i->key < j->key ? -1 : 1;
+	return i->row < j->row ? -1 : i->row > j->row;
+}
+
+/* One record of a scan: the header, or a row to index (and count). */
+static int
+rep_scan_row(void *arg, struct cr_bag_row *row, uint64_t off, size_t len)
+{
+	struct cr_report *r = arg;
+	struct rep_table *t = r->scanning;
+	struct rep_idx *x;
+	const char *k;
+	size_t n;
+
+	if (!t->have_head) {
+		t->head = *row;
+		t->have_head = 1;
+		row->cells = NULL;
+		row->ncells = 0;
+		if (t == r->dec) {
+			t->keycol = rep_col(t, "line");
+			r->outcol = rep_col(t, "outcome");
+			r->codescol = rep_col(t, "codes");
+			if (r->outcol < 0 || r->codescol < 0)
+				return 1;
+		} else
+			t->keycol = rep_col(t, "customer_id");
+		return 0;
+	}
+	if (len > UINT32_MAX || t->nrows >= UINT32_MAX)
+		return 2;
+	if (t->nrows == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 256;
+		t->idx = xreallocarray(t->idx, t->cap, sizeof *t->idx);
+	}
+	x = &t->idx[t->nrows];
+	x->off = off;
+	x->len = (uint32_t)len;
+	x->row = (uint32_t)t->nrows++;
+	k = rep_rawcell(row, t->keycol);
+	if (t == r->dec) {
+		x->key = strtoul(k, NULL, 10);
+		cr_bag_count_row(&r->counts, rep_rawcell(row, r->outcol),
+		    rep_rawcell(row, r->codescol));
+		return 0;
+	}
+	n = strlen(k) + 1;
+	if (t->acap - t->alen < n) {
+		while (t->acap - t->alen < n)
+			t->acap = t->acap ? 2 * t->acap : 4096;
+		t->arena = xrealloc(t->arena, t->acap);
+	}
+	memcpy(t->arena + t->alen, k, n);
+	x->key = t->alen;
+	t->alen += n;
+	return 0;
+}
+
+/* Index decisions.csv or ownership.csv: 0, or an exit code (printed). */
+static int
+rep_index(struct cr_report *r, struct rep_table *t, const char *name)
+{
+	char err[160];
+	int rc;
+
+	r->scanning = t;
+	rc = cr_bag_csv_scan(t->src, rep_scan_row, r, err, sizeof err);
+	r->scanning = NULL;
+	if (rc == 0 && !t->have_head) {
+		snprintf(err, sizeof err, "no header row");
+		rc = -1;
+	}
+	if (rc == 1) {
+		cr_error(name, 0, "no outcome or codes column");
+		return CR_EXIT_DATAERR;
+	}
+	if (rc == 2)
+		snprintf(err, sizeof err, "a row too long");
+	if (rc != 0) {
+		cr_error(name, 0, "cannot read for the report: %s", err);
+		return rc == -2 ? CR_EXIT_IOERR : CR_EXIT_DATAERR;
+	}
+	if (t == r->dec) {
+		cr_bag_count_done(&r->counts);
+		qsort_r(t->idx, t->nrows, sizeof *t->idx, rep_line_cmp, t);
+	} else
+		qsort_r(t->idx, t->nrows, sizeof *t->idx, rep_owner_cmp, t);
+	return 0;
 }
 
 static int
-rep_load(struct report *r)
+rep_load(struct cr_report *r)
 {
 	const struct cr_report_input *in = r->in;
-	char err[160];
+	char err[160], *sum;
 	struct tm tm;
-	size_t i;
+	int rc;
 
 	if (in->decisions != NULL) {
-		r->dec = cr_bag_csv_parse(in->decisions, in->decisions_len,
-		    err, sizeof err);
-		if (r->dec == NULL) {
-			cr_error("decisions.csv", 0, "cannot read for the "
-			    "report: %s", err);
-			return CR_EXIT_DATAERR;
-		}
-		if (cr_bag_count(r->dec, &r->counts) != 0) {
-			cr_error("decisions.csv", 0, "no outcome or codes "
-			    "column");
-			return CR_EXIT_DATAERR;
-		}
-		r->byline = xreallocarray(NULL, r->dec->nrows + 1,
-		    sizeof *r->byline);
-		for (i = 0; i < r->dec->nrows; i++)
-			r->byline[i] = i;
-		qsort_r(r->byline, r->dec->nrows, sizeof *r->byline,
-		    rep_line_cmp, r->dec);
+		r->dec = &r->dectab;
+		r->dec->src = in->decisions;
+		if ((rc = rep_index(r, r->dec, "decisions.csv")) != 0)
+			return rc;
 	}
 	if (in->ownership != NULL) {
-		r->own = cr_bag_csv_parse(in->ownership, in->ownership_len,
-		    err, sizeof err);
-		if (r->own == NULL) {
-			cr_error("ownership.csv", 0, "cannot read for the "
-			    "report: %s", err);
-			return CR_EXIT_DATAERR;
-		}
-		r->byowner = xreallocarray(NULL, r->own->nrows + 1,
-		    sizeof *r->byowner);
-		for (i = 0; i < r->own->nrows; i++)
-			r->byowner[i] = i;
-		qsort_r(r->byowner, r->own->nrows, sizeof *r->byowner,
-		    rep_owner_cmp, r->own);
+		r->own = &r->owntab;
+		r->own->src = in->ownership;
+		if ((rc = rep_index(r, r->own, "ownership.csv")) != 0)
+			return rc;
 	}
 	/* A summary.json that does not parse only leaves its facts out. */
-	if (in->summary != NULL)
-		r->sum = cr_json_parse(in->summary, in->summary_len, err,
+	if (in->summary != NULL) {
+		sum = xmalloc(in->summary->len + 1);
+		if (cr_bag_src_read(in->summary, 0, sum, in->summary->len)
+		    != 0) {
+			cr_error("summary.json", 0, "cannot read for the "
+			    "report: %s", strerror(errno));
+			free(sum);
+			return CR_EXIT_IOERR;
+		}
+		r->sum = cr_json_parse(sum, in->summary->len, err,
 		    sizeof err);
+		free(sum);
+	}
 	if (gmtime_r(&in->run_time, &tm) == NULL ||
 	    strftime(r->run_time, sizeof r->run_time, "%Y-%m-%dT%H:%M:%SZ",
 	    &tm) == 0)
@@ -251,7 +433,7 @@ txt_heading(struct cr_outfile *o, const char *h)
 }
 
 static void
-txt_inputs(struct report *r)
+txt_inputs(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const struct cr_json *ex, *e;
@@ -285,7 +467,7 @@ txt_inputs(struct report *r)
 }
 
 static void
-txt_run(struct report *r)
+txt_run(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const struct cr_json *opt;
@@ -317,7 +499,7 @@ txt_run(struct report *r)
 }
 
 static void
-txt_counts(struct report *r)
+txt_counts(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const struct cr_bag_counts *c = &r->counts;
@@ -357,7 +539,7 @@ static const char *const rep_req_cols[] = {
 #define REP_NREQ (sizeof rep_req_cols / sizeof rep_req_cols[0])
 
 static void
-txt_requests(struct report *r)
+txt_requests(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const char *v;
@@ -367,9 +549,10 @@ txt_requests(struct report *r)
 		return;
 	txt_heading(o, "Requests (manifest order)");
 	for (i = 0; i < r->dec->nrows; i++) {
+		rep_row(r, r->dec, i);
 		cr_outfile_putc(o, '\n');
 		for (j = 0; j < REP_NREQ; j++) {
-			v = rep_cell(r->dec, r->byline[i], rep_req_cols[j]);
+			v = rep_cell(r, r->dec, rep_req_cols[j]);
 			if (*v == '\0' && (j == 5 || j == 7))
 				continue;
 			txt_kv(o, rep_req_cols[j], v);
@@ -378,11 +561,11 @@ txt_requests(struct report *r)
 }
 
 static void
-txt_products(struct report *r)
+txt_products(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const char *cust, *prev = NULL;
-	size_t i, row;
+	size_t i;
 
 	txt_heading(o, "Products released, per customer");
 	if (r->own == NULL || r->own->nrows == 0) {
@@ -390,18 +573,18 @@ txt_products(struct report *r)
 		return;
 	}
 	for (i = 0; i < r->own->nrows; i++) {
-		row = r->byowner[i];
-		cust = rep_cell(r->own, row, "customer_id");
+		rep_row(r, r->own, i);
+		cust = cr_bag_value(rep_custkey(r->own, &r->own->idx[i]));
 		if (prev == NULL || strcmp(prev, cust) != 0) {
 			cr_outfile_puts(o, "\n  customer ");
 			txt_put(o, cust);
 			cr_outfile_puts(o, " (request ");
-			txt_put(o, rep_cell(r->own, row, "request_id"));
+			txt_put(o, rep_cell(r, r->own, "request_id"));
 			cr_outfile_puts(o, ", from ");
-			txt_put(o, rep_cell(r->own, row, "from_reseller_id"));
+			txt_put(o, rep_cell(r, r->own, "from_reseller_id"));
 			cr_outfile_puts(o, " to ");
-			txt_put(o, rep_cell(r->own, row, "to"));
-			if (strcmp(rep_cell(r->own, row,
+			txt_put(o, rep_cell(r, r->own, "to"));
+			if (strcmp(rep_cell(r, r->own,
 			    "change_owner_required"), "true") == 0)
 				cr_outfile_puts(o, ", change of owner "
 				    "required");
@@ -409,17 +592,17 @@ txt_products(struct report *r)
 			prev = cust;
 		}
 		cr_outfile_puts(o, "    ");
-		txt_put(o, rep_cell(r->own, row, "kind"));
+		txt_put(o, rep_cell(r, r->own, "kind"));
 		cr_outfile_puts(o, "  ");
-		txt_put(o, rep_cell(r->own, row, "name"));
+		txt_put(o, rep_cell(r, r->own, "name"));
 		cr_outfile_puts(o, "  (");
-		txt_put(o, rep_cell(r->own, row, "product_id"));
+		txt_put(o, rep_cell(r, r->own, "product_id"));
 		cr_outfile_puts(o, ")\n");
 	}
 }
 
 static void
-txt_verify(struct report *r)
+txt_verify(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 
@@ -483,7 +666,7 @@ html_kv(struct cr_outfile *o, const char *k, const char *v, int mono)
 }
 
 static void
-html_run(struct report *r)
+html_run(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const struct cr_json *ex, *e, *opt;
@@ -573,7 +756,7 @@ html_bar(struct cr_outfile *o, unsigned y, const char *label,
 }
 
 static void
-html_counts(struct report *r)
+html_counts(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const struct cr_bag_counts *c = &r->counts;
@@ -656,7 +839,7 @@ html_codes(struct cr_outfile *o, const char *codes)
 }
 
 static void
-html_requests(struct report *r)
+html_requests(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const char *out, *v;
@@ -674,9 +857,10 @@ html_requests(struct report *r)
 	}
 	cr_outfile_puts(o, "</tr>\n");
 	for (i = 0; i < r->dec->nrows; i++) {
+		rep_row(r, r->dec, i);
 		cr_outfile_puts(o, "<tr>");
 		for (j = 0; j < REP_NREQ; j++) {
-			v = rep_cell(r->dec, r->byline[i], rep_req_cols[j]);
+			v = rep_cell(r, r->dec, rep_req_cols[j]);
 			if (j == 4) {
 				out = strcmp(v, "released") == 0 ||
 				    strcmp(v, "skipped") == 0 ||
@@ -703,11 +887,11 @@ html_requests(struct report *r)
 }
 
 static void
-html_products(struct report *r)
+html_products(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const char *cust, *prev = NULL;
-	size_t i, row;
+	size_t i;
 
 	cr_outfile_puts(o, "<section id=\"products\"><h2>Products released, "
 	    "per customer</h2>\n");
@@ -716,21 +900,21 @@ html_products(struct report *r)
 		return;
 	}
 	for (i = 0; i < r->own->nrows; i++) {
-		row = r->byowner[i];
-		cust = rep_cell(r->own, row, "customer_id");
+		rep_row(r, r->own, i);
+		cust = cr_bag_value(rep_custkey(r->own, &r->own->idx[i]));
 		if (prev == NULL || strcmp(prev, cust) != 0) {
 			if (prev != NULL)
 				cr_outfile_puts(o, "</table>\n");
 			cr_outfile_puts(o, "<h3>Customer <code>");
 			html_put(o, cust);
 			cr_outfile_puts(o, "</code></h3>\n<p>Request <code>");
-			html_put(o, rep_cell(r->own, row, "request_id"));
+			html_put(o, rep_cell(r, r->own, "request_id"));
 			cr_outfile_puts(o, "</code>, released by <code>");
-			html_put(o, rep_cell(r->own, row, "from_reseller_id"));
+			html_put(o, rep_cell(r, r->own, "from_reseller_id"));
 			cr_outfile_puts(o, "</code> to <code>");
-			html_put(o, rep_cell(r->own, row, "to"));
+			html_put(o, rep_cell(r, r->own, "to"));
 			cr_outfile_puts(o, "</code>");
-			if (strcmp(rep_cell(r->own, row,
+			if (strcmp(rep_cell(r, r->own,
 			    "change_owner_required"), "true") == 0)
 				cr_outfile_puts(o, "; change of owner "
 				    "required");
@@ -740,20 +924,20 @@ html_products(struct report *r)
 			prev = cust;
 		}
 		cr_outfile_puts(o, "<tr><td>");
-		html_put(o, rep_cell(r->own, row, "kind"));
+		html_put(o, rep_cell(r, r->own, "kind"));
 		cr_outfile_puts(o, "</td><td>");
-		html_put(o, rep_cell(r->own, row, "name"));
+		html_put(o, rep_cell(r, r->own, "name"));
 		cr_outfile_puts(o, "</td><td class=\"mono\">");
-		html_put(o, rep_cell(r->own, row, "product_id"));
+		html_put(o, rep_cell(r, r->own, "product_id"));
 		cr_outfile_puts(o, "</td><td class=\"mono\">");
-		html_put(o, rep_cell(r->own, row, "effective_at"));
+		html_put(o, rep_cell(r, r->own, "effective_at"));
 		cr_outfile_puts(o, "</td></tr>\n");
 	}
 	cr_outfile_puts(o, "</table></section>\n");
 }
 
 static void
-html_verify(struct report *r)
+html_verify(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 
@@ -778,7 +962,7 @@ html_verify(struct report *r)
 }
 
 static void
-html_page(struct report *r)
+html_page(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 
@@ -804,36 +988,60 @@ html_page(struct report *r)
 	    "</body>\n</html>\n", PACKAGE_VERSION);
 }
 
-int
-cr_report_build(const struct cr_report_input *in, char **txt,
-    size_t *txtlen, char **html, size_t *htmllen)
+struct cr_report *
+cr_report_load(const struct cr_report_input *in, int *rc)
 {
-	struct report r;
-	int rc;
+	struct cr_report *r = xcalloc(1, sizeof *r);
 
-	memset(&r, 0, sizeof r);
-	r.in = in;
-	rc = rep_load(&r);
-	if (rc == 0) {
-		r.o = cr_outfile_mem("report.txt");
-		txt_run(&r);
-		txt_counts(&r);
-		txt_requests(&r);
-		txt_products(&r);
-		txt_verify(&r);
-		*txt = cr_outfile_mem_take(r.o, txtlen);
-		cr_outfile_close(r.o);
-
-		r.o = cr_outfile_mem("report.html");
-		html_page(&r);
-		*html = cr_outfile_mem_take(r.o, htmllen);
-		cr_outfile_close(r.o);
+	r->in = in;
+	*rc = rep_load(r);
+	if (*rc != 0) {
+		cr_report_free(r);
+		return NULL;
 	}
-	cr_bag_table_free(r.dec);
-	cr_bag_table_free(r.own);
-	cr_json_free(r.sum);
-	cr_bag_counts_free(&r.counts);
-	free(r.byowner);
-	free(r.byline);
-	return rc;
+	return r;
+}
+
+int
+cr_report_txt(struct cr_report *r, struct cr_outfile *o)
+{
+	r->o = o;
+	txt_run(r);
+	txt_counts(r);
+	txt_requests(r);
+	txt_products(r);
+	txt_verify(r);
+	cr_bag_row_free(&r->cur);
+	return r->rc;
+}
+
+int
+cr_report_html(struct cr_report *r, struct cr_outfile *o)
+{
+	r->o = o;
+	html_page(r);
+	cr_bag_row_free(&r->cur);
+	return r->rc;
+}
+
+static void
+rep_table_free(struct rep_table *t)
+{
+	cr_bag_row_free(&t->head);
+	free(t->idx);
+	free(t->arena);
+}
+
+void
+cr_report_free(struct cr_report *r)
+{
+	if (r == NULL)
+		return;
+	rep_table_free(&r->dectab);
+	rep_table_free(&r->owntab);
+	cr_json_free(r->sum);
+	cr_bag_counts_free(&r->counts);
+	cr_bag_row_free(&r->cur);
+	free(r->cache);
+	free(r);
 }

@@ -53,11 +53,11 @@ static const char summary[] =
 static const char email[] = "Subject: x\r\n\r\nhttps://c/REDACTED\r\n";
 
 static const struct cr_bundle_entry entries[] = {
-	{ "summary.json", summary, sizeof summary - 1, -1, NULL },
-	{ "decisions.csv", decisions, sizeof decisions - 1, -1, NULL },
-	{ "emails/c-1.eml", email, sizeof email - 1, -1, NULL },
-	{ "ownership.csv", ownership, sizeof ownership - 1, -1, NULL },
-	{ "empty.txt", "", 0, -1, NULL },
+	{ "summary.json", summary, sizeof summary - 1, -1, NULL, -1, 0 },
+	{ "decisions.csv", decisions, sizeof decisions - 1, -1, NULL, -1, 0 },
+	{ "emails/c-1.eml", email, sizeof email - 1, -1, NULL, -1, 0 },
+	{ "ownership.csv", ownership, sizeof ownership - 1, -1, NULL, -1, 0 },
+	{ "empty.txt", "", 0, -1, NULL, -1, 0 },
 };
 #define NENTRIES (sizeof entries / sizeof entries[0])
 
@@ -258,8 +258,45 @@ test_file_entry(void **state)
 	b = slurp(f, "file", &blen);
 	assert_int_equal(alen, blen);
 	assert_memory_equal(a, b, alen);
-	free(a);
 	free(b);
+
+	/* ... and every payload file as a part of one spool file */
+	snprintf(path, sizeof path, "%s/spool.bin", f->dir);
+	fp = fopen(path, "w+b");
+	assert_non_null(fp);
+	assert_int_equal(fwrite("junk", 1, 4, fp), 4);
+	memcpy(e, entries, sizeof e);
+	for (i = 0; i < NENTRIES; i++) {
+		e[i].off = (uint64_t)ftell(fp);
+		assert_int_equal(fwrite(e[i].data, 1, e[i].len, fp), e[i].len);
+		assert_int_equal(fwrite("junk", 1, 4, fp), 4);
+		e[i].data = NULL;
+		e[i].name = NULL;
+		e[i].fd = fileno(fp);
+	}
+	assert_int_equal(fflush(fp), 0);
+	assert_int_equal(cr_bundle_write(f->dirfd, "spool", "tar.gz", RUN_ID,
+	    RUN_T, e, NENTRIES), 0);
+	b = slurp(f, "spool", &blen);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(a, b, alen);
+	free(b);
+	/* a spool shorter than an entry says is an I/O error */
+	e[2].off = 1000000;
+	assert_int_equal(cr_bundle_write(f->dirfd, "short", "tar.gz", RUN_ID,
+	    RUN_T, e, NENTRIES), CR_EXIT_IOERR);
+	fclose(fp);
+	free(a);
+
+	memcpy(e, entries, sizeof e);
+	for (i = 0; i < NENTRIES; i++) {
+		if (strcmp(e[i].path, "emails/c-1.eml") == 0) {
+			e[i].data = NULL;
+			e[i].len = 0;
+			e[i].dirfd = f->dirfd;
+			e[i].name = "c-1.eml";
+		}
+	}
 	/* a file that is gone is an I/O error, not a crash */
 	e[2].name = "missing.eml";
 	for (i = 0; i < NENTRIES; i++)

@@ -3,7 +3,8 @@
  * it counts the I/O calls a process makes and makes the Nth one fail.
  *
  * Counted calls, by family (the names CR_INJECT_ONLY takes):
- *	read	read, pread, pread64, __read_chk
+ *	read	read, pread, pread64 and their _FORTIFY_SOURCE twins
+ *		__read_chk, __pread_chk, __pread64_chk
  *	write	write, pwrite, pwrite64
  *	open	open, open64, openat, openat64 and their _FORTIFY_SOURCE
  *		twins __open_2, __open64_2, __openat_2, __openat64_2
@@ -81,6 +82,8 @@ enum {
 
 /* glibc's _FORTIFY_SOURCE entry points, which its headers do not declare. */
 ssize_t	__read_chk(int, void *, size_t, size_t);
+ssize_t	__pread_chk(int, void *, size_t, off_t, size_t);
+ssize_t	__pread64_chk(int, void *, size_t, off_t, size_t);
 int	__open_2(const char *, int);
 int	__open64_2(const char *, int);
 int	__openat_2(int, const char *, int);
@@ -118,6 +121,8 @@ static ssize_t	(*real_read)(int, void *, size_t);
 static ssize_t	(*real___read_chk)(int, void *, size_t, size_t);
 static ssize_t	(*real_pread)(int, void *, size_t, off_t);
 static ssize_t	(*real_pread64)(int, void *, size_t, off_t);
+static ssize_t	(*real___pread_chk)(int, void *, size_t, off_t, size_t);
+static ssize_t	(*real___pread64_chk)(int, void *, size_t, off_t, size_t);
 static ssize_t	(*real_write)(int, const void *, size_t);
 static ssize_t	(*real_pwrite)(int, const void *, size_t, off_t);
 static ssize_t	(*real_pwrite64)(int, const void *, size_t, off_t);
@@ -347,6 +352,24 @@ pread64(int fd, void *buf, size_t n, off_t off)
 	if (inject_hit(INJ_READ, "pread", fd, NULL))
 		return -1;
 	return real_pread64(fd, buf, n, off);
+}
+
+ssize_t
+__pread_chk(int fd, void *buf, size_t n, off_t off, size_t buflen)
+{
+	INJECT_REAL(__pread_chk);
+	if (inject_hit(INJ_READ, "pread", fd, NULL))
+		return -1;
+	return real___pread_chk(fd, buf, n, off, buflen);
+}
+
+ssize_t
+__pread64_chk(int fd, void *buf, size_t n, off_t off, size_t buflen)
+{
+	INJECT_REAL(__pread64_chk);
+	if (inject_hit(INJ_READ, "pread", fd, NULL))
+		return -1;
+	return real___pread64_chk(fd, buf, n, off, buflen);
 }
 
 ssize_t
