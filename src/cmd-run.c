@@ -68,6 +68,18 @@ run_id_make(time_t t, const char *sha, char out[CR_RUN_ID_LEN + 1])
 	out[25] = '\0';
 }
 
+/* Wipe the tokens, then free the model: before the bundle (emit.h). */
+static void
+run_release_model(void *arg)
+{
+	struct cr_model *m = arg;
+	size_t i;
+
+	for (i = 0; i < m->nreq; i++)
+		explicit_bzero(m->req[i].token, sizeof m->req[i].token);
+	cr_model_free(m);
+}
+
 static int
 run_exec(const struct cr_options *o)
 {
@@ -78,7 +90,7 @@ run_exec(const struct cr_options *o)
 	struct cr_decide_counts n;
 	char run_id[CR_RUN_ID_LEN + 1], digest[65], old[65], *display;
 	int rc, status, old_status, tmpfd, emailsfd;
-	size_t i;
+	size_t i, nreq;
 
 	if (o->export_path == NULL || o->manifest_path == NULL ||
 	    o->out_dir == NULL)
@@ -131,6 +143,9 @@ run_exec(const struct cr_options *o)
 	eo.strict = o->strict;
 	eo.exit_status = status;
 	eo.inputs_digest = digest;
+	eo.release = run_release_model;
+	eo.release_arg = &m;
+	nreq = m.nreq;
 	if (cfg.key == NULL && n.outcome[CR_RELEASED] != 0)
 		cr_warn(NULL, 0, "no --token-key: claim tokens are random, and "
 		    "a rerun of this run would mint others");
@@ -152,17 +167,14 @@ run_exec(const struct cr_options *o)
 	if (!o->quiet)
 		printf("run %s: %zu requests: %zu released, %zu skipped, "
 		    "%zu rejected; %zu products, %zu claim emails\n"
-		    "committed: %s/%s\n", run_id, m.nreq,
+		    "committed: %s/%s\n", run_id, nreq,
 		    n.outcome[CR_RELEASED], n.outcome[CR_SKIPPED],
 		    n.outcome[CR_REJECTED], n.products,
 		    n.outcome[CR_RELEASED], o->out_dir, run_id);
 	rc = status;
 out:
-	/* wipe the tokens before the memory goes */
-	for (i = 0; i < m.nreq; i++)
-		memset(m.req[i].token, 0, sizeof m.req[i].token);
 	cr_rundir_close(rd);
-	cr_model_free(&m);
+	run_release_model(&m);	/* a no-op when emit has done it */
 	cr_runcfg_free(&cfg);
 	return rc;
 }

@@ -734,6 +734,10 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 	e.spool = NULL;
 	if (rc != 0)
 		goto out;
+	/* the bundle reads files only: the model may go now */
+	e.m = m = NULL;
+	if (o->release != NULL)
+		o->release(o->release_arg);
 	entries = xcalloc(e.nfiles, sizeof *entries);
 	for (i = 0; i < e.nfiles; i++) {
 		entries[i].path = e.files[i].path;

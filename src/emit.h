@@ -28,6 +28,15 @@ struct cr_emit_opts {
 	int			 strict;
 	int			 exit_status;	/* recorded in summary.json */
 	const char		*inputs_digest;	/* of manifest and export */
+	/*
+	 * Called once (when not NULL) after the records and the e-mails are
+	 * written and before the bundle, which reads only files: the caller
+	 * may free the model there, so that the model and the bundle's
+	 * working set are never in memory together.  cr_emit_run() does
+	 * not touch the model after the call.
+	 */
+	void			(*release)(void *arg);
+	void			*release_arg;
 };
 
 /*
