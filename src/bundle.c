@@ -1,6 +1,6 @@
 /*
  * bundle.c -- write the audit bundle of a run: a BagIt 1.0 bag (RFC 8493)
- * audit-<run_id>/ as one reproducible tar.gz or zip; see bundle.h.
+ * audit-<run_id>/ as one reproducible tar.gz, tar.zst or zip; see bundle.h.
  *
  * The bag's list of files is assembled in memory; the payload files
  * themselves are handed over in memory or, the large ones, as files or
@@ -600,6 +600,13 @@ bundle_archive(struct bundle *b, struct cr_outfile *of, const char *format,
 		    archive_write_set_options(a, "zip:compression=deflate")
 		    != ARCHIVE_OK)
 			ok = 0;
+	} else if (strcmp(format, "tar.zst") == 0) {
+		/* zstd level 3: faster than gzip -1, smaller than gzip -6 */
+		if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
+		    archive_write_add_filter_zstd(a) != ARCHIVE_OK ||
+		    archive_write_set_options(a, "zstd:compression-level=3")
+		    != ARCHIVE_OK)
+			ok = 0;
 	} else {
 		if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
 		    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
@@ -695,9 +702,10 @@ cr_bundle_write(int dirfd, const char *name, const char *format,
 
 	if (format == NULL)
 		format = "tar.gz";
-	if (strcmp(format, "tar.gz") != 0 && strcmp(format, "zip") != 0) {
-		cr_error(name, 0, "bundle format \"%s\": expected tar.gz or "
-		    "zip", format);
+	if (strcmp(format, "tar.gz") != 0 && strcmp(format, "tar.zst") != 0 &&
+	    strcmp(format, "zip") != 0) {
+		cr_error(name, 0, "bundle format \"%s\": expected tar.gz, "
+		    "tar.zst or zip", format);
 		return CR_EXIT_USAGE;
 	}
 	zip = strcmp(format, "zip") == 0;

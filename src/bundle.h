@@ -1,7 +1,8 @@
 /*
  * bundle.h -- the audit bundle of a run (SPEC 4.2): a BagIt 1.0 bag
  * (RFC 8493) named audit-<run_id>/, written as one reproducible tar.gz
- * (pax restricted, gzip without timestamp) or zip with libarchive.
+ * (pax restricted, gzip without timestamp), tar.zst or zip with
+ * libarchive.
  *
  * It deliberately does not decide what goes into the payload (the run
  * does: cmd-run.c hands every file over, emails already redacted) nor
@@ -37,7 +38,8 @@ struct cr_bundle_entry {
 
 /*
  * Write the bag audit-<run_id>/ into dirfd/<name> (created with O_EXCL,
- * mode 0600, fsynced and closed), as "tar.gz" or "zip" (`format`).
+ * mode 0600, fsynced and closed), as "tar.gz", "tar.zst" (zstd level 3:
+ * faster to write than gzip and smaller) or "zip" (`format`).
  *
  * `entries` are the payload files under data/, in any order; the writer
  * adds data/report.txt and data/report.html (from decisions.csv,

@@ -106,9 +106,10 @@ runcfg_init(const struct cr_cmd *cmd, const struct cr_options *o,
 		return CR_EXIT_USAGE;
 	c->bundle_format = o->bundle_format ? o->bundle_format : "tar.gz";
 	if (strcmp(c->bundle_format, "tar.gz") != 0 &&
+	    strcmp(c->bundle_format, "tar.zst") != 0 &&
 	    strcmp(c->bundle_format, "zip") != 0)
 		return cr_cmd_usage_error(cmd, "--bundle-format \"%s\": "
-		    "expected tar.gz or zip", c->bundle_format);
+		    "expected tar.gz, tar.zst or zip", c->bundle_format);
 	if (o->token_key != NULL &&
 	    (rc = cr_token_key_load(o->token_key, &c->key, &c->keylen)) != 0)
 		return rc;

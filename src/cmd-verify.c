@@ -1,6 +1,6 @@
 /*
  * cmd-verify.c -- `custrelease verify BUNDLE`: check an audit bundle
- * offline.  The tar.gz or zip is read once, as a stream, with libarchive:
+ * offline.  The tar.gz, tar.zst or zip is read once, as a stream, with libarchive:
  * nothing is extracted to disk.  Every file's SHA-256 and SHA-512 are
  * computed as it streams past; only the tag files and the run's small
  * records (capped) are kept in memory.  Then the bag is checked (RFC 8493:
@@ -264,6 +264,7 @@ verify_read(struct cr_verify *v, char **top)
 	}
 	a = archive_read_new();
 	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_zstd(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_zip_streamable(a);
 	if (archive_read_open_fd(a, fd, VERIFY_BLOCK) != ARCHIVE_OK) {

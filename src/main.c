@@ -74,7 +74,7 @@ usage(FILE *f)
 	    "  --claim-ttl DAYS      claim link lifetime (default 14)\n"
 	    "  --from ADDR           From address of the claim emails\n"
 	    "  --templates DIR       claim email templates\n"
-	    "  --bundle-format FMT   tar.gz (default) or zip\n"
+	    "  --bundle-format FMT   tar.gz (default), tar.zst or zip\n"
 	    "  --config FILE         key = value defaults (the command line "
 	    "wins)\n"
 	    "  --strict              any broken export row is an input error\n"

@@ -144,6 +144,33 @@ cut -d, -f2- "$RUN/ownership.csv" > "$TMP/own.csv"
 cut -d, -f2- "$ZIPRUN/ownership.csv" > "$TMP/ownz.csv"
 expect_same "$TMP/own.csv" "$TMP/ownz.csv" "XML manifest: same ownership rows"
 
+# --bundle-format tar.zst: the same bag, compressed with zstd; it verifies,
+# lists the same files as the tar.gz, and two writes are byte-identical.
+for z in outzst outzst2; do
+	cr run --export samples/export --manifest samples/manifest.csv \
+	    --out "$TMP/$z" --now $NOW --token-key $KEY --bundle-format tar.zst \
+	    --quiet
+	expect_rc 1 "tar.zst bundle ($z)"
+done
+ZST="$TMP/outzst/$RUNID/audit-$RUNID.tar.zst"
+[ -f "$ZST" ]; ok $? "tar.zst bundle written"
+"$CUSTRELEASE" verify "$ZST" > /dev/null 2>&1
+ok $? "tar.zst bundle verifies"
+cmp -s "$ZST" "$TMP/outzst2/$RUNID/audit-$RUNID.tar.zst"
+ok $? "tar.zst: same inputs, byte-identical bundle"
+if command -v zstd > /dev/null; then
+	# the same files (summary.json names the format, so not the same bytes)
+	zstd -dc < "$ZST" 2> /dev/null | tar -tf - > "$TMP/zst.list" &&
+	    gzip -dc < "$RUN/audit-$RUNID.tar.gz" | tar -tf - > "$TMP/gz.list" &&
+	    [ -s "$TMP/zst.list" ] && cmp -s "$TMP/zst.list" "$TMP/gz.list"
+	ok $? "tar.zst and tar.gz bags list the same files"
+else
+	skip "tar.zst content" "no zstd command"
+fi
+cr run --export samples/export --manifest samples/manifest.csv --out "$TMP/outbad" \
+    --now $NOW --token-key $KEY --bundle-format tar.bz2 --quiet
+expect_rc 2 "--bundle-format tar.bz2 refused"
+
 # A leftover of a killed run is removed; it never looks like a run.
 mkdir -p "$TMP/out4/.tmp-20261201T020000Z-1f737a72-999999"
 touch "$TMP/out4/.tmp-20261201T020000Z-1f737a72-999999/decisions.csv"
