@@ -181,9 +181,12 @@ measure libcsv "libcsv pass (bench/libcsv-pass.c)" libcsv 0 \
     "$WORK/libcsv-pass" $CSVS
 measure xmlpass "xmlTextReader pass (bench/xml-pass.c)" xmlpass 0 \
     "$WORK/xml-pass" "$DATA/export.xml"
-for form in csv zip xml; do
+for form in csv zst zip xml; do
+	fmt=tar.gz
 	case $form in
 	csv) exp=$DATA/export base=libcsv label="custrelease run, CSV folder" ;;
+	zst) exp=$DATA/export base=libcsv fmt=tar.zst
+	     label="custrelease run, CSV, tar.zst bundle" ;;
 	zip) exp=$DATA/export.zip base=libcsv label="custrelease run, zip" ;;
 	xml) exp=$DATA/export.xml base=xmlpass label="custrelease run, XML form" ;;
 	esac
@@ -192,7 +195,7 @@ for form in csv zip xml; do
 	    "$CR" run --export "$exp" --manifest "$DATA/manifest.csv" \
 	    --out "$WORK/out-$form" --now "$NOW" \
 	    --token-key "$SRC/samples/token.key" \
-	    --templates "$SRC/templates" --quiet
+	    --templates "$SRC/templates" --bundle-format "$fmt" --quiet
 	PREP=
 done
 measure python "Python csv join (bench/join.py)" libcsv 0 \
@@ -228,7 +231,7 @@ check_fail() {
 for f in decisions.csv ownership.csv customers.csv shares.csv \
     contact_updates.csv; do
 	a=$(ls -d "$WORK"/out-csv/2*/ 2>/dev/null | head -n 1)
-	for form in zip xml; do
+	for form in zst zip xml; do
 		b=$(ls -d "$WORK/out-$form"/2*/ 2>/dev/null | head -n 1)
 		if [ -z "$a" ] || [ -z "$b" ] ||
 		    ! cmp -s "$a$f" "$b$f"; then
@@ -280,7 +283,7 @@ function row(k) {
 END {
 	printf "%-42s %8s %8s %9s %9s %8s\n", "contender", "wall s", "CPU s",
 	    "RSS MB", "MB/s", "ratio"
-	n = split("crcsv crzip crxml libcsv xmlpass python sqlite cat", ks, " ")
+	n = split("crcsv crzst crzip crxml libcsv xmlpass python sqlite cat", ks, " ")
 	for (i = 1; i <= n; i++) row(ks[i])
 	print ""
 	print "ratio = wall time / wall time of the libcsv pass (XML form: of the xmlTextReader pass)"
@@ -292,6 +295,9 @@ END {
 		if ("python" in wall)
 			printf "  Python join / run (CSV)           %6.2f   target >= 10 (stretch 20)\n",
 			    wall["python"] / wall["crcsv"]
+		if ("python" in wall && "crzst" in wall && wall["crzst"] > 0)
+			printf "  Python join / run (CSV, tar.zst)  %6.2f   target >= 10 (stretch 20)\n",
+			    wall["python"] / wall["crzst"]
 		if ("sqlite" in wall)
 			printf "  sqlite join / run (CSV)           %6.2f   target >= 10 (stretch 20)\n",
 			    wall["sqlite"] / wall["crcsv"]
