@@ -339,13 +339,26 @@ bundle_src_done(const struct bundle *b, const char *path, int fd, int *rc)
 		*rc = CR_EXIT_IOERR;
 }
 
+/* A file the bag wrote into its spool at off: listed and hashed. */
+static int
+bundle_add_spooled(struct bundle *b, const char *prefix, const char *name,
+    uint64_t off, uint64_t len)
+{
+	struct bundle_file *f = bundle_add(b, prefix, name, "", 0, NULL);
+
+	f->data = NULL;
+	f->fd = b->spool;
+	f->off = off;
+	f->len = (size_t)len;
+	return bundle_hash_file(b, f);
+}
+
 /* report.txt or report.html, written into the spool and added. */
 static int
 bundle_report(struct bundle *b, struct cr_report *r, int html)
 {
 	const char *name = html ? "report.html" : "report.txt";
 	struct cr_outfile *of;
-	struct bundle_file *f;
 	uint64_t off, len;
 	int rc, wrc;
 
@@ -360,12 +373,7 @@ bundle_report(struct bundle *b, struct cr_report *r, int html)
 		rc = wrc;
 	if (rc != 0)
 		return rc;
-	f = bundle_add(b, "data/", name, "", 0, NULL);
-	f->data = NULL;
-	f->fd = b->spool;
-	f->off = off;
-	f->len = (size_t)len;
-	return bundle_hash_file(b, f);
+	return bundle_add_spooled(b, "data/", name, off, len);
 }
 
 static int
@@ -435,7 +443,6 @@ bundle_manifest_spool(struct bundle *b, size_t n, int sha512,
     const char *name)
 {
 	struct cr_outfile *m = cr_outfile_fdopen(b->spool, name);
-	struct bundle_file *f;
 	uint64_t off = b->spoollen, len;
 	size_t i;
 	int rc;
@@ -452,12 +459,7 @@ bundle_manifest_spool(struct bundle *b, size_t n, int sha512,
 	b->spoollen += len;
 	if ((rc = cr_outfile_close(m)) != 0)
 		return rc;
-	f = bundle_add(b, "", name, "", 0, NULL);
-	f->data = NULL;
-	f->fd = b->spool;
-	f->off = off;
-	f->len = (size_t)len;
-	return bundle_hash_file(b, f);
+	return bundle_add_spooled(b, "", name, off, len);
 }
 
 /* bagit.txt, bag-info.txt, manifests, tag manifests: 0 or an exit code. */
