@@ -255,11 +255,12 @@ rep_index(struct cr_report *r, struct rep_table *t, const char *name)
 		cr_error(name, 0, "cannot read for the report: %s", err);
 		return rc == -2 ? CR_EXIT_IOERR : CR_EXIT_DATAERR;
 	}
-	if (t == r->dec) {
+	if (t == r->dec)
 		cr_bag_count_done(&r->counts);
-		qsort_r(t->idx, t->nrows, sizeof *t->idx, rep_line_cmp, t);
-	} else
-		qsort_r(t->idx, t->nrows, sizeof *t->idx, rep_owner_cmp, t);
+	/* no rows (a rerun that released nothing): no index to sort */
+	if (t->nrows > 1)
+		qsort_r(t->idx, t->nrows, sizeof *t->idx, t == r->dec ?
+		    rep_line_cmp : rep_owner_cmp, t);
 	return 0;
 }
 
