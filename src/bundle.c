@@ -61,9 +61,21 @@ struct bundle_file {
 	int		 fd;
 	uint64_t	 off;
 	char		*own;		/* data, when the bag made it */
-	char		 sha256[CR_BAG_SHA256_HEX];
-	char		 sha512[CR_BAG_SHA512_HEX];
+	/* binary: a bag lists a file per email, 96 bytes against 194 */
+	unsigned char	 sha256[SHA256_DIGEST_SIZE];
+	unsigned char	 sha512[SHA512_DIGEST_SIZE];
 };
+
+/* A file's digest in hex: 64 or 128 characters and a NUL. */
+static const char *
+bundle_hex(const struct bundle_file *f, int sha512, char out[CR_BAG_SHA512_HEX])
+{
+	if (sha512)
+		cr_bag_hex(f->sha512, sizeof f->sha512, out);
+	else
+		cr_bag_hex(f->sha256, sizeof f->sha256, out);
+	return out;
+}
 
 struct bundle {
 	const char		*display;	/* archive name, for messages */
@@ -77,6 +89,8 @@ static struct bundle_file *
 bundle_add(struct bundle *b, const char *prefix, const char *path,
     const void *data, size_t len, char *own)
 {
+	struct sha256_ctx c256;
+	struct sha512_ctx c512;
 	struct bundle_file *f;
 
 	if (b->nfiles == b->cap) {
@@ -89,8 +103,12 @@ bundle_add(struct bundle *b, const char *prefix, const char *path,
 	f->data = data;
 	f->len = len;
 	f->own = own;
-	cr_bag_sha256_hex(data, len, f->sha256);
-	cr_bag_sha512_hex(data, len, f->sha512);
+	sha256_init(&c256);
+	sha256_update(&c256, len, data);
+	sha256_digest(&c256, sizeof f->sha256, f->sha256);
+	sha512_init(&c512);
+	sha512_update(&c512, len, data);
+	sha512_digest(&c512, sizeof f->sha512, f->sha512);
 	return f;
 }
 
@@ -166,8 +184,7 @@ bundle_hash_file(const struct bundle *b, struct bundle_file *f)
 {
 	struct sha256_ctx c256;
 	struct sha512_ctx c512;
-	unsigned char buf[BUNDLE_BLOCK], d256[SHA256_DIGEST_SIZE];
-	unsigned char d512[SHA512_DIGEST_SIZE];
+	unsigned char buf[BUNDLE_BLOCK];
 	uint64_t pos = 0;
 	ssize_t r;
 	int fd;
@@ -184,10 +201,8 @@ bundle_hash_file(const struct bundle *b, struct bundle_file *f)
 	if (bundle_close(b, f, fd) != 0 || r < 0)
 		return CR_EXIT_IOERR;
 	f->len = (size_t)pos;
-	sha256_digest(&c256, sizeof d256, d256);
-	sha512_digest(&c512, sizeof d512, d512);
-	cr_bag_hex(d256, sizeof d256, f->sha256);
-	cr_bag_hex(d512, sizeof d512, f->sha512);
+	sha256_digest(&c256, sizeof f->sha256, f->sha256);
+	sha512_digest(&c512, sizeof f->sha512, f->sha512);
 	return 0;
 }
 
@@ -425,12 +440,12 @@ bundle_manifest(const struct bundle *b, size_t from, size_t to, int sha512,
     size_t *len)
 {
 	struct cr_outfile *m = cr_outfile_mem("manifest");
+	char hex[CR_BAG_SHA512_HEX];
 	size_t i;
 
 	for (i = from; i < to; i++)
 		cr_outfile_printf(m, "%s  %s\n",
-		    sha512 ? b->files[i].sha512 : b->files[i].sha256,
-		    b->files[i].path);
+		    bundle_hex(&b->files[i], sha512, hex), b->files[i].path);
 	return cr_outfile_mem_finish(m, len);
 }
 
@@ -444,13 +459,13 @@ bundle_manifest_spool(struct bundle *b, size_t n, int sha512,
 {
 	struct cr_outfile *m = cr_outfile_fdopen(b->spool, name);
 	uint64_t off = b->spoollen, len;
+	char hex[CR_BAG_SHA512_HEX];
 	size_t i;
 	int rc;
 
 	cr_outfile_nodigest(m);
 	for (i = 0; i < n; i++) {
-		cr_outfile_puts(m, sha512 ? b->files[i].sha512 :
-		    b->files[i].sha256);
+		cr_outfile_puts(m, bundle_hex(&b->files[i], sha512, hex));
 		cr_outfile_write(m, "  ", 2);
 		cr_outfile_puts(m, b->files[i].path);
 		cr_outfile_putc(m, '\n');

@@ -68,7 +68,7 @@ run_id_make(time_t t, const char *sha, char out[CR_RUN_ID_LEN + 1])
 	out[25] = '\0';
 }
 
-/* Wipe the tokens, then free the model: before the bundle (emit.h). */
+/* Wipe the tokens, then free the model. */
 static void
 run_release_model(void *arg)
 {
@@ -143,8 +143,6 @@ run_exec(const struct cr_options *o)
 	eo.strict = o->strict;
 	eo.exit_status = status;
 	eo.inputs_digest = digest;
-	eo.release = run_release_model;
-	eo.release_arg = &m;
 	nreq = m.nreq;
 	if (cfg.key == NULL && n.outcome[CR_RELEASED] != 0)
 		cr_warn(NULL, 0, "no --token-key: claim tokens are random, and "
@@ -157,6 +155,7 @@ run_exec(const struct cr_options *o)
 	i = strlen(display);
 	if (i > 0 && display[i - 1] == '/')
 		display[i - 1] = '\0';
+	cr_model_drop_indexes(&m);	/* decided: the maps may go */
 	cr_outfile_sync_on_close(0);	/* cr_rundir_commit syncs them all */
 	rc = cr_emit_run(&m, &eo, tmpfd, emailsfd, display);
 	free(display);
@@ -174,7 +173,7 @@ run_exec(const struct cr_options *o)
 	rc = status;
 out:
 	cr_rundir_close(rd);
-	run_release_model(&m);	/* a no-op when emit has done it */
+	run_release_model(&m);
 	cr_runcfg_free(&cfg);
 	return rc;
 }

@@ -28,15 +28,6 @@ struct cr_emit_opts {
 	int			 strict;
 	int			 exit_status;	/* recorded in summary.json */
 	const char		*inputs_digest;	/* of manifest and export */
-	/*
-	 * Called once (when not NULL) after the records and the e-mails are
-	 * written and before the bundle, which reads only files: the caller
-	 * may free the model there, so that the model and the bundle's
-	 * working set are never in memory together.  cr_emit_run() does
-	 * not touch the model after the call.
-	 */
-	void			(*release)(void *arg);
-	void			*release_arg;
 };
 
 /*
@@ -48,7 +39,10 @@ int	cr_emit_tokens(struct cr_model *, const struct cr_emit_opts *);
 /*
  * Write everything into the directory dirfd (the run being built; its
  * emails/ subdirectory is emails_fd).  display is the directory's name
- * for messages.  0, or an exit code after a message.
+ * for messages.  0, or an exit code after a message.  The customers'
+ * copies of the claim emails are written by a second thread while the
+ * bundle is made; it is joined before cr_emit_run() returns, and the
+ * model must not change meanwhile.
  */
 int	cr_emit_run(struct cr_model *, const struct cr_emit_opts *,
 	    int dirfd, int emails_fd, const char *display);

@@ -135,6 +135,22 @@ cr_map_free(struct cr_map *m)
 	free(m);
 }
 
+void
+cr_map_drop_index(struct cr_map *m)
+{
+	if (m == NULL)
+		return;
+	free(m->table);
+	free(m->bits);
+	m->table = NULL;
+	m->bits = NULL;
+	m->tsize = 0;
+	if (m->n < m->cap && m->n > 0) {
+		m->entries = xreallocarray(m->entries, m->n, sizeof *m->entries);
+		m->cap = m->n;
+	}
+}
+
 size_t
 cr_map_count(const struct cr_map *m)
 {
@@ -206,7 +222,7 @@ cr_map_get_hashed(const struct cr_map *m, const char *key, size_t len,
 	uint64_t b = map_bits(h);
 	size_t i;
 
-	if ((m->bits[map_word(m, h)] & b) != b)
+	if (m->bits == NULL || (m->bits[map_word(m, h)] & b) != b)
 		return NULL;
 	i = map_find(m, key, len, h);
 	if (m->table[i] == 0)
@@ -220,6 +236,8 @@ cr_map_get_hash(const struct cr_map *m, uint64_t h)
 	size_t mask = m->tsize - 1, i = (size_t)h & mask;
 	uint64_t s;
 
+	if (m->table == NULL)
+		return NULL;
 	for (; (s = m->table[i]) != 0; i = (i + 1) & mask) {
 		if (SLOT_TAG(s) == SLOT_TAG(h) &&
 		    m->entries[SLOT_INDEX(s) - 1].hash == h)
@@ -233,9 +251,13 @@ cr_map_put(struct cr_map *m, const char *key, size_t len, void ***slot,
     const char **keyp)
 {
 	uint64_t h = cr_hash_bytes(key, len);
-	size_t i = map_find(m, key, len, h);
+	size_t i;
 	struct map_entry *e;
 	int inserted = 0;
+
+	if (m->table == NULL)
+		abort();	/* cr_map_drop_index() was called */
+	i = map_find(m, key, len, h);
 
 	if (m->table[i] == 0) {
 		if (m->n == m->cap) {

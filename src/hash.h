@@ -34,6 +34,13 @@ void		**cr_map_get_hash(const struct cr_map *, uint64_t h);
 int		 cr_map_put(struct cr_map *, const char *key, size_t len,
 		    void ***slot, const char **keyp);
 
+/*
+ * Free the look-up index (the table and its filter) of a map that will
+ * only be visited and freed from now on: the keys and values stay.  A
+ * look-up then finds nothing; an insert aborts.
+ */
+void		 cr_map_drop_index(struct cr_map *);
+
 /* Visit every entry in insertion order. */
 void		 cr_map_foreach(const struct cr_map *,
 		    void (*fn)(void *arg, const char *key, void *value),

@@ -823,6 +823,31 @@ load_free_map(struct cr_map *map, void (*fn)(void *, const char *, void *),
 }
 
 void
+cr_model_drop_indexes(struct cr_model *m)
+{
+	load_free_map(m->req_first, NULL, NULL);
+	load_free_map(m->touched_orgs, NULL, NULL);
+	load_free_map(m->touched_customers, NULL, NULL);
+	load_free_map(m->touched_accounts, NULL, NULL);
+	load_free_map(m->org_ids, NULL, NULL);
+	load_free_map(m->hist_applied, load_free_string, NULL);
+	load_free_map(m->hist_released, load_free_string, NULL);
+	load_free_map(m->child_problems, load_free_string, NULL);
+	m->req_first = m->touched_orgs = m->touched_customers = NULL;
+	m->touched_accounts = m->org_ids = m->hist_applied = NULL;
+	m->hist_released = m->child_problems = NULL;
+	cr_seen_free(m->product_ids);
+	m->product_ids = NULL;
+	/* what the records point into stays; only the look-ups go */
+	cr_map_drop_index(m->orgs);
+	cr_map_drop_index(m->customers);
+	cr_map_drop_index(m->products);
+	cr_map_drop_index(m->accounts);
+	cr_map_drop_index(m->files);
+	cr_map_drop_index(m->strings);
+}
+
+void
 cr_model_free(struct cr_model *m)
 {
 	size_t i;

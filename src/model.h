@@ -153,6 +153,12 @@ int	cr_model_load_history(struct cr_model *, struct cr_rundir *);
 int	cr_model_load_export(struct cr_model *, struct cr_export *,
 	    int strict);
 void	cr_model_free(struct cr_model *);
+/*
+ * Once decided, free what only loading and deciding use (the look-up
+ * maps, the history, the product-id check): the requests and the records
+ * they point to stay, for the write stage.
+ */
+void	cr_model_drop_indexes(struct cr_model *);
 
 /* The value of column col of a record, or NULL. */
 static inline const char *

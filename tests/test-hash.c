@@ -123,6 +123,45 @@ test_hash_distinct(void **state)
 		assert_true(h[i] != h[i - 1]);
 }
 
+static void
+count_visit(void *arg, const char *key, void *value)
+{
+	size_t *n = arg;
+	char want[16];
+
+	snprintf(want, sizeof want, "k%zu", *n);
+	assert_string_equal(key, want);
+	assert_ptr_equal(value, (void *)(uintptr_t)(*n + 1));
+	(*n)++;
+}
+
+/* After cr_map_drop_index: no look-up finds anything, keys and values stay. */
+static void
+test_drop_index(void **state)
+{
+	struct cr_map *m = cr_map_new();
+	char key[16];
+	void **slot;
+	size_t i, n = 0;
+
+	(void)state;
+	for (i = 0; i < 1000; i++) {
+		snprintf(key, sizeof key, "k%zu", i);
+		assert_int_equal(cr_map_put(m, key, strlen(key), &slot, NULL), 1);
+		*slot = (void *)(uintptr_t)(i + 1);
+	}
+	assert_non_null(cr_map_get(m, "k7", 2));
+	cr_map_drop_index(m);
+	assert_int_equal(cr_map_count(m), 1000);
+	assert_null(cr_map_get(m, "k7", 2));
+	assert_null(cr_map_get_hash(m, cr_hash_bytes("k7", 2)));
+	cr_map_foreach(m, count_visit, &n);
+	assert_int_equal(n, 1000);
+	cr_map_drop_index(m);		/* twice is harmless */
+	cr_map_free(m);
+	cr_map_drop_index(NULL);
+}
+
 int
 main(void)
 {
@@ -131,6 +170,7 @@ main(void)
 		cmocka_unit_test(test_put_get),
 		cmocka_unit_test(test_embedded_nul),
 		cmocka_unit_test(test_grow_and_order),
+		cmocka_unit_test(test_drop_index),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
