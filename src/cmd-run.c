@@ -68,7 +68,7 @@ run_id_make(time_t t, const char *sha, char out[CR_RUN_ID_LEN + 1])
 	out[25] = '\0';
 }
 
-/* Wipe the tokens, then free the model. */
+/* Wipe the tokens, then free the model: before the bundle (emit.h). */
 static void
 run_release_model(void *arg)
 {
@@ -143,6 +143,8 @@ run_exec(const struct cr_options *o)
 	eo.strict = o->strict;
 	eo.exit_status = status;
 	eo.inputs_digest = digest;
+	eo.release = run_release_model;
+	eo.release_arg = &m;
 	nreq = m.nreq;
 	if (cfg.key == NULL && n.outcome[CR_RELEASED] != 0)
 		cr_warn(NULL, 0, "no --token-key: claim tokens are random, and "
@@ -173,7 +175,7 @@ run_exec(const struct cr_options *o)
 	rc = status;
 out:
 	cr_rundir_close(rd);
-	run_release_model(&m);
+	run_release_model(&m);	/* a no-op when emit has done it */
 	cr_runcfg_free(&cfg);
 	return rc;
 }

@@ -15,7 +15,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +31,7 @@
 #include "diag.h"
 #include "email.h"
 #include "emit.h"
+#include "mailer.h"
 #include "outfile.h"
 #include "rowcheck.h"
 #include "template.h"
@@ -423,228 +423,6 @@ emit_contact_updates(struct emit *e)
 
 /* --- claim emails ------------------------------------------------------------------ */
 
-static const char *
-emit_reseller_name(const struct cr_rec *org)
-{
-	return org->val[ORG_ORGNAME] ? org->val[ORG_ORGNAME] :
-	    org->val[ORG_NAME] ? org->val[ORG_NAME] : org->val[ORG_ID];
-}
-
-/* The parts of one claim email that the model gives. */
-struct emit_mail {
-	struct cr_email			 em;
-	struct cr_email_product		*prods;
-	struct cr_email_share		*shares;
-	struct cr_email_contact		*contacts;
-};
-
-static void
-emit_mail_fill(const struct emit *e, const struct cr_request *q,
-    struct emit_mail *x)
-{
-	const struct cr_customer *c = q->customer;
-	struct cr_email *em = &x->em;
-	size_t i;
-
-	memset(x, 0, sizeof *x);
-	em->run_id = e->o->run_id;
-	em->request_id = q->r.val[MAN_REQUEST_ID];
-	em->customer_id = q->r.val[MAN_CUSTOMER_ID];
-	em->firstname = c->r.val[CUS_FIRSTNAME];
-	em->lastname = c->r.val[CUS_LASTNAME];
-	em->email = c->r.val[CUS_EMAIL];
-	em->lang = q->lang;
-	em->reseller = emit_reseller_name(q->org);
-	em->from = e->o->from;
-	em->claim_url = e->o->claim_url;
-	em->token = q->token;
-	em->run_time = e->o->run_time;
-	em->expires = e->o->run_time + (time_t)e->o->ttl_days * 86400;
-	em->import_account = q->import_account ?
-	    q->import_account->val[ACC_USERNAME] : NULL;
-	em->change_owner_required = q->change_owner;
-	x->prods = xcalloc(c->nproducts + 1, sizeof *x->prods);
-	for (i = 0; i < c->nproducts; i++) {
-		x->prods[i].kind = c->products[i]->r.val[PRD_KIND];
-		x->prods[i].name = c->products[i]->r.val[PRD_NAME];
-	}
-	em->products = x->prods;
-	em->nproducts = c->nproducts;
-	x->shares = xcalloc(q->ngrants + 1, sizeof *x->shares);
-	for (i = 0; i < q->ngrants; i++) {
-		x->shares[i].name = q->grants[i]->r.val[PRD_NAME];
-		x->shares[i].username = q->r.val[MAN_QUICKSHARE_TO];
-	}
-	em->shares = x->shares;
-	em->nshares = q->ngrants;
-	x->contacts = xcalloc(q->nupdates + 1, sizeof *x->contacts);
-	for (i = 0; i < q->nupdates; i++) {
-		x->contacts[i].name = q->updates[i].product->r.val[PRD_NAME];
-		x->contacts[i].role = q->updates[i].contact->val[DC_ROLE];
-		x->contacts[i].old_email = q->updates[i].contact->val[DC_EMAIL];
-		x->contacts[i].new_email = c->r.val[CUS_EMAIL];
-	}
-	em->contacts = x->contacts;
-	em->ncontacts = q->nupdates;
-}
-
-static void
-emit_mail_free(struct emit_mail *x)
-{
-	free(x->prods);
-	free(x->shares);
-	free(x->contacts);
-}
-
-/*
- * The bundle's copy of a claim email, redacted, into the spool until the
- * bundle is written: thousands of emails need be neither in memory nor
- * files of their own.  A field the renderer refuses is reported here.
- */
-static int
-emit_email_redacted(struct emit *e, const struct cr_request *q)
-{
-	struct emit_mail x;
-	struct emit_file *ef;
-	char *path;
-	uint64_t off = cr_outfile_bytes(e->spool);
-	int rc;
-
-	emit_mail_fill(e, q, &x);
-	rc = cr_email_render(e->o->templates, &x.em, 1, e->spool);
-	if (rc == 0) {
-		xasprintf(&path, "emails/%s.eml", x.em.customer_id);
-		ef = emit_add(e, path, NULL);
-		free(path);
-		ef->off = off;
-		ef->len = (size_t)(cr_outfile_bytes(e->spool) - off);
-	}
-	emit_mail_free(&x);
-	return rc;
-}
-
-/* The customer's copy, with its token, into emails/<customer_id>.eml. */
-static int
-emit_email_customer(const struct emit *e, const struct cr_request *q)
-{
-	struct emit_mail x;
-	struct cr_outfile *f;
-	char *name, *display;
-	int rc;
-
-	emit_mail_fill(e, q, &x);
-	xasprintf(&name, "%s.eml", x.em.customer_id);
-	xasprintf(&display, "%s/emails/%s", e->display, name);
-	f = cr_outfile_open(e->emails_fd, name, display);
-	free(display);
-	free(name);
-	if (f == NULL)
-		rc = CR_EXIT_IOERR;
-	else {
-		cr_outfile_nodigest(f);
-		rc = cr_email_render(e->o->templates, &x.em, 0, f);
-		if (rc != 0)
-			cr_outfile_discard(f);
-		else
-			rc = cr_outfile_close(f);
-	}
-	emit_mail_free(&x);
-	return rc;
-}
-
-/*
- * The customers' copies are written by a thread of their own, the mailer,
- * behind the main thread: creating thousands of small files is mostly
- * kernel time (inode allocation), which then overlaps the bundle.  The
- * main thread renders the redacted copy of each email first and the
- * mailer renders an email only once that copy has rendered, so that a
- * field the renderer refuses is reported once, by the main thread, and
- * the mailer's failures are I/O errors.  Both read the model; neither
- * changes it until the mailer is joined.
- */
-struct emit_mailer {
-	const struct emit	*e;
-	pthread_mutex_t		 lock;
-	pthread_cond_t		 cond;
-	size_t			 ready;		/* requests [0, ready) may go */
-	int			 done;		/* no more will be published */
-	int			 stop;		/* the main thread failed */
-	int			 rc;		/* the mailer's exit code */
-	int			 running;
-	pthread_t		 thread;
-};
-
-static void *
-emit_mailer_main(void *arg)
-{
-	struct emit_mailer *ml = arg;
-	const struct cr_model *m = ml->e->m;
-	size_t i = 0, avail;
-	int rc = 0;
-
-	while (rc == 0) {
-		pthread_mutex_lock(&ml->lock);
-		while (ml->ready <= i && !ml->done && !ml->stop)
-			pthread_cond_wait(&ml->cond, &ml->lock);
-		avail = ml->stop ? i : ml->ready;
-		pthread_mutex_unlock(&ml->lock);
-		if (avail <= i)
-			break;
-		for (; rc == 0 && i < avail; i++)
-			if (m->req[i].outcome == CR_RELEASED)
-				rc = emit_email_customer(ml->e, &m->req[i]);
-	}
-	ml->rc = rc;
-	return NULL;
-}
-
-/* Start the mailer: 0, or CR_EXIT_IOERR after a message. */
-static int
-emit_mailer_start(struct emit_mailer *ml, const struct emit *e)
-{
-	int err;
-
-	memset(ml, 0, sizeof *ml);
-	ml->e = e;
-	pthread_mutex_init(&ml->lock, NULL);
-	pthread_cond_init(&ml->cond, NULL);
-	if ((err = pthread_create(&ml->thread, NULL, emit_mailer_main,
-	    ml)) != 0) {
-		cr_error(e->display, 0, "cannot start a thread: %s",
-		    strerror(err));
-		return CR_EXIT_IOERR;
-	}
-	ml->running = 1;
-	return 0;
-}
-
-/* Requests [0, n) may go; or, n == 0 and stop, none more. */
-static void
-emit_mailer_publish(struct emit_mailer *ml, size_t n, int done, int stop)
-{
-	pthread_mutex_lock(&ml->lock);
-	if (n > ml->ready)
-		ml->ready = n;
-	ml->done |= done;
-	ml->stop |= stop;
-	pthread_cond_signal(&ml->cond);
-	pthread_mutex_unlock(&ml->lock);
-}
-
-/* Wait for the mailer: its exit code (0 when it never started). */
-static int
-emit_mailer_join(struct emit_mailer *ml, int failed)
-{
-	if (!ml->running)
-		return 0;
-	emit_mailer_publish(ml, 0, 1, failed);
-	pthread_join(ml->thread, NULL);
-	ml->running = 0;
-	pthread_mutex_destroy(&ml->lock);
-	pthread_cond_destroy(&ml->cond);
-	return ml->rc;
-}
-
 /* --- summary and inputs --------------------------------------------------------------- */
 
 void
@@ -826,13 +604,14 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 {
 	struct emit e;
 	struct cr_bundle_entry *entries = NULL;
-	struct emit_mailer ml;
-	char *bundle;
+	struct cr_mailer *mailer = NULL;
+	struct emit_file *ef;
+	char *bundle, *path;
+	uint64_t off;
 	size_t i;
 	int rc, mrc;
 
 	memset(&e, 0, sizeof e);
-	memset(&ml, 0, sizeof ml);
 	e.m = m;
 	e.o = o;
 	e.dirfd = dirfd;
@@ -852,24 +631,37 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 	    (rc = emit_contact_updates(&e)) != 0 ||
 	    (rc = emit_summary(&e)) != 0)
 		goto out;
-	if ((rc = emit_mailer_start(&ml, &e)) != 0)
+	/*
+	 * The emails take what they need from the model, which goes: the
+	 * bundle reads files only, so the model and the bundle's working set
+	 * are never in memory together.
+	 */
+	mailer = cr_mailer_new(m, o, e.emails_fd, e.display);
+	e.m = m = NULL;
+	if (o->release != NULL)
+		o->release(o->release_arg);
+	if ((rc = cr_mailer_start(mailer)) != 0)
 		goto out;
-	for (i = 0; i < m->nreq; i++) {
-		if (m->req[i].outcome == CR_RELEASED &&
-		    ((rc = emit_email_redacted(&e, &m->req[i])) != 0 ||
-		    cr_outfile_status(e.spool) != 0))
+	for (i = 0; i < cr_mailer_count(mailer); i++) {
+		off = cr_outfile_bytes(e.spool);
+		if ((rc = cr_mailer_redacted(mailer, i, e.spool)) != 0 ||
+		    cr_outfile_status(e.spool) != 0)
 			break;
-		emit_mailer_publish(&ml, i + 1, 0, 0);
+		xasprintf(&path, "emails/%s.eml",
+		    cr_mailer_customer_id(mailer, i));
+		ef = emit_add(&e, path, NULL);
+		free(path);
+		ef->off = off;
+		ef->len = (size_t)(cr_outfile_bytes(e.spool) - off);
 	}
 	if (rc != 0)
 		goto out;
-	emit_mailer_publish(&ml, m->nreq, 1, 0);
 	/* flushed (a write error is printed here); the fd stays open */
 	rc = cr_outfile_close(e.spool);
 	e.spool = NULL;
 	if (rc != 0)
 		goto out;
-	/* the bundle reads files only, while the mailer writes emails/ */
+	/* the mailer writes emails/ meanwhile */
 	entries = xcalloc(e.nfiles, sizeof *entries);
 	for (i = 0; i < e.nfiles; i++) {
 		entries[i].path = e.files[i].path;
@@ -884,9 +676,11 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 	    o->run_time, entries, e.nfiles);
 	free(bundle);
 out:
-	mrc = emit_mailer_join(&ml, rc != 0);
+	/* joined before the run is committed or cleaned up */
+	mrc = cr_mailer_join(mailer, rc != 0);
 	if (rc == 0)
 		rc = mrc;
+	cr_mailer_free(mailer);
 	cr_outfile_discard(e.spool);
 	/* the redacted copies live only in the bundle */
 	if (e.spool_fd >= 0 && close(e.spool_fd) != 0 && rc == 0) {

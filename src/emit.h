@@ -28,6 +28,16 @@ struct cr_emit_opts {
 	int			 strict;
 	int			 exit_status;	/* recorded in summary.json */
 	const char		*inputs_digest;	/* of manifest and export */
+	/*
+	 * Called once (when not NULL) after the records are written and what
+	 * the claim emails need is copied out of the model (mailer.h), and
+	 * before the emails and the bundle, which read only that copy and
+	 * files: the caller may free the model there, so that the model and
+	 * the bundle's working set are never in memory together.
+	 * cr_emit_run() does not touch the model after the call.
+	 */
+	void			(*release)(void *arg);
+	void			*release_arg;
 };
 
 /*
@@ -41,8 +51,7 @@ int	cr_emit_tokens(struct cr_model *, const struct cr_emit_opts *);
  * emails/ subdirectory is emails_fd).  display is the directory's name
  * for messages.  0, or an exit code after a message.  The customers'
  * copies of the claim emails are written by a second thread while the
- * bundle is made; it is joined before cr_emit_run() returns, and the
- * model must not change meanwhile.
+ * bundle is made (mailer.h); it is joined before cr_emit_run() returns.
  */
 int	cr_emit_run(struct cr_model *, const struct cr_emit_opts *,
 	    int dirfd, int emails_fd, const char *display);
