@@ -239,6 +239,25 @@ csvr_header(struct csvr *r)
 	return r->stop;
 }
 
+/*
+ * The row handed out for the record at `line`: nfields fields found, their
+ * values (by schema column) in val and len; nothing nested.
+ */
+static void
+csvr_row_init(const struct csvr *r, struct cr_row *row, unsigned long line,
+    size_t nfields, const char *const *val, const size_t *len)
+{
+	memset(row, 0, sizeof *row);
+	row->schema = r->schema;
+	row->file = r->file;
+	row->line = line;
+	row->flags = nfields != r->nexpected ? CR_ROW_BADCOUNT : 0;
+	row->nfields = nfields;
+	row->nexpected = r->nexpected;
+	row->val = val;
+	row->len = len;
+}
+
 /* A data record: hand it out. */
 static void
 csvr_row(struct csvr *r)
@@ -261,16 +280,7 @@ csvr_row(struct csvr *r)
 		r->val[c] = v;
 		r->len[c] = r->flen[h];
 	}
-	row.schema = r->schema;
-	row.file = r->file;
-	row.line = r->rec_line;
-	row.flags = r->nfields != r->nexpected ? CR_ROW_BADCOUNT : 0;
-	row.nfields = r->nfields;
-	row.nexpected = r->nexpected;
-	row.val = r->val;
-	row.len = r->len;
-	row.nest_customer = NULL;
-	row.nest_customer_len = 0;
+	csvr_row_init(r, &row, r->rec_line, r->nfields, r->val, r->len);
 	if (r->filter != NULL && !r->filter->keep(r->filter->arg, &row))
 		return;
 	r->stop = r->fn(r->arg, &row);
@@ -306,13 +316,6 @@ csvr_parse_error(struct csvr *r, unsigned char c)
 }
 
 /*
- * The fast path: one whole line [s, s+n) (its CR and LF excluded) with no
- * quote and no other CR, after the header and between records.  Such a
- * line is a record whose fields are the delimiter-separated pieces, as
- * libcsv would see them; they are cut in place (the delimiters become
- * NULs), so nothing is copied.  Every other line goes to libcsv.
- */
-/*
  * The filter's look at a plain line [s, s+n): the fields it reads among
  * the first fsplit are pointed at in place, not NUL-terminated (read.h
  * says so), and it is asked.  The line is not touched, so that a kept
@@ -343,16 +346,9 @@ csvr_prefilter(struct csvr *r, const char *s, size_t n, char delim)
 			break;
 		f = d + 1;
 	}
-	row.schema = r->schema;
-	row.file = r->file;
-	row.line = r->line;
+	/* not a whole row yet: no field count to judge */
+	csvr_row_init(r, &row, r->line, 0, r->pval, r->plen);
 	row.flags = 0;
-	row.nfields = 0;
-	row.nexpected = r->nexpected;
-	row.val = r->pval;
-	row.len = r->plen;
-	row.nest_customer = NULL;
-	row.nest_customer_len = 0;
 	keep = flt->keep(flt->arg, &row);
 	while (k-- > 0) {
 		r->pval[cols[k]] = NULL;
@@ -361,6 +357,13 @@ csvr_prefilter(struct csvr *r, const char *s, size_t n, char delim)
 	return keep;
 }
 
+/*
+ * The fast path: one whole line [s, s+n) (its CR and LF excluded) with no
+ * quote and no other CR, after the header and between records.  Such a
+ * line is a record whose fields are the delimiter-separated pieces, as
+ * libcsv would see them; they are cut in place (the delimiters become
+ * NULs), so nothing is copied.  Every other line goes to libcsv.
+ */
 static void
 csvr_fast(struct csvr *r, char *s, size_t n, char delim)
 {
@@ -393,16 +396,7 @@ csvr_fast(struct csvr *r, char *s, size_t n, char delim)
 			break;
 		f = d + 1;
 	}
-	row.schema = r->schema;
-	row.file = r->file;
-	row.line = r->line;
-	row.flags = h != r->nexpected ? CR_ROW_BADCOUNT : 0;
-	row.nfields = h;
-	row.nexpected = r->nexpected;
-	row.val = r->val;
-	row.len = r->len;
-	row.nest_customer = NULL;
-	row.nest_customer_len = 0;
+	csvr_row_init(r, &row, r->line, h, r->val, r->len);
 	r->stop = r->fn(r->arg, &row);
 }
 
