@@ -10,18 +10,13 @@
 #include "config.h"
 #endif
 
-#include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <unistr.h>
 
 #include "bag.h"
-#include "custrelease.h"
-#include "diag.h"
 #include "outfile.h"
 #include "report.h"
 #include "xmalloc.h"
