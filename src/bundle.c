@@ -26,6 +26,9 @@
 #include <time.h>
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -61,6 +64,7 @@ struct bundle_file {
 	int		 fd;
 	uint64_t	 off;
 	char		*own;		/* data, when the bag made it */
+	size_t		 job;		/* 1 + its hasher job; 0: hashed */
 	/* binary: a bag lists a file per email, 96 bytes against 194 */
 	unsigned char	 sha256[SHA256_DIGEST_SIZE];
 	unsigned char	 sha512[SHA512_DIGEST_SIZE];
@@ -83,6 +87,18 @@ struct bundle {
 	size_t			 nfiles, cap;
 	int			 spool;		/* the reports; -1: none */
 	uint64_t		 spoollen;
+	size_t			 tagfrom;	/* first tag file */
+	/*
+	 * The hasher: a thread that hashes the payload files not in memory
+	 * (copies of their entries, jobs) while the reports are made and the
+	 * archive begins; only the manifests, which come last, wait for it.
+	 */
+	struct bundle_file	*jobs;
+	size_t			 njobs;
+	atomic_int		 stop;		/* the main thread failed */
+	int			 hrc;		/* the hasher's exit code */
+	int			 hrunning;
+	pthread_t		 hthread;
 };
 
 static struct bundle_file *
@@ -231,6 +247,92 @@ bundle_copy_file(const struct bundle *b, const struct bundle_file *f,
 	return total == f->len ? 0 : -1;
 }
 
+/* The length of a named payload file (the bag-info needs it first). */
+static int
+bundle_stat_file(const struct bundle *b, struct bundle_file *f)
+{
+	struct stat st;
+	int fd, rc = 0;
+
+	if ((fd = bundle_open(b, f)) < 0)
+		return CR_EXIT_IOERR;
+	if (fstat(fd, &st) != 0) {
+		cr_error(b->display, 0, "cannot read %s: %s", f->path,
+		    strerror(errno));
+		rc = CR_EXIT_IOERR;
+	} else
+		f->len = (size_t)st.st_size;
+	if (bundle_close(b, f, fd) != 0)
+		rc = CR_EXIT_IOERR;
+	return rc;
+}
+
+static void *
+bundle_hasher_main(void *arg)
+{
+	struct bundle *b = arg;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < b->njobs && !atomic_load(&b->stop); i++)
+		rc = bundle_hash_file(b, &b->jobs[i]);
+	b->hrc = rc;
+	return NULL;
+}
+
+/* Start the hasher (nothing to hash: no thread): 0 or CR_EXIT_IOERR. */
+static int
+bundle_hasher_start(struct bundle *b)
+{
+	int err;
+
+	if (b->njobs == 0)
+		return 0;
+	if ((err = pthread_create(&b->hthread, NULL, bundle_hasher_main,
+	    b)) != 0) {
+		cr_error(b->display, 0, "cannot start a thread: %s",
+		    strerror(err));
+		return CR_EXIT_IOERR;
+	}
+	b->hrunning = 1;
+	return 0;
+}
+
+/*
+ * Wait for the hasher (failed: stop it first) and give each file its
+ * digests: 0, or CR_EXIT_IOERR after a message.
+ */
+static int
+bundle_hasher_join(struct bundle *b, int failed)
+{
+	struct bundle_file *f, *j;
+	size_t i;
+
+	if (b->hrunning) {
+		if (failed)
+			atomic_store(&b->stop, 1);
+		pthread_join(b->hthread, NULL);
+		b->hrunning = 0;
+		if (b->hrc != 0)
+			return b->hrc;
+	}
+	for (i = 0; !failed && i < b->nfiles; i++) {
+		f = &b->files[i];
+		if (f->job == 0)
+			continue;
+		j = &b->jobs[f->job - 1];
+		if (j->len != f->len) {
+			cr_error(b->display, 0, "cannot read %s: %s", f->path,
+			    "changed while the bundle was written");
+			return CR_EXIT_IOERR;
+		}
+		memcpy(f->sha256, j->sha256, sizeof f->sha256);
+		memcpy(f->sha512, j->sha512, sizeof f->sha512);
+		f->job = 0;
+	}
+	return 0;
+}
+
 /* Free the bag and close its spool: 0, or CR_EXIT_IOERR (printed). */
 static int
 bundle_free(struct bundle *b)
@@ -238,6 +340,9 @@ bundle_free(struct bundle *b)
 	size_t i;
 	int rc = 0;
 
+	(void)bundle_hasher_join(b, 1);
+	free(b->jobs);
+	b->jobs = NULL;
 	for (i = 0; i < b->nfiles; i++) {
 		free(b->files[i].path);
 		free(b->files[i].own);
@@ -290,8 +395,12 @@ bundle_payload(struct bundle *b, const struct cr_bundle_entry *e, size_t n)
 		f->fd = e[i].fd;
 		f->off = e[i].off;
 		f->len = e[i].len;
-		if (bundle_hash_file(b, f) != 0)
+		if (f->name != NULL && bundle_stat_file(b, f) != 0)
 			return CR_EXIT_IOERR;
+		b->jobs = xreallocarray(b->jobs, b->njobs + 1,
+		    sizeof *b->jobs);
+		b->jobs[b->njobs++] = *f;
+		f->job = b->njobs;
 	}
 	qsort(b->files, b->nfiles, sizeof *b->files, bundle_file_cmp);
 	for (i = 1; i < b->nfiles; i++)
@@ -477,18 +586,20 @@ bundle_manifest_spool(struct bundle *b, size_t n, int sha512,
 	return bundle_add_spooled(b, "", name, off, len);
 }
 
-/* bagit.txt, bag-info.txt, manifests, tag manifests: 0 or an exit code. */
-static int
-bundle_tags(struct bundle *b, const char *run_id, time_t run_time)
+/*
+ * bag-info.txt and bagit.txt, which come before data/ in the archive: they
+ * need the payload's size only.
+ */
+static void
+bundle_tags_head(struct bundle *b, const char *run_id, time_t run_time)
 {
 	static const char bagit[] =
 	    "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
 	struct cr_outfile *m;
 	uint64_t octets = 0;
-	size_t i, npayload = b->nfiles, tagfrom, len;
+	size_t i, npayload = b->nfiles, len;
 	char date[16], *s;
 	struct tm tm;
-	int rc;
 
 	for (i = 0; i < npayload; i++)
 		octets += b->files[i].len;
@@ -508,18 +619,32 @@ bundle_tags(struct bundle *b, const char *run_id, time_t run_time)
 	cr_outfile_printf(m, "Source-Organization: %s\n", BUNDLE_SOURCE_ORG);
 	s = cr_outfile_mem_finish(m, &len);
 
-	tagfrom = b->nfiles;
+	b->tagfrom = b->nfiles;
 	bundle_add(b, "", "bag-info.txt", s, len, s);
 	bundle_add(b, "", "bagit.txt", bagit, sizeof bagit - 1, NULL);
-	if ((rc = bundle_manifest_spool(b, npayload, 0,
+}
+
+/*
+ * The manifests and tag manifests, which come last in the archive: they
+ * wait for the hasher.  0 or an exit code.
+ */
+static int
+bundle_tags_tail(struct bundle *b)
+{
+	size_t npayload = b->tagfrom, len;
+	char *s;
+	int rc;
+
+	if ((rc = bundle_hasher_join(b, 0)) != 0 ||
+	    (rc = bundle_manifest_spool(b, npayload, 0,
 	    "manifest-sha256.txt")) != 0 ||
 	    (rc = bundle_manifest_spool(b, npayload, 1,
 	    "manifest-sha512.txt")) != 0)
 		return rc;
 	/* Added in sorted order: the tag files are b->files[tagfrom..]. */
-	s = bundle_manifest(b, tagfrom, b->nfiles, 0, &len);
+	s = bundle_manifest(b, b->tagfrom, b->nfiles, 0, &len);
 	bundle_add(b, "", "tagmanifest-sha256.txt", s, len, s);
-	s = bundle_manifest(b, tagfrom, b->nfiles - 1, 1, &len);
+	s = bundle_manifest(b, b->tagfrom, b->nfiles - 1, 1, &len);
 	bundle_add(b, "", "tagmanifest-sha512.txt", s, len, s);
 	return 0;
 }
@@ -539,20 +664,24 @@ bundle_item_cmp(const void *a, const void *b)
 }
 
 /*
- * Every file and every directory above it, full paths, sorted bytewise:
- * a directory "x/" sorts before everything under it.
+ * Files [from, to) and every directory above them, full paths, sorted
+ * bytewise: a directory "x/" sorts before everything under it.  The top
+ * directory comes with from = 0.
  */
 static struct bundle_item *
-bundle_items(const struct bundle *b, const char *top, size_t *np)
+bundle_items(const struct bundle *b, const char *top, size_t from, size_t to,
+    size_t *np)
 {
 	struct bundle_item *it;
-	size_t i, j, n = 0, cap = b->nfiles * 2 + 1;
+	size_t i, j, n = 0, cap = (to - from) * 2 + 1;
 	const char *p;
 
 	it = xreallocarray(NULL, cap, sizeof *it);
-	xasprintf(&it[n].path, "%s/", top);
-	it[n++].file = NULL;
-	for (i = 0; i < b->nfiles; i++) {
+	if (from == 0) {
+		xasprintf(&it[n].path, "%s/", top);
+		it[n++].file = NULL;
+	}
+	for (i = from; i < to; i++) {
 		for (p = strchr(b->files[i].path, '/'); p != NULL;
 		    p = strchr(p + 1, '/')) {
 			if (n == cap) {
@@ -597,15 +726,58 @@ bundle_archive_write(struct archive *a, void *arg, const void *buf,
 	return (la_ssize_t)n;
 }
 
+/* Files [from, to) of b into the archive (with their directories): ok. */
+static int
+bundle_archive_items(struct bundle *b, struct archive *a, const char *top,
+    size_t from, size_t to, time_t run_time)
+{
+	struct archive_entry *e;
+	struct bundle_item *it;
+	size_t i, n;
+	int ok = 1;
+
+	it = bundle_items(b, top, from, to, &n);
+	for (i = 0; ok && i < n; i++) {
+		e = archive_entry_new();
+		archive_entry_set_pathname_utf8(e, it[i].path);
+		archive_entry_set_mtime(e, run_time, 0);
+		archive_entry_set_uid(e, 0);
+		archive_entry_set_gid(e, 0);
+		archive_entry_set_uname(e, "root");
+		archive_entry_set_gname(e, "root");
+		if (it[i].file == NULL) {
+			archive_entry_set_filetype(e, AE_IFDIR);
+			archive_entry_set_perm(e, 0755);
+			archive_entry_set_size(e, 0);
+		} else {
+			archive_entry_set_filetype(e, AE_IFREG);
+			archive_entry_set_perm(e, 0644);
+			archive_entry_set_size(e, (la_int64_t)it[i].file->len);
+		}
+		if (archive_write_header(a, e) < ARCHIVE_WARN)
+			ok = 0;
+		else if (it[i].file != NULL && it[i].file->data == NULL) {
+			if (bundle_copy_file(b, it[i].file, a) != 0)
+				ok = 0;
+		} else if (it[i].file != NULL && it[i].file->len > 0 &&
+		    archive_write_data(a, it[i].file->data, it[i].file->len)
+		    != (la_ssize_t)it[i].file->len)
+			ok = 0;
+		archive_entry_free(e);
+	}
+	for (i = 0; i < n; i++)
+		free(it[i].path);
+	free(it);
+	return ok;
+}
+
 static int
 bundle_archive(struct bundle *b, struct cr_outfile *of, const char *format,
     const char *top, time_t run_time)
 {
 	struct archive *a;
-	struct archive_entry *e;
-	struct bundle_item *it;
-	size_t i, n;
-	int ok = 1;
+	size_t from;
+	int ok = 1, rc = 0;
 
 	a = archive_write_new();
 	if (a == NULL) {
@@ -638,52 +810,33 @@ bundle_archive(struct bundle *b, struct cr_outfile *of, const char *format,
 	    NULL, NULL) != ARCHIVE_OK)
 		ok = 0;
 
-	it = bundle_items(b, top, &n);
-	for (i = 0; ok && i < n; i++) {
-		e = archive_entry_new();
-		archive_entry_set_pathname_utf8(e, it[i].path);
-		archive_entry_set_mtime(e, run_time, 0);
-		archive_entry_set_uid(e, 0);
-		archive_entry_set_gid(e, 0);
-		archive_entry_set_uname(e, "root");
-		archive_entry_set_gname(e, "root");
-		if (it[i].file == NULL) {
-			archive_entry_set_filetype(e, AE_IFDIR);
-			archive_entry_set_perm(e, 0755);
-			archive_entry_set_size(e, 0);
-		} else {
-			archive_entry_set_filetype(e, AE_IFREG);
-			archive_entry_set_perm(e, 0644);
-			archive_entry_set_size(e, (la_int64_t)it[i].file->len);
-		}
-		if (archive_write_header(a, e) < ARCHIVE_WARN)
+	/* the payload and the tags before it; then, hashed, the manifests */
+	from = 0;
+	if (ok)
+		ok = bundle_archive_items(b, a, top, 0, b->nfiles, run_time);
+	if (ok) {
+		from = b->nfiles;
+		if ((rc = bundle_tags_tail(b)) != 0)
 			ok = 0;
-		else if (it[i].file != NULL && it[i].file->data == NULL) {
-			if (bundle_copy_file(b, it[i].file, a) != 0)
-				ok = 0;
-		} else if (it[i].file != NULL && it[i].file->len > 0 &&
-		    archive_write_data(a, it[i].file->data, it[i].file->len)
-		    != (la_ssize_t)it[i].file->len)
-			ok = 0;
-		archive_entry_free(e);
 	}
-	for (i = 0; i < n; i++)
-		free(it[i].path);
-	free(it);
+	if (ok)
+		ok = bundle_archive_items(b, a, top, from, b->nfiles,
+		    run_time);
 	if (archive_write_close(a) != ARCHIVE_OK)
 		ok = 0;
-	if (!ok && cr_outfile_status(of) == 0)
+	if (!ok && rc == 0 && cr_outfile_status(of) == 0)
 		cr_error(b->display, 0, "cannot write the archive: %s",
 		    archive_error_string(a) != NULL ?
 		    archive_error_string(a) : "unknown error");
 	archive_write_free(a);
-	return ok ? 0 : CR_EXIT_IOERR;
+	return ok ? 0 : rc != 0 ? rc : CR_EXIT_IOERR;
 }
 
 /*
  * The zip format stores DOS times in local time: make local time UTC
- * while writing, so the archive does not depend on TZ.  (The process is
- * single-threaded when it writes a bundle.)
+ * while writing, so the archive does not depend on TZ.  (The threads that
+ * run meanwhile, the hasher and the mailer, read no environment variable
+ * and no local time: gmtime_r only.)
  */
 static char *
 bundle_tz_utc(void)
@@ -736,15 +889,14 @@ cr_bundle_write(int dirfd, const char *name, const char *format,
 	b.spool = -1;
 	rc = bundle_payload(&b, entries, n);
 	if (rc == 0)
+		rc = bundle_hasher_start(&b);
+	if (rc == 0)
 		rc = bundle_reports(&b, dirfd, run_id, run_time);
 	if (rc != 0) {
 		(void)bundle_free(&b);
 		return rc;
 	}
-	if ((rc = bundle_tags(&b, run_id, run_time)) != 0) {
-		(void)bundle_free(&b);
-		return rc;
-	}
+	bundle_tags_head(&b, run_id, run_time);
 
 	of = cr_outfile_open(dirfd, name, NULL);
 	if (of == NULL) {

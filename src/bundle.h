@@ -22,9 +22,11 @@
  * as the file `name` of the directory `dirfd`; or, when data and name are
  * both NULL and len > 0, as the len bytes at `off` of the open file `fd`
  * (a spool of many payload files, read with pread(2); the caller keeps it
- * open).  Files are read (twice: to hash them, then to archive them) a
- * block at a time, so that a large payload never needs to be in memory;
- * they must not change while the bundle is written.
+ * open).  Files are read a block at a time, so that a large payload never
+ * needs to be in memory: twice, once by a thread of the writer's own that
+ * hashes them while the reports are made and the archive begins (only the
+ * manifests, which come last, wait for it), once to archive them.  They
+ * must not change while the bundle is written.
  */
 struct cr_bundle_entry {
 	const char	*path;	/* inside data/: "decisions.csv", "emails/c-1.eml" */
