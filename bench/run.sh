@@ -19,7 +19,10 @@
 # (decisions, ownership, customers, shares, contact_updates) for the three
 # forms, and the Python and sqlite joins must give the same rows.  Exit 0 when all held, 1 otherwise, 2 on usage or a
 # missing tool.  It does not tune the machine (caches, CPU frequency): run
-# it on an idle machine; the load average is printed with the table.
+# it on an idle machine; the load average is printed with the table.  It
+# deletes earlier outputs only once it has measured (see $TRASH below), and
+# a second bench started within minutes of the first's end can find ext4
+# slower at creating the claim emails for it.
 set -eu
 
 usage() {
@@ -88,9 +91,20 @@ SMALL=$CACHE/n$SMALLN-s$SEED-m$M-$GENSUM
 gen "$DATA" "$N" "--xml --zip"
 gen "$SMALL" "$SMALLN" ""
 
+# Outputs of earlier runs are moved aside into $TRASH and deleted only
+# when the measurements are over: on ext4, creating thousands of files
+# (the claim emails) within a few minutes of deleting thousands costs
+# several times more kernel time (the inode allocator passes over recently
+# deleted inodes), which would measure the harness, not custrelease.
 WORK=$CACHE/work
-rm -rf "$WORK"
+TRASH=$CACHE/trash
+mkdir -p "$TRASH"
+[ ! -d "$WORK" ] || mv "$WORK" "$TRASH/work.$$"
 mkdir -p "$WORK"
+# aside DIR: move DIR (an earlier output) into the trash, if it exists.
+aside() {
+	[ ! -e "$1" ] || mv "$1" "$TRASH/${1##*/}.$$.$(date +%s%N)"
+}
 
 # --- the two C baselines -------------------------------------------------------
 "$CC" -O2 -o "$WORK/libcsv-pass" "$SRC/bench/libcsv-pass.c" -lcsv ||
@@ -190,7 +204,7 @@ for form in csv zst zip xml; do
 	zip) exp=$DATA/export.zip base=libcsv label="custrelease run, zip" ;;
 	xml) exp=$DATA/export.xml base=xmlpass label="custrelease run, XML form" ;;
 	esac
-	PREP="rm -rf '$WORK/out-$form'"
+	PREP="aside '$WORK/out-$form'"
 	measure "cr$form" "$label" "$base" "0 1" \
 	    "$CR" run --export "$exp" --manifest "$DATA/manifest.csv" \
 	    --out "$WORK/out-$form" --now "$NOW" \
@@ -211,7 +225,7 @@ measure sqlite "sqlite3 import + join (bench/join.sql)" libcsv 0 \
     "$SQLITE3" "$SRC/bench/join.sql"
 PREP=
 rm -f "$WORK/sqlite/join.db"
-PREP="rm -rf '$WORK/out-small'"
+PREP="aside '$WORK/out-small'"
 measure crsmall "custrelease run, CSV, $SMALLN customers" libcsv "0 1" \
     "$CR" run --export "$SMALL/export" --manifest "$SMALL/manifest.csv" \
     --out "$WORK/out-small" --now "$NOW" \
@@ -220,6 +234,7 @@ measure crsmall "custrelease run, CSV, $SMALLN customers" libcsv "0 1" \
 PREP=
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
+rm -rf "$TRASH"
 
 # --- checks -------------------------------------------------------------------------
 CHECKS=
