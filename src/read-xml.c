@@ -21,6 +21,7 @@
 #include "custrelease.h"
 #include "diag.h"
 #include "read.h"
+#include "xml-prolog.h"
 #include "xmalloc.h"
 
 #define XML_NS_EXPORT	"urn:custrelease:export:1"
@@ -125,11 +126,8 @@ struct xml_reader {
 	unsigned long		 xerr_line;
 	int			 xerr_code;
 
-	/* Prolog scan for <!DOCTYPE, on the raw bytes. */
-	int			 pstate;
-	size_t			 pmatch;
-	const char		*pword;
-	unsigned long		 plines;
+	/* The watch for <!DOCTYPE, on the raw bytes. */
+	struct cr_xml_prolog	 prolog;
 	unsigned long		 dtd_line;	/* non-zero: DOCTYPE seen */
 
 	int			 root_seen;
@@ -249,95 +247,6 @@ xml_deny_entity_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 
 /* -- Input ---------------------------------------------------------- */
 
-enum { P_BOM1, P_BOM2, P_BOM3, P_TOP, P_LT, P_PI, P_PIQ, P_BANG, P_COMMENT,
-	P_DONE };
-
-/*
- * Watch the prolog (XML declaration, comments, processing instructions,
- * white space) for "<!DOCTYPE": true when it comes.  Anything else ends
- * the watch; libxml2 judges it.
- */
-static int
-xml_prolog_scan(struct xml_reader *x, const unsigned char *p, size_t n)
-{
-	static const unsigned char bom[] = { 0xef, 0xbb, 0xbf };
-	size_t i;
-	unsigned char c;
-
-	for (i = 0; i < n && x->pstate != P_DONE; i++) {
-		c = p[i];
-		if (c == '\n')
-			x->plines++;
-		switch (x->pstate) {
-		case P_BOM1:
-		case P_BOM2:
-		case P_BOM3:
-			if (c == bom[x->pstate - P_BOM1]) {
-				x->pstate++;
-				continue;
-			}
-			if (x->pstate != P_BOM1) {
-				x->pstate = P_DONE;
-				continue;
-			}
-			/* FALLTHROUGH */
-		case P_TOP:
-			if (c == '<')
-				x->pstate = P_LT;
-			else if (c != ' ' && c != '\t' && c != '\r' &&
-			    c != '\n')
-				x->pstate = P_DONE;
-			else
-				x->pstate = P_TOP;
-			break;
-		case P_LT:
-			if (c == '?')
-				x->pstate = P_PI;
-			else if (c == '!') {
-				x->pstate = P_BANG;
-				x->pmatch = 0;
-			} else
-				x->pstate = P_DONE;
-			break;
-		case P_PI:
-			if (c == '?')
-				x->pstate = P_PIQ;
-			break;
-		case P_PIQ:
-			if (c == '>')
-				x->pstate = P_TOP;
-			else if (c != '?')
-				x->pstate = P_PI;
-			break;
-		case P_BANG:
-			if (x->pmatch == 0)
-				x->pword = c == '-' ? "--" : "DOCTYPE";
-			if (c != (unsigned char)x->pword[x->pmatch]) {
-				x->pstate = P_DONE;
-				break;
-			}
-			if (x->pword[++x->pmatch] != '\0')
-				break;
-			if (x->pword[0] == 'D') {
-				x->dtd_line = x->plines + 1;
-				return 1;
-			}
-			x->pstate = P_COMMENT;
-			x->pmatch = 0;		/* dashes in a row */
-			break;
-		case P_COMMENT:
-			if (c == '>' && x->pmatch >= 2)
-				x->pstate = P_TOP;
-			else if (c == '-')
-				x->pmatch++;
-			else
-				x->pmatch = 0;
-			break;
-		}
-	}
-	return 0;
-}
-
 /* libxml2's read callback: -1 on a failure (the stream said why). */
 static int
 xml_io_read(void *ctx, char *buf, int len)
@@ -354,8 +263,9 @@ xml_io_read(void *ctx, char *buf, int len)
 	}
 	if (n == 0)
 		x->eof = 1;
-	if (x->pstate != P_DONE &&
-	    xml_prolog_scan(x, (unsigned char *)buf, (size_t)n))
+	if (!cr_xml_prolog_done(&x->prolog) &&
+	    (x->dtd_line = cr_xml_prolog_scan(&x->prolog,
+	    (const unsigned char *)buf, (size_t)n)) != 0)
 		return -1;
 	return (int)n;
 }
@@ -982,7 +892,7 @@ xml_read(struct cr_stream *s, const struct xml_doc *doc, cr_row_fn fn,
 	x->fn = fn;
 	x->arg = arg;
 	x->col = -1;
-	x->pstate = P_BOM1;
+	cr_xml_prolog_init(&x->prolog);
 
 	xmlSetExternalEntityLoader(xml_deny_entity_loader);
 	xmlSetGenericErrorFunc(NULL, xml_generic_silent);

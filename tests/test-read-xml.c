@@ -20,6 +20,7 @@
 #include "custrelease.h"
 #include "diag.h"
 #include "read.h"
+#include "xml-prolog.h"
 
 /* -- Helpers -------------------------------------------------------- */
 
@@ -883,10 +884,56 @@ test_samples(void **state)
 	cap_free(&c);
 }
 
+/* prolog_line: the scanner over s, whole and then byte by byte. */
+static unsigned long
+prolog_line(const char *s, int *done)
+{
+	struct cr_xml_prolog p, q;
+	unsigned long whole, line = 0;
+	size_t i, n = strlen(s);
+
+	cr_xml_prolog_init(&p);
+	whole = cr_xml_prolog_scan(&p, (const unsigned char *)s, n);
+	cr_xml_prolog_init(&q);
+	for (i = 0; i < n && line == 0; i++)
+		line = cr_xml_prolog_scan(&q, (const unsigned char *)s + i, 1);
+	assert_int_equal(line, whole);
+	*done = cr_xml_prolog_done(&p);
+	return whole;
+}
+
+/* The watch for <!DOCTYPE before libxml2 (xml-prolog.c). */
+static void
+test_prolog_watch(void **state)
+{
+	int done;
+
+	(void)state;
+	assert_int_equal(prolog_line("<!DOCTYPE x>", &done), 1);
+	assert_int_equal(prolog_line("\xef\xbb\xbf<!DOCTYPE x>", &done), 1);
+	assert_int_equal(prolog_line("<?xml version=\"1.0\"?>\n"
+	    "<!-- a -- comment --->\n\n  <!DOCTYPE x [ ]>", &done), 4);
+	assert_int_equal(prolog_line("<?pi ?? ?>\r\n<!DOCTYPE x>", &done), 2);
+	/* a DOCTYPE inside a comment or after the root is not the watch's */
+	assert_int_equal(prolog_line("<!-- <!DOCTYPE x> --><r/>", &done), 0);
+	assert_true(done);
+	assert_int_equal(prolog_line("<r><!DOCTYPE x></r>", &done), 0);
+	assert_true(done);
+	assert_int_equal(prolog_line("<!DOCTYPf x>", &done), 0);
+	assert_true(done);
+	/* a broken byte order mark ends the watch */
+	assert_int_equal(prolog_line("\xef\xbb<!DOCTYPE x>", &done), 0);
+	assert_true(done);
+	/* not over yet: white space and a comment only */
+	assert_int_equal(prolog_line(" \t<!-- x -->\n", &done), 0);
+	assert_false(done);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_prolog_watch),
 		cmocka_unit_test(test_export_full),
 		cmocka_unit_test(test_export_file_name),
 		cmocka_unit_test(test_export_nest_customer),
