@@ -28,7 +28,7 @@ cc=${CLANG:-clang}
 
 # The library sources the targets need; compiled into each target with
 # the sanitizers (Debian's libcsv itself is not instrumented).
-lib_srcs="diag xmalloc schema stream read-csv read-xml rowcheck validate
+lib_srcs="diag xmalloc schema stream read-csv read-xml xml-prolog rowcheck validate
 	iso3166 e164 email template outfile token"
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
