@@ -561,7 +561,7 @@ email_part_headers(struct cr_outfile *o, const char *type)
 
 /* ---- the message ---- */
 
-/* What both copies of a message share: checked and converted once. */
+/* What a message needs checked and converted before it is written. */
 struct email_prep {
 	char	*from_name, *from_addr, *to_addr, *name;
 };
@@ -686,21 +686,6 @@ cr_email_render(const struct cr_templates *ts, const struct cr_email *m,
 	if ((rc = email_prepare(ts, m, &p)) != 0)
 		return rc;
 	email_write(ts, m, &p, redact, out);
-	email_prep_free(&p);
-	return 0;
-}
-
-int
-cr_email_render_both(const struct cr_templates *ts, const struct cr_email *m,
-    struct cr_outfile *out, struct cr_outfile *redacted)
-{
-	struct email_prep p;
-	int rc;
-
-	if ((rc = email_prepare(ts, m, &p)) != 0)
-		return rc;
-	email_write(ts, m, &p, 0, out);
-	email_write(ts, m, &p, 1, redacted);
 	email_prep_free(&p);
 	return 0;
 }

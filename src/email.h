@@ -71,15 +71,6 @@ struct cr_email {
 int	cr_email_render(const struct cr_templates *, const struct cr_email *,
 	    int redact, struct cr_outfile *out);
 /*
- * Both copies at once, the customer's into `out` and the redacted one into
- * `redacted`: the same bytes as two cr_email_render() calls, the fields
- * checked and the addresses converted once.
- */
-int	cr_email_render_both(const struct cr_templates *,
-	    const struct cr_email *, struct cr_outfile *out,
-	    struct cr_outfile *redacted);
-
-/*
  * Check a --from value ("addr" or "Display Name <addr>") as the renderer
  * will use it: 0, or CR_EXIT_USAGE after a message.
  */
