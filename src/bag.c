@@ -1,6 +1,6 @@
 /*
  * bag.c -- helpers shared by the audit-bundle writer and `verify`: hex
- * digests through nettle, the bag's path rule, CSV tables parsed from
+ * digests, the bag's path rule, CSV tables parsed from
  * memory with libcsv, and the counts of decisions.csv.  See bag.h; the
  * small JSON reader it declares is bag-json.c.
  *
@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include <csv.h>
-#include <nettle/sha2.h>
 
 #include "bag.h"
 #include "xmalloc.h"
@@ -35,30 +34,6 @@ cr_bag_hex(const unsigned char *d, size_t n, char *out)
 		out[2 * i + 1] = hex[d[i] & 0xf];
 	}
 	out[2 * n] = '\0';
-}
-
-void
-cr_bag_sha256_hex(const void *p, size_t n, char out[CR_BAG_SHA256_HEX])
-{
-	struct sha256_ctx c;
-	unsigned char d[SHA256_DIGEST_SIZE];
-
-	sha256_init(&c);
-	sha256_update(&c, n, p);
-	sha256_digest(&c, sizeof d, d);
-	cr_bag_hex(d, sizeof d, out);
-}
-
-void
-cr_bag_sha512_hex(const void *p, size_t n, char out[CR_BAG_SHA512_HEX])
-{
-	struct sha512_ctx c;
-	unsigned char d[SHA512_DIGEST_SIZE];
-
-	sha512_init(&c);
-	sha512_update(&c, n, p);
-	sha512_digest(&c, sizeof d, d);
-	cr_bag_hex(d, sizeof d, out);
 }
 
 /* ---- paths ------------------------------------------------------------- */

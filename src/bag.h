@@ -17,11 +17,9 @@
 #include <stdint.h>
 #include <time.h>
 
-/* Hex digests (lower case, NUL-terminated), through nettle. */
+/* Digests in hex: lower case, NUL-terminated (sizes with the NUL). */
 #define CR_BAG_SHA256_HEX	65
 #define CR_BAG_SHA512_HEX	129
-void	cr_bag_sha256_hex(const void *, size_t, char out[CR_BAG_SHA256_HEX]);
-void	cr_bag_sha512_hex(const void *, size_t, char out[CR_BAG_SHA512_HEX]);
 void	cr_bag_hex(const unsigned char *, size_t, char *out);
 
 /*

@@ -28,6 +28,7 @@
 #include "bundle.h"
 #include "custrelease.h"
 #include "diag.h"
+#include "token.h"
 
 #define RUN_ID	"20261130T020000Z-0123abcd"
 #define RUN_T	((time_t)1796004000)	/* 2026-11-30T02:00:00Z */
@@ -398,7 +399,7 @@ test_tag_files(void **state)
 		    sizeof "audit-" RUN_ID "/data/" - 1) != 0 ||
 		    g[i].type != AE_IFREG)
 			continue;
-		cr_bag_sha256_hex(g[i].data, g[i].len, hex);
+		cr_sha256_hex(g[i].data, g[i].len, hex);
 		snprintf(line, sizeof line, "%s  %s\n", hex,
 		    g[i].path + sizeof "audit-" RUN_ID);
 		assert_non_null(strstr(t->data, line));
@@ -415,7 +416,7 @@ test_tag_files(void **state)
 	assert_non_null(strstr(t->data, "Source-Organization: "));
 	/* The tag manifest covers the four tag files, not itself. */
 	t = find(g, n, "tagmanifest-sha256.txt");
-	cr_bag_sha256_hex(find(g, n, "bag-info.txt")->data,
+	cr_sha256_hex(find(g, n, "bag-info.txt")->data,
 	    find(g, n, "bag-info.txt")->len, hex);
 	snprintf(line, sizeof line, "%s  bag-info.txt\n", hex);
 	assert_non_null(strstr(t->data, line));
