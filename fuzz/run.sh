@@ -29,7 +29,7 @@ cc=${CLANG:-clang}
 # The library sources the targets need; compiled into each target with
 # the sanitizers (Debian's libcsv itself is not instrumented).
 lib_srcs="diag xmalloc schema stream read-csv read-xml xml-prolog rowcheck validate
-	iso3166 e164 email template outfile token"
+	iso3166 e164 email template template-render outfile token"
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-g -O1 -std=c11 -D_GNU_SOURCE -fno-omit-frame-pointer $san

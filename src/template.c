@@ -1,14 +1,14 @@
 /*
- * template.c -- loading, checking, choosing and rendering the claim email
- * templates (see template.h for the syntax, docs/emails.md for the
- * placeholders).
+ * template.c -- loading, checking and choosing the claim email templates
+ * (see template.h for the syntax, docs/emails.md for the placeholders);
+ * template-render.c renders them.
  *
  * A template is parsed once into a flat array of nodes (text, value,
- * loop, condition); a section node records where its content ends, so
- * rendering is a walk over index ranges.  Every placeholder is resolved
- * against the table below at load time: rendering never meets an unknown
- * name.  It deliberately has no partials, no expressions and no way to
- * emit a value unescaped in HTML.
+ * loop, condition; template-private.h); a section node records where its
+ * content ends.  Every placeholder is resolved against the table below at
+ * load time: rendering never meets an unknown name.  It deliberately has
+ * no partials, no expressions and no way to emit a value unescaped in
+ * HTML.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -18,16 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <unistr.h>
 
 #include "custrelease.h"
 #include "diag.h"
-#include "email.h"
-#include "outfile.h"
 #include "template.h"
+#include "template-private.h"
 #include "xmalloc.h"
 
 #define TEMPLATE_FILE_MAX	(256 * 1024)	/* bytes per template file */
@@ -36,19 +34,6 @@
 #define TEMPLATE_QUOTE_MAX	48		/* bytes quoted in a message */
 
 /* ---- the placeholders ---- */
-
-enum tv_scope { TS_TOP, TS_PRODUCT, TS_SHARE, TS_CONTACT };
-enum tv_type { TT_STR, TT_BOOL, TT_LIST, TT_ENUM };
-
-enum tv_id {
-	V_FIRSTNAME, V_LASTNAME, V_EMAIL, V_RESELLER, V_CLAIM_LINK,
-	V_EXPIRES_ISO, V_EXPIRES_DAY, V_EXPIRES_MONTH, V_EXPIRES_YEAR,
-	V_EXPIRES_TIME, V_EXPIRES_WEEKDAY, V_IMPORT_ACCOUNT, V_CHANGE_OWNER,
-	V_PRODUCTS, V_PRODUCT_COUNT, V_SHARES, V_CONTACTS, V_REQUEST_ID,
-	V_CUSTOMER_ID, V_RUN_ID, V_SUBJECT,
-	V_P_KIND, V_P_NAME, V_S_NAME, V_S_USERNAME, V_C_NAME, V_C_ROLE,
-	V_C_OLD_EMAIL, V_C_NEW_EMAIL
-};
 
 static const char *const tv_kinds[] = {
 	"domain", "certificate", "hosting", "mailbox", NULL
@@ -66,13 +51,7 @@ static const char *const tv_weekdays[] = {
 	"1", "2", "3", "4", "5", "6", "7", NULL
 };
 
-static const struct tvar {
-	const char		*name;
-	unsigned char		 scope;		/* enum tv_scope */
-	unsigned char		 type;		/* enum tv_type */
-	unsigned char		 item;		/* lists: scope of an item */
-	const char *const	*values;	/* enums */
-} tvars[] = {
+const struct tvar template_vars[V_COUNT] = {
 	[V_FIRSTNAME] =		{ "firstname", TS_TOP, TT_STR, 0, NULL },
 	[V_LASTNAME] =		{ "lastname", TS_TOP, TT_STR, 0, NULL },
 	[V_EMAIL] =		{ "email", TS_TOP, TT_STR, 0, NULL },
@@ -107,36 +86,6 @@ static const struct tvar {
 	[V_C_OLD_EMAIL] =	{ "old_email", TS_CONTACT, TT_STR, 0, NULL },
 	[V_C_NEW_EMAIL] =	{ "new_email", TS_CONTACT, TT_STR, 0, NULL },
 };
-#define TV_COUNT	(sizeof tvars / sizeof tvars[0])
-
-/* ---- parsed templates ---- */
-
-enum tnode_kind { TN_TEXT, TN_VAR, TN_LOOP, TN_IF, TN_IFNOT };
-
-struct tnode {
-	unsigned char	 kind;		/* enum tnode_kind */
-	unsigned char	 var;		/* enum tv_id */
-	size_t		 off, len;	/* TN_TEXT: bytes of tmpl.text */
-	size_t		 end;		/* sections: first node after */
-	char		**map;		/* TN_VAR of an enum: text per value */
-};
-
-struct tmpl {
-	char		*text;		/* the file, CRLF made LF */
-	struct tnode	*nodes;
-	size_t		 n, cap;
-};
-
-struct tlang {
-	char		*name;		/* lower case */
-	struct tmpl	 part[3];	/* enum cr_template_part */
-	unsigned char	 have[3];
-};
-
-struct cr_templates {
-	struct tlang	*langs;
-	size_t		 n;
-};
 
 static const char *const template_ext[3] = { "subject", "txt", "html" };
 
@@ -160,7 +109,8 @@ tmpl_free(struct tmpl *t)
 	for (i = 0; i < t->n; i++) {
 		if (t->nodes[i].map == NULL)
 			continue;
-		for (k = 0; tvars[t->nodes[i].var].values[k] != NULL; k++)
+		for (k = 0; template_vars[t->nodes[i].var].values[k] != NULL;
+		    k++)
 			free(t->nodes[i].map[k]);
 		free(t->nodes[i].map);
 	}
@@ -227,13 +177,13 @@ tparse_lookup(const struct tparse *p, const char *name, size_t len)
 	size_t i;
 	int top = -1;
 
-	for (i = 0; i < TV_COUNT; i++) {
-		if (strlen(tvars[i].name) != len ||
-		    memcmp(tvars[i].name, name, len) != 0)
+	for (i = 0; i < V_COUNT; i++) {
+		if (strlen(template_vars[i].name) != len ||
+		    memcmp(template_vars[i].name, name, len) != 0)
 			continue;
-		if (tvars[i].scope == p->loop && p->loop != TS_TOP)
+		if (template_vars[i].scope == p->loop && p->loop != TS_TOP)
 			return (int)i;
-		if (tvars[i].scope == TS_TOP)
+		if (template_vars[i].scope == TS_TOP)
 			top = (int)i;
 	}
 	if (top == V_SUBJECT && p->part == CR_TEMPLATE_SUBJECT)
@@ -259,7 +209,7 @@ tname_ok(const char *s, size_t len)
 static int
 tparse_map(struct tparse *p, struct tnode *nd, const char *s, size_t len)
 {
-	const char *const *values = tvars[nd->var].values;
+	const char *const *values = template_vars[nd->var].values;
 	size_t nvalues, k, i = 0, kb, ke, tb;
 	int fallback = 0;
 
@@ -348,8 +298,9 @@ tparse_tag(struct tparse *p, const char *s, size_t len)
 			return tparse_error(p, "template: {{/%s}} closes no "
 			    "section", s, nlen);
 		open = p->stack[p->depth - 1];
-		if (strlen(tvars[t->nodes[open].var].name) != nlen ||
-		    memcmp(tvars[t->nodes[open].var].name, s, nlen) != 0)
+		if (strlen(template_vars[t->nodes[open].var].name) != nlen ||
+		    memcmp(template_vars[t->nodes[open].var].name, s,
+		    nlen) != 0)
 			return tparse_error(p, "template: {{/%s}} does not "
 			    "close the innermost open section", s, nlen);
 		if (t->nodes[open].kind == TN_LOOP)
@@ -365,7 +316,7 @@ tparse_tag(struct tparse *p, const char *s, size_t len)
 		    "\"%s\"", s, nlen);
 	switch (sigil) {
 	case '#':
-		if (tvars[v].type != TT_LIST)
+		if (template_vars[v].type != TT_LIST)
 			return tparse_error(p, "template: {{#%s}} is not a "
 			    "list", s, nlen);
 		if (p->loop != TS_TOP)
@@ -383,22 +334,22 @@ tparse_tag(struct tparse *p, const char *s, size_t len)
 		p->stack_line[p->depth] = p->line;
 		p->stack[p->depth++] = t->n - 1;
 		if (sigil == '#')
-			p->loop = tvars[v].item;
+			p->loop = template_vars[v].item;
 		return 0;
 	default:
 		break;
 	}
-	if (tvars[v].type == TT_LIST)
+	if (template_vars[v].type == TT_LIST)
 		return tparse_error(p, "template: \"%s\" is a list: use "
 		    "{{#...}}...{{/...}}", s, nlen);
-	if (tvars[v].type == TT_BOOL)
+	if (template_vars[v].type == TT_BOOL)
 		return tparse_error(p, "template: \"%s\" is a condition: "
 		    "use {{?...}}...{{/...}}", s, nlen);
 	nd = tmpl_add(t, TN_VAR);
 	nd->var = (unsigned char)v;
 	if (nlen == len)
 		return 0;
-	if (tvars[v].type != TT_ENUM)
+	if (template_vars[v].type != TT_ENUM)
 		return tparse_error(p, "template: \"%s\" takes no "
 		    "value map", s, nlen);
 	while (nlen < len && s[nlen] != '|')
@@ -528,8 +479,8 @@ tmpl_parse(struct tmpl *t, const char *path, enum cr_template_part part)
 		p.line = p.stack_line[p.depth - 1];
 		b = p.stack[p.depth - 1];
 		return tparse_error(&p, "template: section \"%s\" is never "
-		    "closed", tvars[t->nodes[b].var].name,
-		    strlen(tvars[t->nodes[b].var].name));
+		    "closed", template_vars[t->nodes[b].var].name,
+		    strlen(template_vars[t->nodes[b].var].name));
 	}
 	return 0;
 }
@@ -773,7 +724,7 @@ cr_templates_free(struct cr_templates *ts)
 	free(ts);
 }
 
-static const struct tlang *
+const struct tlang *
 template_find(const struct cr_templates *ts, const char *name, size_t len)
 {
 	size_t i;
@@ -830,174 +781,4 @@ cr_templates_has(const struct cr_templates *ts, const char *lang,
 	const struct tlang *tl = template_find(ts, lang, strlen(lang));
 
 	return tl != NULL && tl->have[part];
-}
-
-/* ---- rendering ---- */
-
-struct trender {
-	const struct cr_template_data	*d;
-	const struct tmpl		*t;
-	struct cr_outfile		*out;
-	int				 html;
-	size_t				 item;		/* in a loop */
-	char				 num[7][48];	/* expiry, count */
-};
-
-static const char *
-trender_value(const struct trender *r, int v)
-{
-	const struct cr_email *m = r->d->email;
-	const char *s = NULL;
-
-	switch (v) {
-	case V_FIRSTNAME: s = m->firstname; break;
-	case V_LASTNAME: s = m->lastname; break;
-	case V_EMAIL: s = m->email; break;
-	case V_RESELLER: s = m->reseller; break;
-	case V_CLAIM_LINK: s = r->d->claim_link; break;
-	case V_EXPIRES_ISO: s = r->num[0]; break;
-	case V_EXPIRES_DAY: s = r->num[1]; break;
-	case V_EXPIRES_MONTH: s = r->num[2]; break;
-	case V_EXPIRES_YEAR: s = r->num[3]; break;
-	case V_EXPIRES_TIME: s = r->num[4]; break;
-	case V_EXPIRES_WEEKDAY: s = r->num[5]; break;
-	case V_IMPORT_ACCOUNT: s = m->import_account; break;
-	case V_PRODUCT_COUNT: s = r->num[6]; break;
-	case V_REQUEST_ID: s = m->request_id; break;
-	case V_CUSTOMER_ID: s = m->customer_id; break;
-	case V_RUN_ID: s = m->run_id; break;
-	case V_SUBJECT: s = r->d->subject; break;
-	case V_P_KIND: s = m->products[r->item].kind; break;
-	case V_P_NAME: s = m->products[r->item].name; break;
-	case V_S_NAME: s = m->shares[r->item].name; break;
-	case V_S_USERNAME: s = m->shares[r->item].username; break;
-	case V_C_NAME: s = m->contacts[r->item].name; break;
-	case V_C_ROLE: s = m->contacts[r->item].role; break;
-	case V_C_OLD_EMAIL: s = m->contacts[r->item].old_email; break;
-	case V_C_NEW_EMAIL: s = m->contacts[r->item].new_email; break;
-	default: break;
-	}
-	return s != NULL ? s : "";
-}
-
-static size_t
-trender_count(const struct trender *r, int v)
-{
-	const struct cr_email *m = r->d->email;
-
-	switch (v) {
-	case V_PRODUCTS: return m->nproducts;
-	case V_SHARES: return m->nshares;
-	case V_CONTACTS: return m->ncontacts;
-	case V_CHANGE_OWNER: return m->change_owner_required != 0;
-	default: return trender_value(r, v)[0] != '\0';
-	}
-}
-
-static void
-trender_escaped(struct trender *r, const char *s)
-{
-	const char *p;
-
-	if (!r->html) {
-		cr_outfile_puts(r->out, s);
-		return;
-	}
-	for (p = s; *p != '\0'; p++) {
-		switch (*p) {
-		case '&': cr_outfile_puts(r->out, "&amp;"); break;
-		case '<': cr_outfile_puts(r->out, "&lt;"); break;
-		case '>': cr_outfile_puts(r->out, "&gt;"); break;
-		case '"': cr_outfile_puts(r->out, "&quot;"); break;
-		case '\'': cr_outfile_puts(r->out, "&#39;"); break;
-		default: cr_outfile_putc(r->out, *p); break;
-		}
-	}
-}
-
-static void
-trender_range(struct trender *r, size_t i, size_t end)
-{
-	const struct tnode *nd;
-	const char *s;
-	size_t k, n;
-
-	while (i < end) {
-		nd = &r->t->nodes[i];
-		switch (nd->kind) {
-		case TN_TEXT:
-			cr_outfile_write(r->out, r->t->text + nd->off,
-			    nd->len);
-			break;
-		case TN_VAR:
-			s = trender_value(r, nd->var);
-			if (nd->map != NULL) {
-				for (k = 0; tvars[nd->var].values[k] != NULL;
-				    k++)
-					if (strcmp(tvars[nd->var].values[k],
-					    s) == 0)
-						break;
-				if (tvars[nd->var].values[k] != NULL &&
-				    nd->map[k] != NULL) {
-					cr_outfile_puts(r->out, nd->map[k]);
-					break;
-				}
-			}
-			trender_escaped(r, s);
-			break;
-		case TN_LOOP:
-			n = trender_count(r, nd->var);
-			for (k = 0; k < n; k++) {
-				r->item = k;
-				trender_range(r, i + 1, nd->end);
-			}
-			i = nd->end;
-			continue;
-		case TN_IF:
-		case TN_IFNOT:
-			if ((trender_count(r, nd->var) != 0) ==
-			    (nd->kind == TN_IF))
-				trender_range(r, i + 1, nd->end);
-			i = nd->end;
-			continue;
-		}
-		i++;
-	}
-}
-
-char *
-cr_templates_render(const struct cr_templates *ts, const char *lang,
-    enum cr_template_part part, const struct cr_template_data *d,
-    size_t *len)
-{
-	const struct tlang *tl = template_find(ts, lang, strlen(lang));
-	struct trender r;
-	struct tm tm;
-	time_t t = d->email->expires;
-	char *s;
-
-	if (tl == NULL || !tl->have[part])
-		return NULL;
-	memset(&r, 0, sizeof r);
-	r.d = d;
-	r.t = &tl->part[part];
-	r.html = part == CR_TEMPLATE_HTML;
-	r.out = cr_outfile_mem("template");
-	if (gmtime_r(&t, &tm) == NULL)
-		memset(&tm, 0, sizeof tm);
-	snprintf(r.num[0], sizeof r.num[0], "%04d-%02d-%02d",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-	snprintf(r.num[1], sizeof r.num[1], "%d", tm.tm_mday);
-	snprintf(r.num[2], sizeof r.num[2], "%d", tm.tm_mon + 1);
-	snprintf(r.num[3], sizeof r.num[3], "%d", tm.tm_year + 1900);
-	snprintf(r.num[4], sizeof r.num[4], "%02d:%02d", tm.tm_hour,
-	    tm.tm_min);
-	/* ISO weekday: 1 = Monday. */
-	snprintf(r.num[5], sizeof r.num[5], "%d",
-	    tm.tm_wday == 0 ? 7 : tm.tm_wday);
-	snprintf(r.num[6], sizeof r.num[6], "%zu", d->email->nproducts);
-	trender_range(&r, 0, r.t->n);
-	s = cr_outfile_mem_take(r.out, len);
-	cr_outfile_discard(r.out);
-	return s;
 }
