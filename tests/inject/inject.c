@@ -39,6 +39,10 @@
  *				/NAME or is NAME (under valgrind, the
  *				launcher is preloaded too: NAME=custrelease
  *				leaves it alone)
+ *	CR_INJECT_EOF=1		if the Nth call is a read, it returns 0 (end
+ *				of file) instead of failing, errno untouched:
+ *				the file seems to end there, as one that
+ *				shrank under the reader does
  *	CR_INJECT_NOSYNC=1	fsync, fdatasync, syncfs (still counted) return 0
  *				without syncing, as eatmydata does: tests
  *				check the logic, not the disk, and a run
@@ -114,6 +118,7 @@ static int		inject_only = INJ_ALL;
 static unsigned long	inject_count;
 static int		inject_logfd = -1;
 static int		inject_nosync;
+static int		inject_eof;	/* CR_INJECT_EOF: reads end early */
 static int		inject_off;		/* CR_INJECT_PROG: not us */
 static char		*inject_countfile;
 
@@ -217,6 +222,8 @@ inject_init(void)
 	}
 	if ((s = getenv("CR_INJECT_NOSYNC")) != NULL && strcmp(s, "1") == 0)
 		inject_nosync = 1;
+	if ((s = getenv("CR_INJECT_EOF")) != NULL && strcmp(s, "1") == 0)
+		inject_eof = 1;
 	if ((s = getenv("CR_INJECT_COUNT")) != NULL && *s != '\0')
 		inject_countfile = strdup(s);
 	if ((s = getenv("CR_INJECT_LOG")) != NULL && *s != '\0')
@@ -312,9 +319,13 @@ inject_hit(int family, const char *call, int fd, const char *path)
 	n = __atomic_add_fetch(&inject_count, 1, __ATOMIC_SEQ_CST);
 	hit = inject_at != 0 && n == inject_at;
 	inject_log(n, call, fd, path, hit);
-	errno = hit ? inject_errno : saved;
+	errno = hit && !(inject_eof && family == INJ_READ) ? inject_errno :
+	    saved;
 	return hit;
 }
+
+/* What a failed read returns: -1, or 0 with CR_INJECT_EOF. */
+#define INJECT_READ_FAILED	(inject_eof ? 0 : -1)
 
 /* --- read and write --------------------------------------------------- */
 
@@ -323,7 +334,7 @@ read(int fd, void *buf, size_t n)
 {
 	INJECT_REAL(read);
 	if (inject_hit(INJ_READ, "read", fd, NULL))
-		return -1;
+		return INJECT_READ_FAILED;
 	return real_read(fd, buf, n);
 }
 
@@ -332,7 +343,7 @@ __read_chk(int fd, void *buf, size_t n, size_t buflen)
 {
 	INJECT_REAL(__read_chk);
 	if (inject_hit(INJ_READ, "read", fd, NULL))
-		return -1;
+		return INJECT_READ_FAILED;
 	return real___read_chk(fd, buf, n, buflen);
 }
 
@@ -341,7 +352,7 @@ pread(int fd, void *buf, size_t n, off_t off)
 {
 	INJECT_REAL(pread);
 	if (inject_hit(INJ_READ, "pread", fd, NULL))
-		return -1;
+		return INJECT_READ_FAILED;
 	return real_pread(fd, buf, n, off);
 }
 
@@ -350,7 +361,7 @@ pread64(int fd, void *buf, size_t n, off_t off)
 {
 	INJECT_REAL(pread64);
 	if (inject_hit(INJ_READ, "pread", fd, NULL))
-		return -1;
+		return INJECT_READ_FAILED;
 	return real_pread64(fd, buf, n, off);
 }
 
@@ -359,7 +370,7 @@ __pread_chk(int fd, void *buf, size_t n, off_t off, size_t buflen)
 {
 	INJECT_REAL(__pread_chk);
 	if (inject_hit(INJ_READ, "pread", fd, NULL))
-		return -1;
+		return INJECT_READ_FAILED;
 	return real___pread_chk(fd, buf, n, off, buflen);
 }
 
@@ -368,7 +379,7 @@ __pread64_chk(int fd, void *buf, size_t n, off_t off, size_t buflen)
 {
 	INJECT_REAL(__pread64_chk);
 	if (inject_hit(INJ_READ, "pread", fd, NULL))
-		return -1;
+		return INJECT_READ_FAILED;
 	return real___pread64_chk(fd, buf, n, off, buflen);
 }
 
