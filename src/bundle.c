@@ -222,7 +222,11 @@ bundle_hash_file(const struct bundle *b, struct bundle_file *f)
 	return 0;
 }
 
-/* Copy a payload file not in memory into the archive; 0 or -1. */
+/*
+ * Copy a payload file not in memory into the archive: 0; -1 when the
+ * archive refused the data (not reported); CR_EXIT_IOERR when the file
+ * could not be read or is no longer the length listed (reported).
+ */
 static int
 bundle_copy_file(const struct bundle *b, const struct bundle_file *f,
     struct archive *a)
@@ -230,21 +234,29 @@ bundle_copy_file(const struct bundle *b, const struct bundle_file *f,
 	unsigned char buf[BUNDLE_BLOCK];
 	uint64_t total = 0;
 	ssize_t r;
-	int fd;
+	int fd, rc = 0;
 
 	if ((fd = bundle_open(b, f)) < 0)
-		return -1;
+		return CR_EXIT_IOERR;
 	while ((r = bundle_pread(b, f, fd, total, buf, sizeof buf)) > 0) {
-		if (total + (uint64_t)r > f->len ||
-		    archive_write_data(a, buf, (size_t)r) != r) {
-			r = -1;
+		if (total + (uint64_t)r > f->len)
+			break;				/* it grew */
+		if (archive_write_data(a, buf, (size_t)r) != r) {
+			rc = -1;
 			break;
 		}
 		total += (uint64_t)r;
 	}
-	if (bundle_close(b, f, fd) != 0 || r < 0)
-		return -1;
-	return total == f->len ? 0 : -1;
+	if (r < 0)
+		rc = CR_EXIT_IOERR;
+	else if (rc == 0 && (r > 0 || total != f->len)) {
+		cr_error(b->display, 0, "cannot read %s: %s", f->path,
+		    "changed while the bundle was written");
+		rc = CR_EXIT_IOERR;
+	}
+	if (bundle_close(b, f, fd) != 0 && rc != CR_EXIT_IOERR)
+		rc = CR_EXIT_IOERR;
+	return rc;
 }
 
 /* The length of a named payload file (the bag-info needs it first). */
@@ -726,7 +738,11 @@ bundle_archive_write(struct archive *a, void *arg, const void *buf,
 	return (la_ssize_t)n;
 }
 
-/* Files [from, to) of b into the archive (with their directories): ok. */
+/*
+ * Files [from, to) of b into the archive (with their directories): 0; -1
+ * when the archive failed (not reported); CR_EXIT_IOERR when a payload
+ * file could not be read (reported).
+ */
 static int
 bundle_archive_items(struct bundle *b, struct archive *a, const char *top,
     size_t from, size_t to, time_t run_time)
@@ -734,10 +750,10 @@ bundle_archive_items(struct bundle *b, struct archive *a, const char *top,
 	struct archive_entry *e;
 	struct bundle_item *it;
 	size_t i, n;
-	int ok = 1;
+	int rc = 0;
 
 	it = bundle_items(b, top, from, to, &n);
-	for (i = 0; ok && i < n; i++) {
+	for (i = 0; rc == 0 && i < n; i++) {
 		e = archive_entry_new();
 		archive_entry_set_pathname_utf8(e, it[i].path);
 		archive_entry_set_mtime(e, run_time, 0);
@@ -755,20 +771,19 @@ bundle_archive_items(struct bundle *b, struct archive *a, const char *top,
 			archive_entry_set_size(e, (la_int64_t)it[i].file->len);
 		}
 		if (archive_write_header(a, e) < ARCHIVE_WARN)
-			ok = 0;
-		else if (it[i].file != NULL && it[i].file->data == NULL) {
-			if (bundle_copy_file(b, it[i].file, a) != 0)
-				ok = 0;
-		} else if (it[i].file != NULL && it[i].file->len > 0 &&
+			rc = -1;
+		else if (it[i].file != NULL && it[i].file->data == NULL)
+			rc = bundle_copy_file(b, it[i].file, a);
+		else if (it[i].file != NULL && it[i].file->len > 0 &&
 		    archive_write_data(a, it[i].file->data, it[i].file->len)
 		    != (la_ssize_t)it[i].file->len)
-			ok = 0;
+			rc = -1;
 		archive_entry_free(e);
 	}
 	for (i = 0; i < n; i++)
 		free(it[i].path);
 	free(it);
-	return ok;
+	return rc;
 }
 
 static int
@@ -811,25 +826,27 @@ bundle_archive(struct bundle *b, struct cr_outfile *of, const char *format,
 		ok = 0;
 
 	/* the payload and the tags before it; then, hashed, the manifests */
+	/* rc: -1 for an archive error not yet reported, > 0 reported */
 	from = 0;
-	if (ok)
-		ok = bundle_archive_items(b, a, top, 0, b->nfiles, run_time);
+	if (ok && (rc = bundle_archive_items(b, a, top, 0, b->nfiles,
+	    run_time)) != 0)
+		ok = 0;
 	if (ok) {
 		from = b->nfiles;
 		if ((rc = bundle_tags_tail(b)) != 0)
 			ok = 0;
 	}
-	if (ok)
-		ok = bundle_archive_items(b, a, top, from, b->nfiles,
-		    run_time);
+	if (ok && (rc = bundle_archive_items(b, a, top, from, b->nfiles,
+	    run_time)) != 0)
+		ok = 0;
 	if (archive_write_close(a) != ARCHIVE_OK)
 		ok = 0;
-	if (!ok && rc == 0 && cr_outfile_status(of) == 0)
+	if (!ok && rc <= 0 && cr_outfile_status(of) == 0)
 		cr_error(b->display, 0, "cannot write the archive: %s",
 		    archive_error_string(a) != NULL ?
 		    archive_error_string(a) : "unknown error");
 	archive_write_free(a);
-	return ok ? 0 : rc != 0 ? rc : CR_EXIT_IOERR;
+	return ok ? 0 : rc > 0 ? rc : CR_EXIT_IOERR;
 }
 
 /*

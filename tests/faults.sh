@@ -30,6 +30,12 @@
 # decisions.csv, ownership.csv, customers.csv and emails equal the clean
 # run's (libarchive may not need a failed read: it has seen the end).
 #
+# Last, every read of the run's own files by the bundle and the report
+# ends early in turn (CR_INJECT_EOF=1: a file that shrank under them): the
+# run exits 74 with one message (65 when it is the manifest's copy) and
+# leaves nothing, or, for the read that finds the end anyway, commits the
+# clean results.
+#
 # The runs go through the shim with CR_INJECT_NOSYNC=1 (fsync succeeds
 # without syncing): the test checks the logic, not the disk, and some 30
 # fsyncs a run would triple its time.  The sweep runs in FAULTS_JOBS (2)
@@ -350,5 +356,64 @@ for EXP in samples/export.xml "$TMP/export.tar.gz"; do
 	done
 	[ "$bad" -eq 0 ]; ok $? "$name: each failing open or read of the export: exit 74 or the clean results ($(echo $calls | wc -w) calls)"
 done
+
+
+# --- payload files that end early while the bundle is written ------------
+# The bundle measures each named payload file (fstat) before the archive
+# starts, hashes it on a thread of its own and copies it into the archive
+# on the main thread.  A file that has shrunk by then (here: the Nth read
+# returns end of file, CR_INJECT_EOF=1) must fail the run, never give a
+# bundle whose listed sizes or digests are not its contents.  The report,
+# which reads the records back, fails the same way.  Which thread makes
+# the Nth read varies from run to run: whichever it is must fail the run.
+rm -f "$TMP/log"
+LD_PRELOAD=$SHIM CR_INJECT_ONLY=read CR_INJECT_LOG=$TMP/log CR_INJECT_NOSYNC=1 \
+    "$CUSTRELEASE" run --export samples/export --manifest $MAN --out "$TMP/e" \
+    --now $NOW --token-key $KEY --quiet > /dev/null 2>&1
+calls=$(awk -v run="$TMP/e/.tmp-$RUNID-" '$2 == "pread" &&
+    index($3, run) == 1 { print $1 }' "$TMP/log")
+[ "$(echo $calls | wc -w)" -ge 20 ]; ok $? "the shim sees the bundle read the run's files ($(echo $calls | wc -w) reads)"
+bad=0 failed=0
+for N in $calls; do
+	OUT=$TMP/x
+	rc=0
+	LD_PRELOAD=$SHIM CR_INJECT_AT=$N CR_INJECT_EOF=1 CR_INJECT_ONLY=read \
+	    CR_INJECT_NOSYNC=1 \
+	    "$CUSTRELEASE" run --export samples/export --manifest $MAN \
+	    --out "$OUT" --now $NOW --token-key $KEY --quiet \
+	    >"$S/out" 2>"$S/err" || rc=$?
+	case $rc in
+	74)
+		failed=$((failed + 1))
+		if ! nothing_left "$OUT" 0 > /dev/null ||
+		    ! grep -Eq "^custrelease: [^ ]+: cannot read (.*: (changed while the bundle was written|shorter than written)|for the report: .*)$" "$S/err" ||
+		    [ "$(wc -l < "$S/err")" -ne 1 ]; then
+			echo "# read $N ends early: exit 74, but OUT holds $(ls -A "$OUT" 2>/dev/null) or stderr says $(head -3 "$S/err" | tr "\n" " ")"
+			bad=$((bad + 1))
+		fi
+		;;
+	65)	# the manifest, copied into the bundle while the hasher runs
+		if ! nothing_left "$OUT" 0 > /dev/null ||
+		    ! grep -q "the manifest changed while the run was reading it" "$S/err"; then
+			echo "# read $N ends early: exit 65: $(head -2 "$S/err" | tr "\n" " ")"
+			bad=$((bad + 1))
+		fi
+		;;
+	1)	# the read that ends a file anyway
+		if ! verified_ok "$OUT" > "$TMP/why"; then
+			echo "# read $N ends early: run committed wrong results"
+			cat "$TMP/why"
+			bad=$((bad + 1))
+		fi
+		;;
+	*)
+		echo "# read $N ends early: exit $rc: $(head -2 "$S/err" | tr "\n" " ")"
+		bad=$((bad + 1))
+		;;
+	esac
+	rm -rf "$OUT"
+done
+[ "$bad" -eq 0 ]; ok $? "a payload file ending early: exit 74 with one message (65 for the manifest) and nothing left, or the clean results"
+[ "$failed" -ge 10 ]; ok $? "most early ends fail the run ($failed of $(echo $calls | wc -w))"
 
 done_testing
