@@ -54,6 +54,37 @@ mailer_dup(struct cr_arena **a, const char *s)
 	return s != NULL ? cr_arena_memdup0(a, s, strlen(s)) : NULL;
 }
 
+/*
+ * A value the email shows that SPEC 3 does not check (the reseller's name,
+ * product and contact names, a replaced contact's email): each control
+ * character (Cc: C0, DEL, C1) as one space, so that one stray newline in
+ * an export row neither breaks the run nor reaches a header.  The records
+ * keep the value as exported.
+ */
+static const char *
+mailer_text(struct cr_arena **a, const char *s)
+{
+	char *d;
+	size_t i, j;
+
+	if (s == NULL)
+		return NULL;
+	d = cr_arena_memdup0(a, s, strlen(s));
+	for (i = j = 0; d[i] != '\0'; i++, j++) {
+		if ((unsigned char)d[i] < 0x20 || d[i] == 0x7f)
+			d[j] = ' ';
+		else if ((unsigned char)d[i] == 0xc2 &&
+		    (unsigned char)d[i + 1] >= 0x80 &&
+		    (unsigned char)d[i + 1] <= 0x9f) {
+			d[j] = ' ';		/* U+0080..U+009F */
+			i++;
+		} else
+			d[j] = d[i];
+	}
+	d[j] = '\0';
+	return d;
+}
+
 static void *
 mailer_array(struct cr_arena **a, size_t n, size_t size)
 {
@@ -96,7 +127,7 @@ mailer_copy(struct cr_mailer *ml, const struct cr_emit_opts *o,
 	em->lastname = mailer_dup(a, c->r.val[CUS_LASTNAME]);
 	em->email = mailer_dup(a, c->r.val[CUS_EMAIL]);
 	em->lang = mailer_dup(a, q->lang);
-	em->reseller = mailer_dup(a, mailer_reseller_name(q->org));
+	em->reseller = mailer_text(a, mailer_reseller_name(q->org));
 	x->tokenlen = strlen(q->token);
 	x->token = cr_arena_memdup0(a, q->token, x->tokenlen);
 	em->token = x->token;
@@ -107,13 +138,13 @@ mailer_copy(struct cr_mailer *ml, const struct cr_emit_opts *o,
 	prods = mailer_array(a, c->nproducts, sizeof *prods);
 	for (i = 0; i < c->nproducts; i++) {
 		prods[i].kind = mailer_dup(a, c->products[i]->r.val[PRD_KIND]);
-		prods[i].name = mailer_dup(a, c->products[i]->r.val[PRD_NAME]);
+		prods[i].name = mailer_text(a, c->products[i]->r.val[PRD_NAME]);
 	}
 	em->products = prods;
 	em->nproducts = c->nproducts;
 	shares = mailer_array(a, q->ngrants, sizeof *shares);
 	for (i = 0; i < q->ngrants; i++) {
-		shares[i].name = mailer_dup(a, q->grants[i]->r.val[PRD_NAME]);
+		shares[i].name = mailer_text(a, q->grants[i]->r.val[PRD_NAME]);
 		shares[i].username = mailer_dup(a,
 		    q->r.val[MAN_QUICKSHARE_TO]);
 	}
@@ -121,11 +152,11 @@ mailer_copy(struct cr_mailer *ml, const struct cr_emit_opts *o,
 	em->nshares = q->ngrants;
 	contacts = mailer_array(a, q->nupdates, sizeof *contacts);
 	for (i = 0; i < q->nupdates; i++) {
-		contacts[i].name = mailer_dup(a,
+		contacts[i].name = mailer_text(a,
 		    q->updates[i].product->r.val[PRD_NAME]);
 		contacts[i].role = mailer_dup(a,
 		    q->updates[i].contact->val[DC_ROLE]);
-		contacts[i].old_email = mailer_dup(a,
+		contacts[i].old_email = mailer_text(a,
 		    q->updates[i].contact->val[DC_EMAIL]);
 		contacts[i].new_email = em->email;
 	}

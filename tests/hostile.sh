@@ -85,4 +85,41 @@ ok $? "a path as customer_id: E_BAD_REQUEST"
 n=$(find "$TMP" -newer "$TMP/evil.csv" -type f ! -path "$TMP/out2/*" ! -name out ! -name err | wc -l)
 [ "$n" -eq 0 ]; ok $? "no file outside OUT"
 
+
+# Control characters in values an email shows but SPEC 3 does not check
+# (the reseller's name, a product's name, a replaced contact's email): the
+# request is released as `plan` says, each one is a space in the email and
+# never reaches a header, and the records keep the value as exported.
+mkdir -p "$TMP/ctl"
+cp tests/data/clean/*.csv "$TMP/ctl/"
+printf 'id,name,type,reseller,orgname,firstname,lastname,email,streetaddr,streetaddr2,zip,city,state,country,phone,fax,lang\norg-1,acme-resell,company,true,"ACME\r\nBcc: evil@x.example",Alice,Martin,ops@acme.example,1 rue de la Paix,,75002,Paris,,FR,+33.140000000,,fr\n' > "$TMP/ctl/organizations.csv"
+printf 'p-9,c-1,hosting,"web\nhost\302\205",active,\n' >> "$TMP/ctl/products.csv"
+printf 'p-1,tech,org-1,Alice,Martin,ACME Hosting,"ops@acme.example\t"\n' >> "$TMP/ctl/domain_contacts.csv"
+cr plan --export "$TMP/ctl" --manifest tests/data/clean/manifest.csv --now $NOW
+expect_rc 0 "control characters in shown values: plan releases"
+cr run --export "$TMP/ctl" --manifest tests/data/clean/manifest.csv --out "$TMP/out3" --now $NOW --quiet
+expect_rc 0 "control characters in shown values: run releases too"
+RUN=$(ls -d "$TMP"/out3/2* | head -1)
+EML=$RUN/emails/c-1.eml
+[ -f "$EML" ]; ok $? "the claim email is written"
+"$PYTHON3" -c '
+import email, email.header, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.compat32)
+subj = str(email.header.make_header(email.header.decode_header(m["Subject"])))
+sys.exit(0 if m["Bcc"] is None and len(m.get_all("Subject")) == 1 and
+    "ACME  Bcc: evil@x.example" in subj and "\n" not in subj and "\r" not in subj
+    else 1)' "$EML"
+ok $? "CR LF in the reseller's name: no Bcc header, one line in the subject"
+! LC_ALL=C grep -q "$(printf '[\001-\010\013\014\016-\037\177]')" "$EML" &&
+    ! grep -q "$(printf '\302\205')" "$EML"
+ok $? "no control character left in the email"
+grep -q 'web host' "$EML"; ok $? "LF in a product's name: a space in the email"
+rc=0; "$PYTHON3" tests/email-check.py "$EML" > "$TMP/why" 2>&1 || rc=$?
+ok $rc "the email passes email-check.py"
+[ $rc -eq 0 ] || sed 's/^/# /' "$TMP/why" | head -5
+tr -d '\r' < "$RUN/ownership.csv" | grep -q "^host$(printf '\302\205')\","
+ok $? "ownership.csv keeps the name as exported"
+grep -q "$(printf 'ops@acme.example\t')" "$RUN/contact_updates.csv"
+ok $? "contact_updates.csv keeps the old email as exported"
+
 done_testing
