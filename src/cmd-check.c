@@ -3,7 +3,8 @@
  * streams every row of the export (and the manifest) through check.c,
  * which lists the row-level problems on stdout, then prints a count per
  * table.  Exit 0 clean, 1 problems, 65 unreadable (with --strict, the
- * first problem is an input error).  It writes nothing.
+ * first problem in the export is an input error; the manifest's are still
+ * listed).  It writes nothing.
  */
 #include <stdio.h>
 #include <string.h>

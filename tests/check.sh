@@ -1,8 +1,8 @@
 #!/bin/sh
 # check.sh -- `custrelease check` end to end: the row-level problems of
 # SPEC 2.1 listed with file and line (golden outputs in tests/data/check/),
-# exit 0 clean / 1 problems, --strict turning the first problem into an
-# input error, and the CSV and XML forms of the samples agreeing.
+# exit 0 clean / 1 problems, --strict turning the first problem of the
+# export into an input error (not the manifest's), and the CSV and XML forms of the samples agreeing.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 cd "$top_srcdir" || exit 1
 
@@ -16,6 +16,18 @@ expect_same tests/data/check/problems.out "$TMP/out" "problems listed with file 
 cr check --strict --export tests/data/problems
 expect_rc 65 "--strict: a row problem is an input error"
 expect_err "^custrelease: tests/data/problems/organizations.csv:3: column \"type\" \"corporation\"" "--strict names the first problem"
+
+# --strict is about the export (SPEC 2.1): with a clean export, a bad
+# manifest row or an id the export lacks is still a listed problem.
+printf 'request_id,reseller_id,customer_id,requested_by\nbad id,org-1,c-1,alice\nr-2,org-1,c-404,alice\n' > "$TMP/badman.csv"
+cr check --strict --export tests/data/clean --manifest "$TMP/badman.csv"
+expect_rc 1 "--strict, clean export, bad manifest rows: problems, not an input error"
+rc=0
+grep -q "badman.csv:2: column \"request_id\"" "$TMP/out" &&
+    grep -q "badman.csv:3: customer_id \"c-404\": no such customer" "$TMP/out" ||
+    rc=1
+ok $rc "--strict: both manifest problems listed"
+[ $rc -eq 0 ] || sed 's/^/# /' "$TMP/out" "$TMP/err" | head -8
 
 cr check --export samples/export --manifest samples/manifest.csv
 expect_rc 1 "samples, CSV form (one duplicate product id, manifest problems)"
