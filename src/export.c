@@ -301,7 +301,9 @@ export_list_archive(struct cr_export *e)
 	struct archive_entry *ent;
 	const struct cr_schema *s;
 	const char *name, *base;
+	char *basecopy;
 	long index = 0;
+	size_t len;
 	int r, slot, rc, t;
 
 	if ((rc = export_archive_new(e, &a)) != 0)
@@ -323,14 +325,22 @@ export_list_archive(struct cr_export *e)
 			rc = CR_EXIT_DATAERR;
 			goto out;
 		}
-		base = strrchr(name, '/');
+		/* a directory "x/shares.csv/" is named shares.csv too */
+		len = strlen(name);
+		while (len > 0 && name[len - 1] == '/')
+			len--;
+		base = memrchr(name, '/', len);
 		base = base ? base + 1 : name;
-		s = cr_schema_by_file(base);
+		basecopy = xmemdup0(base, len - (size_t)(base - name));
+		s = cr_schema_by_file(basecopy);
 		if (s != NULL)
 			slot = (int)s->table;
-		else if (ends_with_ci(base, ".xml"))
+		else if (ends_with_ci(basecopy, ".xml"))
 			slot = EXPORT_XML;
 		else
+			slot = -1;
+		free(basecopy);
+		if (slot < 0)
 			continue;
 		if (archive_entry_filetype(ent) != AE_IFREG) {
 			cr_error(e->path, 0, "member \"%s\": not a regular "

@@ -2,8 +2,8 @@
 # archive.sh -- the export as an archive (SPEC 2.2): every supported format,
 # any folder prefix, members in any order, the XML form inside an archive;
 # and the archive faults that are input errors: duplicate member names, a
-# ".." component, a known member that is not a regular file, a missing
-# required member, an archive bomb.  Archives are built here with GNU tar,
+# ".." component, a known member that is not a regular file (a directory
+# too), a missing required member, an archive bomb.  Archives are built here with GNU tar,
 # zstd and Python's zipfile, never committed.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 
@@ -96,6 +96,27 @@ tar -cf "$TMP/symlink.tar" -C "$TMP/link" $files
 cr check --export "$TMP/symlink.tar"
 expect_rc 65 "a symlink as a member"
 expect_err "member \"customers.csv\": not a regular file" "symlink: message"
+
+# A directory with a known name is a member of that name (SPEC 2.2), in a
+# tar and in a zip; the real file elsewhere does not make it right.
+mkdir -p "$TMP/dirm/x" "$TMP/dirm/y/shares.csv"
+cp "$src"/*.csv "$TMP/dirm/x/"
+rm "$TMP/dirm/x/shares.csv"
+(cd "$TMP/dirm" && tar -cf "$TMP/dirm.tar" x y)
+cr check --export "$TMP/dirm.tar"
+expect_rc 65 "a directory named shares.csv in a tar"
+expect_err "member \"y/shares.csv/\": not a regular file" "directory member: message"
+"$PYTHON3" - "$TMP/dirm.zip" "$src" <<'PY'
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    for f in sorted(os.listdir(sys.argv[2])):
+        if f.endswith(".csv"):
+            z.write(os.path.join(sys.argv[2], f), "x/" + f)
+    z.writestr(zipfile.ZipInfo("y/customers.csv/"), "")
+PY
+cr check --export "$TMP/dirm.zip"
+expect_rc 65 "a directory named customers.csv in a zip"
+expect_err "member \"y/customers.csv/\": not a regular file" "directory member in a zip: message"
 
 tar -cf "$TMP/missing.tar" -C "$src" organizations.csv products.csv
 cr check --export "$TMP/missing.tar"
