@@ -118,6 +118,62 @@ verify_redacted(const char *s, size_t n)
 }
 
 /*
+ * The address of an email's To header (headers unfolded, up to the blank
+ * line): the addr-spec between the last < and >, or the whole trimmed
+ * value.  Allocated; NULL when there is no To header.
+ */
+static char *
+verify_email_to(const char *s, size_t n)
+{
+	const char *line, *eol, *end = s + n, *lt, *gt;
+	char *val = NULL, *addr;
+	size_t len = 0, k;
+	int in_to = 0;
+
+	for (line = s; line < end; line = eol + 1) {
+		eol = memchr(line, '\n', (size_t)(end - line));
+		if (eol == NULL)
+			eol = end;
+		k = (size_t)(eol - line);
+		if (k > 0 && line[k - 1] == '\r')
+			k--;
+		if (k == 0)
+			break;			/* end of the header */
+		if (line[0] == ' ' || line[0] == '\t') {
+			if (!in_to)
+				continue;
+		} else if (val == NULL && k >= 3 &&
+		    strncasecmp(line, "To:", 3) == 0) {
+			in_to = 1;
+			line += 3;
+			k -= 3;
+			val = xmalloc(n + 1);
+		} else {
+			in_to = 0;
+			continue;
+		}
+		memcpy(val + len, line, k);
+		len += k;
+	}
+	if (val == NULL)
+		return NULL;
+	val[len] = '\0';
+	lt = strrchr(val, '<');
+	gt = lt != NULL ? strchr(lt, '>') : NULL;
+	if (lt != NULL && gt != NULL)
+		addr = xmemdup0(lt + 1, (size_t)(gt - lt - 1));
+	else {
+		lt = val + strspn(val, " \t");
+		k = strlen(lt);
+		while (k > 0 && (lt[k - 1] == ' ' || lt[k - 1] == '\t'))
+			k--;
+		addr = xmemdup0(lt, k);
+	}
+	free(val);
+	return addr;
+}
+
+/*
  * The entry's path relative to the bag directory ("" for the directory
  * itself), or NULL (a problem was reported).  The first entry names the
  * bag directory: *top.
@@ -220,8 +276,10 @@ verify_stream(struct cr_verify *v, struct archive *a,
 	cr_bag_hex(d256, sizeof d256, f->sha256);
 	cr_bag_hex(d512, sizeof d512, f->sha512);
 	if (email) {
-		if (!f->toobig)
+		if (!f->toobig) {
 			f->redacted = verify_redacted(f->data, f->len);
+			f->to = verify_email_to(f->data, f->len);
+		}
 		free(f->data);
 		f->data = NULL;
 		f->len = 0;
@@ -590,6 +648,7 @@ verify_file_free(void *arg, const char *key, void *value)
 	(void)key;
 	free(f->path);
 	free(f->data);
+	free(f->to);
 	free(f);
 }
 

@@ -9,6 +9,9 @@
  *    reseller, the run id and the run time;
  *  - ownership.csv and ownership.jsonl agree row by row;
  *  - shares.csv and contact_updates.csv name released products;
+ *  - customers.csv: claim_expires_at is the run time plus the TTL of
+ *    summary.json; each claim email goes to its customer's address;
+ *  - every CSV is sorted as SPEC 4 says (ties: decisions.csv only);
  *  - summary.json: run id (= External-Identifier), run time (= run id's
  *    time, Bagging-Date its date), counts (= decisions.csv, ownership
  *    rows, emails), exit status, the manifest's digest (whose first 8 hex
@@ -21,9 +24,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "bag.h"
 #include "hash.h"
+#include "rowcheck.h"
+#include "validate.h"
 #include "verify.h"
 #include "xmalloc.h"
 
@@ -36,6 +43,7 @@ struct rec {
 	struct cr_map		*released;	/* request_id -> dec row + 1 */
 	struct cr_map		*rcust;		/* customer_id -> dec row + 1 */
 	struct cr_map		*products;	/* product_id -> own row + 1 */
+	struct cr_map		*customers;	/* customer_id -> row + 1 */
 	unsigned long		*nown;		/* per dec row */
 	unsigned char		*seen_cust, *seen_mail;	/* per dec row */
 	unsigned long		 emails;
@@ -143,6 +151,41 @@ rec_table(struct rec *r, const char *path, const char *const *cols)
 			    t->rows[i].ncells, t->ncols);
 		}
 	return t;
+}
+
+/*
+ * SPEC 4: rows sorted bytewise by their key (k1, then k2), ties in
+ * manifest order; only decisions.csv shows that order (its line column).
+ * The first row out of order is reported.  Keys are compared as values:
+ * a formula prefix does not count.
+ */
+static void
+rec_sorted(struct rec *r, const struct cr_bag_table *t, const char *path,
+    const char *k1, const char *k2)
+{
+	const char *tie = t == r->dec ? "line" : NULL;
+	unsigned long a, b;
+	size_t i;
+	int c;
+
+	for (i = 1; i < t->nrows; i++) {
+		c = strcmp(val(t, i - 1, k1), val(t, i, k1));
+		if (c == 0 && k2 != NULL)
+			c = strcmp(val(t, i - 1, k2), val(t, i, k2));
+		/* "'=x" may be a neutralized "=x" or the value "'=x" itself */
+		if (c == 0 && tie != NULL &&
+		    cr_bag_cell(t, i, cr_bag_col(t, k1))[0] != '\'') {
+			a = strtoul(val(t, i - 1, tie), NULL, 10);
+			b = strtoul(val(t, i, tie), NULL, 10);
+			c = a > b;
+		}
+		if (c > 0) {
+			cr_verify_problem(r->v, path, "line %lu: rows not "
+			    "sorted by %s%s%s (SPEC 4)", t->rows[i].line, k1,
+			    k2 != NULL ? ", " : "", k2 != NULL ? k2 : "");
+			return;
+		}
+	}
 }
 
 /* ---- decisions.csv --------------------------------------------------------- */
@@ -352,15 +395,27 @@ rec_jsonl(struct rec *r)
 static void
 rec_customers(struct rec *r)
 {
-	const char *path = "data/customers.csv", *id, *tok;
+	const char *path = "data/customers.csv", *id, *tok, *exp;
 	struct cr_bag_table *t = r->cust;
-	struct cr_map *seen = cr_map_new();
+	char want[21] = "";
+	unsigned long ttl;
+	time_t t0;
 	size_t i, d;
 
+	/* claim_expires_at: the run time plus claim_ttl_days (SPEC 4) */
+	if (r->run_time != NULL && cr_parse_time(r->run_time, &t0) == 0 &&
+	    cr_json_uint(r->sum, "options.claim_ttl_days", &ttl) &&
+	    ttl < 100000)
+		cr_format_time(t0 + (time_t)ttl * 86400, want);
 	for (i = 0; i < t->nrows; i++) {
 		id = val(t, i, "customer_id");
 		tok = val(t, i, "claim_token_sha256");
-		if (!map_add(seen, id, i))
+		exp = val(t, i, "claim_expires_at");
+		if (want[0] != '\0' && strcmp(exp, want) != 0)
+			cr_verify_problem(r->v, path, "line %lu: "
+			    "claim_expires_at %.32s is not the run time plus "
+			    "claim_ttl_days (%s)", t->rows[i].line, exp, want);
+		if (!map_add(r->customers, id, i))
 			cr_verify_problem(r->v, path, "line %lu: customer "
 			    "\"%.64s\" listed twice", t->rows[i].line, id);
 		if (*tok != '\0' && !is_hex(tok, 64))
@@ -379,7 +434,6 @@ rec_customers(struct rec *r)
 		}
 		r->seen_cust[d] = 1;
 	}
-	cr_map_free(seen);
 	for (d = 0; r->dec != NULL && d < r->dec->nrows; d++)
 		if (strcmp(val(r->dec, d, "outcome"), "released") == 0 &&
 		    !r->seen_cust[d])
@@ -387,6 +441,28 @@ rec_customers(struct rec *r)
 			    "%lu: released request \"%.64s\" has no "
 			    "customers.csv row", r->dec->rows[d].line,
 			    val(r->dec, d, "request_id"));
+}
+
+/* An email goes to the address customers.csv has for its customer. */
+static void
+rec_email_to(struct rec *r, const struct cr_verify_file *f, const char *cid)
+{
+	size_t c = r->cust != NULL ? map_row(r->customers, cid) : 0;
+	char *want;
+
+	if (f->toobig)
+		return;				/* not read */
+	if (f->to == NULL) {
+		cr_verify_problem(r->v, f->path, "no To header");
+		return;
+	}
+	if (c == 0)
+		return;				/* reported by rec_customers */
+	want = cr_email_ascii(val(r->cust, c - 1, "email"));
+	if (want == NULL || strcasecmp(want, f->to) != 0)
+		cr_verify_problem(r->v, f->path, "To is not the email of "
+		    "customers.csv line %lu", r->cust->rows[c - 1].line);
+	free(want);
 }
 
 static void
@@ -420,6 +496,7 @@ rec_emails(struct rec *r)
 			    "was not released (decisions.csv)", cid);
 		else
 			r->seen_mail[d - 1] = 1;
+		rec_email_to(r, f, cid);
 		free(cid);
 	}
 	for (d = 0; r->dec != NULL && d < r->dec->nrows; d++)
@@ -444,6 +521,7 @@ rec_grants(struct rec *r, const char *path, const char *const *cols)
 
 	if (t == NULL)
 		return;
+	rec_sorted(r, t, path, "product_id", cols == cu_cols ? "role" : NULL);
 	for (i = 0; r->own != NULL && i < t->nrows; i++) {
 		pid = val(t, i, "product_id");
 		o = map_row(r->products, pid);
@@ -679,6 +757,7 @@ cr_verify_records(struct cr_verify *v)
 	r.released = cr_map_new();
 	r.rcust = cr_map_new();
 	r.products = cr_map_new();
+	r.customers = cr_map_new();
 	rec_required(&r);
 
 	f = cr_verify_find(v, "data/summary.json");
@@ -698,16 +777,21 @@ cr_verify_records(struct cr_verify *v)
 	r.dec = rec_table(&r, "data/decisions.csv", dec_cols);
 	if (r.dec != NULL) {
 		rec_decisions(&r);
+		rec_sorted(&r, r.dec, "data/decisions.csv", "request_id", NULL);
 		r.have_counts = cr_bag_count(r.dec, &r.counts) == 0;
 	}
 	r.own = rec_table(&r, "data/ownership.csv", own_cols);
 	if (r.own != NULL) {
 		rec_ownership(&r);
+		rec_sorted(&r, r.own, "data/ownership.csv", "product_id", NULL);
 		rec_jsonl(&r);
 	}
 	r.cust = rec_table(&r, "data/customers.csv", cust_cols);
-	if (r.cust != NULL)
+	if (r.cust != NULL) {
 		rec_customers(&r);
+		rec_sorted(&r, r.cust, "data/customers.csv", "customer_id",
+		    NULL);
+	}
 	rec_emails(&r);
 	rec_grants(&r, "data/shares.csv", share_cols);
 	rec_grants(&r, "data/contact_updates.csv", cu_cols);
@@ -724,6 +808,7 @@ cr_verify_records(struct cr_verify *v)
 	cr_map_free(r.released);
 	cr_map_free(r.rcust);
 	cr_map_free(r.products);
+	cr_map_free(r.customers);
 	free(r.nown);
 	free(r.seen_cust);
 	free(r.seen_mail);

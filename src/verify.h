@@ -31,6 +31,7 @@ struct cr_verify_file {
 	size_t		 len;
 	int		 toobig;	/* over the cap: not kept */
 	int		 redacted;	/* an email holding REDACTED */
+	char		*to;		/* an email: its To address, or NULL */
 };
 
 struct cr_verify {

@@ -269,6 +269,34 @@ tampered token-records "data/emails/c-2\.eml: no REDACTED claim link" \
     "an email with a claim token"
 
 payload
+sed -i 's/^c-1,rq-1,jean@dupont-bakery.example,/c-1,rq-1,evil@attacker.example,/' \
+    "$TMP/p/customers.csv"
+mk "$TMP/to-records.tar.gz" "$TMP/p"
+tampered to-records "data/emails/c-1\.eml: To is not the email of customers\.csv line 2" \
+    "customers.csv and the claim email name other addresses"
+
+payload
+sed -i '/^To: /d' "$TMP/p/emails/c-2.eml"
+mk "$TMP/noto-records.tar.gz" "$TMP/p"
+tampered noto-records "data/emails/c-2\.eml: no To header" \
+    "a claim email without a To header"
+
+payload
+sed -i 's/^\(c-4,.*\),2026-12-14T02:00:00Z/\1,2027-12-14T02:00:00Z/' \
+    "$TMP/p/customers.csv"
+mk "$TMP/exp-records.tar.gz" "$TMP/p"
+tampered exp-records "data/customers\.csv: line 4: claim_expires_at 2027-12-14T02:00:00Z is not the run time plus claim_ttl_days \(2026-12-14T02:00:00Z\)" \
+    "claim_expires_at is not the run time plus the TTL"
+
+payload
+{ sed -n 1p "$PAYLOAD/customers.csv"; sed -n 3p "$PAYLOAD/customers.csv"
+  sed -n 2p "$PAYLOAD/customers.csv"; sed -n '4,$p' "$PAYLOAD/customers.csv"
+} >"$TMP/p/customers.csv"
+mk "$TMP/sort-records.tar.gz" "$TMP/p"
+tampered sort-records "data/customers\.csv: line 3: rows not sorted by customer_id" \
+    "rows out of their sort order"
+
+payload
 printf '%s\n' "$RUN_ID" | sed 's/-.*/-ffffffff/' >"$TMP/otherid"
 "$MKBUNDLE" "$(cat "$TMP/otherid")" "$EPOCH" "$TMP/p" "$TMP/id-records.tar.gz"
 tampered id-records "data/summary\.json: run_id $RUN_ID is not the External-Identifier" \
