@@ -13,6 +13,9 @@ import io
 import os
 import struct
 import sys
+import tarfile
+import time
+import zipfile
 
 TABLES = ["organizations", "customers", "products", "domain_contacts",
           "shares", "accounts", "manifest", "decisions"]
@@ -136,6 +139,69 @@ def main():
                     parts.append(f.read())
         put(outdir, "template", b"\0".join(parts))
         put(outdir, "template", b"\0".join(parts[:2]))
+
+    verify_seeds(top, outdir)
+
+
+def bag_files(top):
+    """The audit bag of tests/data/bundle as {path: bytes}, as the bundle
+    writer lays it out (bagit.txt, bag-info.txt, data/..., manifests),
+    with placeholder reports; and the bag's top directory."""
+    pay = os.path.join(top, "tests", "data", "bundle")
+    data = {}
+    for root, dirs, names in os.walk(pay):
+        dirs.sort()
+        for n in sorted(names):
+            full = os.path.join(root, n)
+            rel = os.path.relpath(full, pay).replace(os.sep, "/")
+            with open(full, "rb") as f:
+                data["data/" + rel] = f.read()
+    data["data/report.txt"] = b"report\n"
+    data["data/report.html"] = b"<!DOCTYPE html><title>report</title>\n"
+    summary = data["data/summary.json"].decode()
+    run_id = summary.split('"run_id": "', 1)[1].split('"', 1)[0]
+    run_time = summary.split('"run_time": "', 1)[1].split('"', 1)[0]
+    files = {"bagit.txt": b"BagIt-Version: 1.0\n"
+             b"Tag-File-Character-Encoding: UTF-8\n"}
+    oxum = "%d.%d" % (sum(len(v) for v in data.values()), len(data))
+    files["bag-info.txt"] = ("Bagging-Date: %s\nExternal-Identifier: %s\n"
+                             "Payload-Oxum: %s\n" % (run_time[:10], run_id,
+                                                     oxum)).encode()
+    files.update(data)
+    for alg in ("sha256", "sha512"):
+        files["manifest-%s.txt" % alg] = "".join(
+            "%s  %s\n" % (hashlib.new(alg, data[k]).hexdigest(), k)
+            for k in sorted(data)).encode()
+    tags = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt",
+            "manifest-sha512.txt"]
+    for alg in ("sha256", "sha512"):
+        files["tagmanifest-%s.txt" % alg] = "".join(
+            "%s  %s\n" % (hashlib.new(alg, files[k]).hexdigest(), k)
+            for k in tags).encode()
+    return "audit-" + run_id, files
+
+
+def verify_seeds(top, outdir):
+    """fuzz-verify: the bag as an uncompressed tar (and a zip), whole and
+    with one record file left out."""
+    bag, files = bag_files(top)
+    variants = [files, {k: v for k, v in files.items()
+                        if k != "data/customers.csv"}]
+    for fs in variants:
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+            for k in sorted(fs):
+                info = tarfile.TarInfo(bag + "/" + k)
+                info.size = len(fs[k])
+                info.mtime = 1796004000
+                t.addfile(info, io.BytesIO(fs[k]))
+        put(outdir, "verify", buf.getvalue())
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        for k in sorted(files):
+            z.writestr(zipfile.ZipInfo(bag + "/" + k,
+                                       time.gmtime(1796004000)[:6]), files[k])
+    put(outdir, "verify", buf.getvalue())
 
 
 if __name__ == "__main__":

@@ -23,13 +23,14 @@ build=${1:-$fz/build}
 mkdir -p "$build" || exit 2
 build=$(cd "$build" && pwd)
 seconds=${FUZZ_SECONDS:-30}
-targets=${FUZZ_TARGETS:-"csv xml manifest validate email template"}
+targets=${FUZZ_TARGETS:-"csv xml manifest validate email template verify"}
 cc=${CLANG:-clang}
 
 # The library sources the targets need; compiled into each target with
 # the sanitizers (Debian's libcsv itself is not instrumented).
 lib_srcs="diag xmalloc schema stream read-csv read-xml xml-prolog rowcheck validate
-	iso3166 e164 email template template-render outfile token"
+	iso3166 e164 email template template-render outfile token
+	cmd-verify verify-records bag bag-json hash"
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-g -O1 -std=c11 -D_GNU_SOURCE -fno-omit-frame-pointer $san

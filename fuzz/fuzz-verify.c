@@ -1,0 +1,93 @@
+/*
+ * fuzz-verify.c -- libFuzzer target for `custrelease verify`: the archive
+ * reader and bag checks of cmd-verify.c, the record checks of
+ * verify-records.c and the CSV and JSON readers they use (bag.c,
+ * bag-json.c).
+ *
+ * The input is the bundle itself (any format libarchive reads; the seeds
+ * are uncompressed tars, so that mutations reach the files' contents),
+ * written to one temporary file and verified as the command would.  It
+ * must end with exit 0, 1 or 65 and print nothing but its diagnostics and
+ * its one result line, which go to /dev/null.  It deliberately leaves out
+ * the command line (main.c): cr_cmd_usage_error is a stub here.
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "custrelease.h"
+#include "fuzz.h"
+
+int	LLVMFuzzerInitialize(int *, char ***);
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static char path[4096];
+
+int
+cr_cmd_usage_error(const struct cr_cmd *cmd, const char *fmt, ...)
+{
+	(void)cmd;
+	(void)fmt;
+	return CR_EXIT_USAGE;
+}
+
+static void
+cleanup(void)
+{
+	if (path[0] != '\0')
+		unlink(path);
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *tmp = getenv("TMPDIR");
+	int fd;
+
+	(void)argc;
+	(void)argv;
+	fuzz_quiet();
+	if (getenv("FUZZ_VERBOSE") == NULL &&
+	    freopen("/dev/null", "w", stdout) == NULL)
+		abort();
+	snprintf(path, sizeof path, "%s/fuzz-verify.XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	if ((fd = mkstemp(path)) < 0)
+		abort();
+	close(fd);
+	atexit(cleanup);
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
+{
+	struct cr_options o;
+	char *argv[2] = { path, NULL };
+	size_t off = 0;
+	ssize_t w;
+	int fd, rc;
+
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		abort();
+	while (off < len) {
+		if ((w = write(fd, data + off, len - off)) <= 0)
+			abort();
+		off += (size_t)w;
+	}
+	close(fd);
+	memset(&o, 0, sizeof o);
+	o.argc = 1;
+	o.argv = argv;
+	rc = cr_cmd_verify.exec(&o);
+	FUZZ_ASSERT(rc == CR_EXIT_OK || rc == CR_EXIT_REJECTED ||
+	    rc == CR_EXIT_DATAERR);
+	return 0;
+}
