@@ -511,7 +511,8 @@ template_read(int dirfd, const char *name, const char *path, int *status)
 	ssize_t r;
 	int fd;
 
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must be refused below, not waited on */
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		*status = template_open_status(errno);
 		cr_error(path, 0, "template: cannot open: %s", strerror(errno));

@@ -70,4 +70,34 @@ expect_err "fr.txt:1: " "broken template: file and line"
 cr run --export samples/export --manifest samples/manifest.csv
 expect_rc 2 "run without --out"
 
+# A FIFO nobody writes to, as a template or as the key, must not hang a
+# nightly run; a pipe that does deliver a key still works.
+if mkfifo "$TMP/fifo.key" 2>/dev/null; then
+	rm -rf "$TMP/tplf"
+	mkdir -p "$TMP/tplf"
+	cp templates/* "$TMP/tplf/"
+	mkfifo "$TMP/tplf/de.txt"
+	rc=0
+	timeout 30 "$CUSTRELEASE" plan --export samples/export --manifest samples/manifest.csv \
+	    --templates "$TMP/tplf" >"$TMP/out" 2>"$TMP/err" || rc=$?
+	expect_rc 2 "a FIFO as a template: refused, no hang"
+	expect_err "de.txt:0: template: not a regular file" "a FIFO as a template: says so"
+	rc=0
+	timeout 30 "$CUSTRELEASE" plan --export samples/export --manifest samples/manifest.csv \
+	    --token-key "$TMP/fifo.key" >"$TMP/out" 2>"$TMP/err" || rc=$?
+	expect_rc 2 "a FIFO nobody writes as the key: refused, no hang"
+	rc=0
+	cat samples/token.key | timeout 30 "$CUSTRELEASE" plan --export samples/export \
+	    --manifest samples/manifest.csv --token-key /dev/stdin \
+	    >"$TMP/out" 2>"$TMP/err" || rc=$?
+	expect_rc 1 "the key through a pipe"
+	! grep -q "no --token-key\|token key" "$TMP/err"; ok $? "the key through a pipe: read"
+else
+	skip "a FIFO as a template: refused, no hang" "no mkfifo"
+	skip "a FIFO as a template: says so" "no mkfifo"
+	skip "a FIFO nobody writes as the key: refused, no hang" "no mkfifo"
+	skip "the key through a pipe" "no mkfifo"
+	skip "the key through a pipe: read" "no mkfifo"
+fi
+
 done_testing
