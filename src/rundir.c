@@ -432,10 +432,14 @@ cr_rundir_begin(struct cr_rundir *rd, const char *run_id, int *tmpfd)
 			fd = rundir_mkdir_at(rd->fd, name);
 	}
 	if (fd < 0) {
+		int errnum = errno;
+
 		rundir_fail(rd->path, name, "cannot create directory", 0);
 		(void)rundir_rmtree(rd->fd, name, 0);
 		free(name);
-		return CR_EXIT_IOERR;
+		/* OUT's permissions or mount: the output cannot be created */
+		return errnum == EACCES || errnum == EPERM || errnum == EROFS ?
+		    CR_EXIT_CANTCREAT : CR_EXIT_IOERR;
 	}
 	rd->tmpname = name;
 	rd->tmpfd = fd;

@@ -24,6 +24,9 @@
 # must commit exactly one run, byte for byte the clean run.  (Without OUT
 # the rerun would be a first run, which the reference run already is.)
 #
+# Making the run's directory fails with EROFS, EACCES and EPERM in turn:
+# exit 73, the output cannot be created (SPEC 5).
+#
 # Then the export-reading phase of the XML form and of a tar.gz of the
 # export: every open and read of the export file fails in turn; the run
 # exits 74, or commits a run whose bundle verifies and whose
@@ -311,6 +314,21 @@ while read -r N step what rest; do
 done < "$TMP/sorted"
 [ "$(awk '$2 == 1 && ($3 == "ok" || $3 == "fail")' "$TMP/sorted" | wc -l)" -eq "$TOTAL" ]
 ok $? "every one of the $TOTAL calls was failed once"
+
+# --- OUT that refuses the run directory -----------------------------------
+# Permissions or a read-only mount (EACCES, EPERM, EROFS) on the run's
+# directory: the output cannot be created, exit 73 (SPEC 5), not 74.
+N=$(awk '$3 == "mkdirat" && $4 == "RUN" { print $1; exit }' "$TMP/classes")
+[ -n "$N" ]; ok $? "the shim sees the run's directory made"
+for err in EROFS 13 1; do
+	OUT=$TMP/perm
+	injected "${N:-0}" $err "$OUT"
+	why=$(nothing_left "$OUT" 0) && [ "$rc" -eq 73 ] &&
+	    grep -q "cannot create directory" "$S/err"
+	ok $? "errno $err making the run's directory: exit 73, nothing left (exit $rc)"
+	[ -z "$why" ] || echo "$why"
+	rm -rf "$OUT"
+done
 
 # --- the export-reading phase of the XML form and of a tar.gz ------------
 tar -C samples -czf "$TMP/export.tar.gz" export
