@@ -302,10 +302,12 @@ export_list_archive(struct cr_export *e)
 	const struct cr_schema *s;
 	const char *name, *base;
 	char *basecopy;
+	uint64_t total = 0, limit;
 	long index = 0;
 	size_t len;
 	int r, slot, rc, t;
 
+	limit = EXPORT_EXPAND_FLOOR + EXPORT_EXPAND_RATIO * e->size;
 	if ((rc = export_archive_new(e, &a)) != 0)
 		return rc;
 	for (;; index++) {
@@ -324,6 +326,25 @@ export_list_archive(struct cr_export *e)
 			    "component is refused", name);
 			rc = CR_EXIT_DATAERR;
 			goto out;
+		}
+		/*
+		 * Every member counts against the bomb cap, even one that is
+		 * never parsed: skipping it in a compressed tar means
+		 * expanding it, in this pass and in every reading pass.  A
+		 * tar member's size is exact; a parsed member's stream is
+		 * capped as well (export_read_archive).
+		 */
+		if (archive_entry_size_is_set(ent) &&
+		    archive_entry_size(ent) > 0) {
+			total += (uint64_t)archive_entry_size(ent);
+			if (total > limit) {
+				cr_error(e->path, 0, "member \"%s\": the "
+				    "members expand to more than %llu bytes "
+				    "(64 MiB + 100 times the archive's size)",
+				    name, (unsigned long long)limit);
+				rc = CR_EXIT_DATAERR;
+				goto out;
+			}
 		}
 		/* a directory "x/shares.csv/" is named shares.csv too */
 		len = strlen(name);

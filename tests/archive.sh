@@ -49,6 +49,22 @@ with zipfile.ZipFile(os.path.join(tmp, "bomb.zip"), "w", zipfile.ZIP_DEFLATED) a
             z.write(os.path.join(src, f), f)
     line = b"acme-admin,individual,A,B,,a@b.example,FR\n"
     z.writestr("accounts.csv", b"username,type,firstname,lastname,orgname,email,country\n" + line * 3000000)
+# The same bomb, its sizes in the zip's headers turned into lies (1000
+# bytes): the listing believes them, the reading stream's cap does not.
+import struct
+with open(os.path.join(tmp, "bomb.zip"), "rb") as f:
+    b = bytearray(f.read())
+with zipfile.ZipFile(os.path.join(tmp, "bomb.zip")) as z:
+    off = z.getinfo("accounts.csv").header_offset
+struct.pack_into("<I", b, off + 22, 1000)
+cd = b.find(b"PK\x01\x02", off)
+while cd >= 0:
+    n = struct.unpack_from("<H", b, cd + 28)[0]
+    if b[cd + 46:cd + 46 + n] == b"accounts.csv":
+        struct.pack_into("<I", b, cd + 24, 1000)
+    cd = b.find(b"PK\x01\x02", cd + 4)
+with open(os.path.join(tmp, "liar.zip"), "wb") as f:
+    f.write(b)
 PY
 fi
 
@@ -85,8 +101,35 @@ if [ -f "$TMP/dup.zip" ]; then
 	expect_err "dotdot.zip:0: member \"../evil.txt\": a \"..\" path component" "dotdot: message"
 	cr check --export "$TMP/bomb.zip"
 	expect_rc 65 "archive bomb"
-	expect_err "accounts.csv:0: more than [0-9]+ bytes" "archive bomb: message"
+	expect_err "bomb.zip:0: member \"accounts.csv\": the members expand to more than [0-9]+ bytes" \
+	    "archive bomb: refused from its listed size"
+	cr check --export "$TMP/liar.zip"
+	expect_rc 65 "archive bomb whose headers lie about its size"
+	expect_err "accounts.csv:0: more than [0-9]+ bytes" "lying archive bomb: stopped while expanding"
 fi
+
+# A bomb in a member that is never parsed: skipping it in a compressed
+# tar means expanding it, so it counts against the cap too, and is refused
+# at its header, before anything is expanded.
+"$PYTHON3" - "$TMP/skipbomb.tar.gz" "$src" <<'PY'
+import io, os, sys, tarfile
+class Zeros(io.RawIOBase):
+    def __init__(self, n): self.n = n
+    def readable(self): return True
+    def readinto(self, b):
+        k = min(len(b), self.n); b[:k] = bytes(k); self.n -= k; return k
+with tarfile.open(sys.argv[1], "w:gz", compresslevel=1) as t:
+    for f in sorted(os.listdir(sys.argv[2])):
+        if f.endswith(".csv"):
+            t.add(os.path.join(sys.argv[2], f), "x/" + f)
+    info = tarfile.TarInfo("x/junk.bin")
+    info.size = 300 << 20
+    t.addfile(info, io.BufferedReader(Zeros(info.size)))
+PY
+cr check --export "$TMP/skipbomb.tar.gz"
+expect_rc 65 "a bomb in an ignored member"
+expect_err "skipbomb.tar.gz:0: member \"x/junk.bin\": the members expand to more than [0-9]+ bytes" \
+    "a bomb in an ignored member: message"
 
 mkdir -p "$TMP/link"
 cp "$src"/*.csv "$TMP/link/"
