@@ -40,6 +40,9 @@
 #define VERIFY_KEEP_MAX		(256u * 1024 * 1024)	/* records, manifests */
 #define VERIFY_EMAIL_MAX	(16u * 1024 * 1024)	/* one email */
 #define VERIFY_BLOCK		(64 * 1024)
+/* Bytes an archive may expand to: a floor plus a ratio (bombs). */
+#define VERIFY_EXPAND_FLOOR	(64ULL * 1024 * 1024)
+#define VERIFY_EXPAND_RATIO	100ULL
 
 void
 cr_verify_problem(struct cr_verify *v, const char *file, const char *fmt,
@@ -75,14 +78,54 @@ verify_keep(const char *path)
 		"data/shares.csv", "data/contact_updates.csv",
 		"data/summary.json", "data/inputs.sha256"
 	};
+	static const char *const tags[] = {
+		"bagit.txt", "bag-info.txt", "manifest-sha256.txt",
+		"manifest-sha512.txt", "tagmanifest-sha256.txt",
+		"tagmanifest-sha512.txt"
+	};
 	size_t i;
 
-	if (strchr(path, '/') == NULL)		/* a tag file */
-		return 1;
+	/* only files read later: any other is hashed, never kept */
+	for (i = 0; i < sizeof tags / sizeof tags[0]; i++)
+		if (strcmp(path, tags[i]) == 0)
+			return 1;
 	for (i = 0; i < sizeof data / sizeof data[0]; i++)
 		if (strcmp(path, data[i]) == 0)
 			return 1;
 	return 0;
+}
+
+/*
+ * Count `got` more bytes out of the archive: 0, or -1 after a problem
+ * when the archive has expanded to more than 64 MiB plus 100 times what
+ * was read of it.  Measured as it goes, so a bomb stops early and a
+ * bundle from a pipe is measured too.
+ */
+static int
+verify_expand(struct cr_verify *v, struct archive *a, size_t got)
+{
+	la_int64_t raw = archive_filter_bytes(a, -1);
+
+	v->expanded += got;
+	if (v->expanded <= VERIFY_EXPAND_FLOOR +
+	    VERIFY_EXPAND_RATIO * (uint64_t)(raw > 0 ? raw : 0))
+		return 0;
+	cr_verify_problem(v, "(archive)", "expands to more than 64 MiB plus "
+	    "100 times its size: not read further");
+	return -1;
+}
+
+/* Read past an entry that is not checked, counted: 0 or -1. */
+static int
+verify_drain(struct cr_verify *v, struct archive *a)
+{
+	char buf[VERIFY_BLOCK];
+	la_ssize_t got;
+
+	while ((got = archive_read_data(a, buf, sizeof buf)) > 0)
+		if (verify_expand(v, a, (size_t)got) != 0)
+			return -1;
+	return 0;	/* a damaged entry: the next header says so */
 }
 
 static int
@@ -241,6 +284,10 @@ verify_stream(struct cr_verify *v, struct archive *a,
 	sha512_init(&s512);
 	buf = xmalloc(VERIFY_BLOCK);
 	while ((got = archive_read_data(a, buf, VERIFY_BLOCK)) > 0) {
+		if (verify_expand(v, a, (size_t)got) != 0) {
+			free(buf);
+			return -1;
+		}
 		sha256_update(&s256, (size_t)got, (uint8_t *)buf);
 		sha512_update(&s512, (size_t)got, (uint8_t *)buf);
 		f->size += (uint64_t)got;
@@ -355,13 +402,20 @@ verify_read(struct cr_verify *v, char **top)
 		if (name == NULL) {
 			cr_verify_problem(v, "(archive)", "entry %lu has no "
 			    "name", entries);
+			if (verify_drain(v, a) != 0)
+				break;
 			continue;
 		}
 		rel = verify_relpath(v, top, name);
-		if (rel == NULL)
+		if (rel == NULL) {
+			if (verify_drain(v, a) != 0)
+				break;
 			continue;
+		}
 		if (archive_entry_filetype(e) == AE_IFDIR) {
 			free(rel);
+			if (verify_drain(v, a) != 0)
+				break;
 			continue;
 		}
 		if (archive_entry_filetype(e) != AE_IFREG ||
@@ -369,12 +423,16 @@ verify_read(struct cr_verify *v, char **top)
 			cr_verify_problem(v, *rel ? rel : name,
 			    "not a regular file");
 			free(rel);
+			if (verify_drain(v, a) != 0)
+				break;
 			continue;
 		}
 		if (cr_map_put(v->files, rel, strlen(rel), &slot, NULL) == 0) {
 			cr_verify_problem(v, rel, "appears twice in the "
 			    "archive");
 			free(rel);
+			if (verify_drain(v, a) != 0)
+				break;
 			continue;
 		}
 		f = xcalloc(1, sizeof *f);

@@ -42,6 +42,7 @@ struct cr_verify {
 	struct cr_map		*files;		/* path -> cr_verify_file */
 	struct cr_map		*listed;	/* paths in manifest-sha256.txt */
 	struct cr_verify_file	**order;	/* archive order */
+	uint64_t		 expanded;	/* bytes out of the archive */
 	size_t			 nfiles, cap;
 };
 

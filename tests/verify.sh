@@ -5,7 +5,8 @@
 # `custrelease verify` and the independent tests/bag-check.py, and every
 # tampering is found: an altered byte, a missing file, an extra file, an
 # edited manifest line, a wrong Payload-Oxum, records that disagree with
-# each other or with summary.json.  Not a bundle: exit 65.
+# each other or with summary.json, and a bomb is stopped while expanding.
+# Not a bundle: exit 65.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 
 : "${MKBUNDLE:=$top_builddir/tests/mkbundle}"
@@ -301,6 +302,34 @@ printf '%s\n' "$RUN_ID" | sed 's/-.*/-ffffffff/' >"$TMP/otherid"
 "$MKBUNDLE" "$(cat "$TMP/otherid")" "$EPOCH" "$TMP/p" "$TMP/id-records.tar.gz"
 tampered id-records "data/summary\.json: run_id $RUN_ID is not the External-Identifier" \
     "summary.json of another run"
+
+# A bomb: the good bag plus a 300 MiB file of zeros (about 300 KB of
+# gzip).  verify stops expanding it past 64 MiB + 100 times what it read,
+# instead of hashing 300 MiB (or 256 GiB) and keeping tag files in memory.
+if [ -n "$PYTHON3" ]; then
+	unpack
+	"$PYTHON3" - "$TMP/x" "$BAG" "$TMP/bomb.tar.gz" <<'PY'
+import io, os, sys, tarfile
+class Zeros(io.RawIOBase):
+    def __init__(self, n): self.n = n
+    def readable(self): return True
+    def readinto(self, b):
+        k = min(len(b), self.n); b[:k] = bytes(k); self.n -= k; return k
+top, bag, out = sys.argv[1:]
+with tarfile.open(out, "w:gz", compresslevel=1) as t:
+    t.add(os.path.join(top, bag), bag)
+    info = tarfile.TarInfo(bag + "/tag-bomb.txt")
+    info.size = 300 << 20
+    t.addfile(info, io.BufferedReader(Zeros(info.size)))
+PY
+	cr verify "$TMP/bomb.tar.gz"
+	expect_rc 1 "a bundle that expands 1000 times: problems"
+	expect_err "\(archive\): expands to more than 64 MiB plus 100 times its size" \
+	    "a bundle that expands 1000 times: stopped"
+else
+	skip "a bundle that expands 1000 times: problems" "no python3"
+	skip "a bundle that expands 1000 times: stopped" "no python3"
+fi
 
 # --- not a bundle, usage -----------------------------------------------------------
 printf 'hello\n' >"$TMP/text.tar.gz"
