@@ -76,7 +76,8 @@ verify_keep(const char *path)
 		"data/decisions.csv", "data/ownership.csv",
 		"data/ownership.jsonl", "data/customers.csv",
 		"data/shares.csv", "data/contact_updates.csv",
-		"data/summary.json", "data/inputs.sha256"
+		"data/summary.json", "data/inputs.sha256",
+		"data/manifest.csv", "data/manifest.xml"
 	};
 	static const char *const tags[] = {
 		"bagit.txt", "bag-info.txt", "manifest-sha256.txt",
@@ -85,7 +86,7 @@ verify_keep(const char *path)
 	};
 	size_t i;
 
-	/* only files read later: any other is hashed, never kept */
+	/* only the files read later: any other is hashed, never kept */
 	for (i = 0; i < sizeof tags / sizeof tags[0]; i++)
 		if (strcmp(path, tags[i]) == 0)
 			return 1;

@@ -18,7 +18,8 @@
  *    digits end the run id) and the export digests (= inputs.sha256).
  *
  * It works on the files cmd-verify.c kept in memory and deliberately
- * re-decides nothing: it has no export, only the records.
+ * re-decides nothing: it has no export, only the records.  The records
+ * against the bag's manifest: verify-manifest.c.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -512,7 +513,8 @@ rec_emails(struct rec *r)
 		}
 }
 
-static void
+/* shares.csv or contact_updates.csv, checked; the table, or NULL. */
+static struct cr_bag_table *
 rec_grants(struct rec *r, const char *path, const char *const *cols)
 {
 	struct cr_bag_table *t = rec_table(r, path, cols);
@@ -520,7 +522,7 @@ rec_grants(struct rec *r, const char *path, const char *const *cols)
 	size_t i, o;
 
 	if (t == NULL)
-		return;
+		return NULL;
 	rec_sorted(r, t, path, "product_id", cols == cu_cols ? "role" : NULL);
 	for (i = 0; r->own != NULL && i < t->nrows; i++) {
 		pid = val(t, i, "product_id");
@@ -554,7 +556,7 @@ rec_grants(struct rec *r, const char *path, const char *const *cols)
 				    t->rows[i].line);
 		}
 	}
-	cr_bag_table_free(t);
+	return t;
 }
 
 /* ---- summary.json ------------------------------------------------------------ */
@@ -749,10 +751,12 @@ void
 cr_verify_records(struct cr_verify *v)
 {
 	struct cr_verify_file *f;
+	struct cr_verify_tables tables;
 	struct rec r;
 	char err[160];
 
 	memset(&r, 0, sizeof r);
+	memset(&tables, 0, sizeof tables);
 	r.v = v;
 	r.released = cr_map_new();
 	r.rcust = cr_map_new();
@@ -793,12 +797,18 @@ cr_verify_records(struct cr_verify *v)
 		    NULL);
 	}
 	rec_emails(&r);
-	rec_grants(&r, "data/shares.csv", share_cols);
-	rec_grants(&r, "data/contact_updates.csv", cu_cols);
+	tables.shares = rec_grants(&r, "data/shares.csv", share_cols);
+	tables.cu = rec_grants(&r, "data/contact_updates.csv", cu_cols);
 	if (r.sum != NULL) {
 		rec_summary_counts(&r);
 		rec_summary_inputs(&r);
 	}
+	tables.dec = r.dec;
+	tables.own = r.own;
+	tables.cust = r.cust;
+	cr_verify_manifest(v, &tables);
+	cr_bag_table_free((struct cr_bag_table *)tables.shares);
+	cr_bag_table_free((struct cr_bag_table *)tables.cu);
 
 	cr_bag_table_free(r.dec);
 	cr_bag_table_free(r.own);

@@ -54,4 +54,12 @@ struct cr_verify_file *cr_verify_find(const struct cr_verify *,
 /* The consistency checks of the records (verify-records.c). */
 void	cr_verify_records(struct cr_verify *);
 
+/* The records as verify-records.c parsed them; NULL when unreadable. */
+struct cr_verify_tables {
+	const struct cr_bag_table	*dec, *own, *cust, *shares, *cu;
+};
+/* The records against the bag's manifest (verify-manifest.c). */
+void	cr_verify_manifest(struct cr_verify *,
+	    const struct cr_verify_tables *);
+
 #endif

@@ -297,6 +297,35 @@ mk "$TMP/sort-records.tar.gz" "$TMP/p"
 tampered sort-records "data/customers\.csv: line 3: rows not sorted by customer_id" \
     "rows out of their sort order"
 
+# Records against the manifest the bag holds (verify-manifest.c).
+payload
+sed -i 's/,rq-1,\(p-[12]\),\(.*\),account:jdupont,/,rq-1,\1,\2,new-account,/' \
+    "$TMP/p/ownership.csv"
+sed -i 's/"to":"account:jdupont"/"to":"new-account"/' "$TMP/p/ownership.jsonl"
+mk "$TMP/to-man-records.tar.gz" "$TMP/p"
+tampered to-man-records "data/ownership\.csv: line 2: to is not account:jdupont, as the manifest and the codes say" \
+    "ownership not to the manifest's import_to"
+
+payload
+sed -i '/^p-1,/d' "$TMP/p/shares.csv"
+mk "$TMP/grant-records.tar.gz" "$TMP/p"
+tampered grant-records "data/shares\.csv: no grant of domain \"p-1\" \(ownership\.csv line 2\) to the request's quickshare_to" \
+    "a quickshare domain without its grant"
+
+payload
+sed -i 's/^p-1,dupont-bakery.example,acme-admin,/p-1,dupont-bakery.example,someone-else,/' \
+    "$TMP/p/shares.csv"
+mk "$TMP/grantee-records.tar.gz" "$TMP/p"
+tampered grantee-records "data/shares\.csv: line 2: username is not the request's quickshare_to" \
+    "a grant to another username"
+
+payload
+sed -i '3s/,jean@dupont-bakery\.example/,evil@attacker.example/' \
+    "$TMP/p/contact_updates.csv"
+mk "$TMP/cu-records.tar.gz" "$TMP/p"
+tampered cu-records "data/contact_updates\.csv: line 3: new_email is not the customer's email" \
+    "a replaced contact given another address"
+
 payload
 printf '%s\n' "$RUN_ID" | sed 's/-.*/-ffffffff/' >"$TMP/otherid"
 "$MKBUNDLE" "$(cat "$TMP/otherid")" "$EPOCH" "$TMP/p" "$TMP/id-records.tar.gz"
