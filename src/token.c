@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <nettle/base64.h>
@@ -49,6 +50,7 @@ cr_token_key_load(const char *path, unsigned char **key, size_t *len)
 {
 	unsigned char *buf, *nbuf;
 	size_t size = 4096, n = 0;
+	struct stat st;
 	ssize_t r;
 	int fd, err;
 
@@ -67,6 +69,15 @@ cr_token_key_load(const char *path, unsigned char **key, size_t *len)
 		cr_error(path, 0, "cannot read token key: %s", strerror(err));
 		return CR_EXIT_IOERR;
 	}
+	/*
+	 * Whoever can replace the key can compute every claim token of the
+	 * next run: say so (a readable key is left to operations.md, as
+	 * the samples' key is 0644 in a checkout).
+	 */
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		cr_warn(path, 0, "token key is writable by group or others: "
+		    "whoever can change it can compute the claim tokens");
 	if (fd < 0) {
 		err = errno;
 		cr_error(path, 0, "cannot read token key: %s", strerror(err));

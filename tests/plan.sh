@@ -70,6 +70,18 @@ expect_err "fr.txt:1: " "broken template: file and line"
 cr run --export samples/export --manifest samples/manifest.csv
 expect_rc 2 "run without --out"
 
+# A key that group or others may write: a warning (whoever replaces it
+# can compute the claim tokens); the run goes on.
+cp samples/token.key "$TMP/open.key"
+chmod 662 "$TMP/open.key"
+cr plan --export samples/export --manifest samples/manifest.csv --token-key "$TMP/open.key"
+expect_rc 1 "a key others may write: the plan goes on"
+expect_err "open.key:0: warning: token key is writable by group or others" \
+    "a key others may write: warned"
+chmod 600 "$TMP/open.key"
+cr plan --export samples/export --manifest samples/manifest.csv --token-key "$TMP/open.key"
+! grep -q "writable" "$TMP/err"; ok $? "a 0600 key: no warning"
+
 # A FIFO nobody writes to, as a template or as the key, must not hang a
 # nightly run; a pipe that does deliver a key still works.
 if mkfifo "$TMP/fifo.key" 2>/dev/null; then
