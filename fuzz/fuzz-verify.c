@@ -9,10 +9,9 @@
  * written to one temporary file and verified as the command would.  It
  * must end with exit 0, 1 or 65 and print nothing but its diagnostics and
  * its one result line, which go to /dev/null.  It deliberately leaves out
- * the command line (main.c): cr_cmd_usage_error is a stub here.
+ * the command line (main.c): cr_cmd_usage_error is fuzz-common.c's stub.
  */
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,14 +27,6 @@ int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static char path[4096];
-
-int
-cr_cmd_usage_error(const struct cr_cmd *cmd, const char *fmt, ...)
-{
-	(void)cmd;
-	(void)fmt;
-	return CR_EXIT_USAGE;
-}
 
 static void
 cleanup(void)
