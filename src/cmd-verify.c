@@ -40,9 +40,6 @@
 #define VERIFY_KEEP_MAX		(256u * 1024 * 1024)	/* records, manifests */
 #define VERIFY_EMAIL_MAX	(16u * 1024 * 1024)	/* one email */
 #define VERIFY_BLOCK		(64 * 1024)
-/* Bytes an archive may expand to: a floor plus a ratio (bombs). */
-#define VERIFY_EXPAND_FLOOR	(64ULL * 1024 * 1024)
-#define VERIFY_EXPAND_RATIO	100ULL
 
 void
 cr_verify_problem(struct cr_verify *v, const char *file, const char *fmt,
@@ -108,8 +105,7 @@ verify_expand(struct cr_verify *v, struct archive *a, size_t got)
 	la_int64_t raw = archive_filter_bytes(a, -1);
 
 	v->expanded += got;
-	if (v->expanded <= VERIFY_EXPAND_FLOOR +
-	    VERIFY_EXPAND_RATIO * (uint64_t)(raw > 0 ? raw : 0))
+	if (v->expanded <= CR_EXPAND_MAX((uint64_t)(raw > 0 ? raw : 0)))
 		return 0;
 	cr_verify_problem(v, "(archive)", "expands to more than 64 MiB plus "
 	    "100 times its size: not read further");

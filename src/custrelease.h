@@ -21,6 +21,13 @@ enum cr_exit {
 };
 
 /*
+ * Archive bombs: the most an archive of `size` bytes may expand to, an
+ * export (export.c) or a bundle (cmd-verify.c): 64 MiB plus 100 times
+ * its size.  Real exports and bundles compress 5 to 20 times.
+ */
+#define CR_EXPAND_MAX(size)	(64ULL * 1024 * 1024 + 100ULL * (size))
+
+/*
  * Library calls return 0 on success or one of the non-zero exit codes
  * above, having already printed their diagnostic (diag.h).  A caller that
  * gets a non-zero value stops and hands it up unchanged: the exit code is

@@ -23,10 +23,6 @@
 #include "stream.h"
 #include "xmalloc.h"
 
-/* Expanded archive bytes allowed: a floor plus a ratio (archive bombs). */
-#define EXPORT_EXPAND_FLOOR	(64ULL * 1024 * 1024)
-#define EXPORT_EXPAND_RATIO	100ULL
-
 #define EXPORT_XML	CR_T_EXPORT_COUNT	/* member slot of an XML form */
 
 enum export_kind { EXPORT_DIR, EXPORT_XMLFILE, EXPORT_ARCHIVE };
@@ -307,7 +303,7 @@ export_list_archive(struct cr_export *e)
 	size_t len;
 	int r, slot, rc, t;
 
-	limit = EXPORT_EXPAND_FLOOR + EXPORT_EXPAND_RATIO * e->size;
+	limit = CR_EXPAND_MAX(e->size);
 	if ((rc = export_archive_new(e, &a)) != 0)
 		return rc;
 	for (;; index++) {
@@ -468,7 +464,7 @@ export_read_archive(struct cr_export *e, cr_row_fn fn, void *arg)
 	long index;
 	int r, rc = 0, slot;
 
-	limit = EXPORT_EXPAND_FLOOR + EXPORT_EXPAND_RATIO * e->size;
+	limit = CR_EXPAND_MAX(e->size);
 	while (rc == 0 && export_pending(e)) {
 		if ((rc = export_archive_new(e, &e->a)) != 0)
 			return rc;
