@@ -41,8 +41,6 @@ struct vm {
 	struct cr_verify		*v;
 	const struct cr_verify_tables	*t;
 	struct cr_map			*bylin;	/* line -> struct vm_req */
-	struct cr_map			*byreq;	/* released request_id ->
-						   decisions row + 1 */
 	struct cr_map			*granted; /* product_id -> 1 */
 };
 
@@ -50,6 +48,15 @@ static const char *
 vm_val(const struct cr_bag_table *t, size_t i, const char *col)
 {
 	return cr_bag_value(cr_bag_cell(t, i, cr_bag_col(t, col)));
+}
+
+/* The row + 1 of `key` in a map of struct cr_verify_tables, or 0. */
+static size_t
+vm_row_of(const struct cr_map *map, const char *key)
+{
+	void **slot = cr_map_get(map, key, strlen(key));
+
+	return slot != NULL ? (size_t)(uintptr_t)*slot : 0;
 }
 
 static const char *
@@ -138,21 +145,14 @@ vm_read(struct vm *m)
 	return 0;
 }
 
-/* The manifest row of decisions row d, or NULL (reported). */
+/* The manifest row at the line of decisions row d, or NULL. */
 static const struct vm_req *
-vm_request(struct vm *m, size_t d)
+vm_by_line(const struct vm *m, size_t d)
 {
-	const struct cr_bag_table *dec = m->t->dec;
-	const char *line = vm_val(dec, d, "line");
+	const char *line = vm_val(m->t->dec, d, "line");
 	void **slot = cr_map_get(m->bylin, line, strlen(line));
 
-	if (slot == NULL) {
-		cr_verify_problem(m->v, "data/decisions.csv", "line %lu: "
-		    "manifest line %.20s holds no request", dec->rows[d].line,
-		    line);
-		return NULL;
-	}
-	return *slot;
+	return slot != NULL ? *slot : NULL;
 }
 
 /* Released requests: the same ids as their manifest rows. */
@@ -166,15 +166,17 @@ vm_decisions(struct vm *m)
 	};
 	const struct cr_bag_table *dec = m->t->dec;
 	const struct vm_req *q;
-	const char *id;
-	void **slot;
 	size_t d, k;
 
 	for (d = 0; d < dec->nrows; d++) {
 		if (strcmp(vm_val(dec, d, "outcome"), "released") != 0)
 			continue;
-		if ((q = vm_request(m, d)) == NULL)
+		if ((q = vm_by_line(m, d)) == NULL) {
+			cr_verify_problem(m->v, "data/decisions.csv", "line "
+			    "%lu: manifest line %.20s holds no request",
+			    dec->rows[d].line, vm_val(dec, d, "line"));
 			continue;
+		}
 		for (k = 0; k < sizeof ids / sizeof ids[0]; k++)
 			if (!cr_bag_cell_is(cr_bag_cell(dec, d,
 			    cr_bag_col(dec, ids[k].col)), vm_man(q,
@@ -182,27 +184,22 @@ vm_decisions(struct vm *m)
 				cr_verify_problem(m->v, "data/decisions.csv",
 				    "line %lu: %s is not the manifest's",
 				    dec->rows[d].line, ids[k].col);
-		id = vm_val(dec, d, "request_id");
-		if (cr_map_put(m->byreq, id, strlen(id), &slot, NULL))
-			*slot = (void *)(uintptr_t)(d + 1);
 	}
 }
 
-/* The manifest row of released request `id`, its codes in *codes. */
+/*
+ * The manifest row of released request `id`, its codes in *codes; NULL
+ * when there is none (reported by verify-records.c or vm_decisions).
+ */
 static const struct vm_req *
-vm_released(struct vm *m, const char *id, const char **codes)
+vm_released(const struct vm *m, const char *id, const char **codes)
 {
-	void **slot = cr_map_get(m->byreq, id, strlen(id));
-	size_t d;
-	char key[32];
+	size_t d = vm_row_of(m->t->released, id);
 
-	if (slot == NULL)
-		return NULL;	/* reported by verify-records.c */
-	d = (size_t)(uintptr_t)*slot - 1;
-	*codes = vm_val(m->t->dec, d, "codes");
-	snprintf(key, sizeof key, "%s", vm_val(m->t->dec, d, "line"));
-	slot = cr_map_get(m->bylin, key, strlen(key));
-	return slot != NULL ? *slot : NULL;
+	if (d == 0)
+		return NULL;
+	*codes = vm_val(m->t->dec, d - 1, "codes");
+	return vm_by_line(m, d - 1);
 }
 
 /* Ownership: `to`; and each domain's grant. */
@@ -244,16 +241,15 @@ vm_ownership(struct vm *m)
 
 /* The request of a product, through ownership.csv; NULL when none. */
 static const struct vm_req *
-vm_product_request(struct vm *m, struct cr_map *prod, const char *pid,
-    const char **codes, size_t *own_row)
+vm_product_request(const struct vm *m, const char *pid, const char **codes,
+    size_t *own_row)
 {
-	void **slot = cr_map_get(prod, pid, strlen(pid));
+	size_t o = vm_row_of(m->t->products, pid);
 
-	if (slot == NULL)
+	if (o == 0)
 		return NULL;	/* reported by verify-records.c */
-	*own_row = (size_t)(uintptr_t)*slot - 1;
-	return vm_released(m, vm_val(m->t->own, *own_row, "request_id"),
-	    codes);
+	*own_row = o - 1;
+	return vm_released(m, vm_val(m->t->own, o - 1, "request_id"), codes);
 }
 
 /* Grants and contact updates against their requests. */
@@ -261,26 +257,15 @@ static void
 vm_grants(struct vm *m)
 {
 	const struct cr_verify_tables *t = m->t;
-	struct cr_map *prod = cr_map_new(), *cust = cr_map_new();
 	const struct vm_req *q;
 	const char *pid, *codes, *cid, *email;
 	void **slot;
-	size_t i, o;
+	size_t i, o, c;
 
-	for (i = 0; i < t->own->nrows; i++) {
-		pid = vm_val(t->own, i, "product_id");
-		if (cr_map_put(prod, pid, strlen(pid), &slot, NULL))
-			*slot = (void *)(uintptr_t)(i + 1);
-	}
-	for (i = 0; t->cust != NULL && i < t->cust->nrows; i++) {
-		cid = vm_val(t->cust, i, "customer_id");
-		if (cr_map_put(cust, cid, strlen(cid), &slot, NULL))
-			*slot = (void *)(uintptr_t)(i + 1);
-	}
 	for (i = 0; t->shares != NULL && i < t->shares->nrows; i++) {
 		pid = vm_val(t->shares, i, "product_id");
 		(void)cr_map_put(m->granted, pid, strlen(pid), &slot, NULL);
-		q = vm_product_request(m, prod, pid, &codes, &o);
+		q = vm_product_request(m, pid, &codes, &o);
 		if (q != NULL && strcmp(vm_val(t->shares, i, "username"),
 		    vm_man(q, MAN_QUICKSHARE_TO)) != 0)
 			cr_verify_problem(m->v, "data/shares.csv", "line %lu: "
@@ -289,7 +274,7 @@ vm_grants(struct vm *m)
 	}
 	for (i = 0; t->cu != NULL && i < t->cu->nrows; i++) {
 		pid = vm_val(t->cu, i, "product_id");
-		q = vm_product_request(m, prod, pid, &codes, &o);
+		q = vm_product_request(m, pid, &codes, &o);
 		if (q == NULL)
 			continue;
 		if (strcmp(vm_man(q, MAN_RESELLER_CONTACTS), "replace") != 0)
@@ -297,17 +282,14 @@ vm_grants(struct vm *m)
 			    "line %lu: the request did not ask to replace "
 			    "reseller contacts", t->cu->rows[i].line);
 		cid = vm_val(t->own, o, "customer_id");
-		slot = cr_map_get(cust, cid, strlen(cid));
-		email = slot != NULL ? vm_val(t->cust,
-		    (size_t)(uintptr_t)*slot - 1, "email") : NULL;
+		c = t->cust != NULL ? vm_row_of(t->customers, cid) : 0;
+		email = c > 0 ? vm_val(t->cust, c - 1, "email") : NULL;
 		if (email != NULL && strcmp(vm_val(t->cu, i, "new_email"),
 		    email) != 0)
 			cr_verify_problem(m->v, "data/contact_updates.csv",
 			    "line %lu: new_email is not the customer's email "
 			    "(customers.csv)", t->cu->rows[i].line);
 	}
-	cr_map_free(prod);
-	cr_map_free(cust);
 }
 
 void
@@ -321,7 +303,6 @@ cr_verify_manifest(struct cr_verify *v, const struct cr_verify_tables *t)
 	m.v = v;
 	m.t = t;
 	m.bylin = cr_map_new();
-	m.byreq = cr_map_new();
 	m.granted = cr_map_new();
 	if (vm_read(&m) == 0) {
 		vm_decisions(&m);
@@ -332,6 +313,5 @@ cr_verify_manifest(struct cr_verify *v, const struct cr_verify_tables *t)
 	}
 	cr_map_foreach(m.bylin, vm_req_free, NULL);
 	cr_map_free(m.bylin);
-	cr_map_free(m.byreq);
 	cr_map_free(m.granted);
 }

@@ -806,6 +806,9 @@ cr_verify_records(struct cr_verify *v)
 	tables.dec = r.dec;
 	tables.own = r.own;
 	tables.cust = r.cust;
+	tables.released = r.released;
+	tables.products = r.products;
+	tables.customers = r.customers;
 	cr_verify_manifest(v, &tables);
 	cr_bag_table_free((struct cr_bag_table *)tables.shares);
 	cr_bag_table_free((struct cr_bag_table *)tables.cu);

@@ -54,9 +54,16 @@ struct cr_verify_file *cr_verify_find(const struct cr_verify *,
 /* The consistency checks of the records (verify-records.c). */
 void	cr_verify_records(struct cr_verify *);
 
-/* The records as verify-records.c parsed them; NULL when unreadable. */
+/*
+ * The records as verify-records.c parsed them (NULL when unreadable), and
+ * its look-ups: a key to its first row + 1.
+ */
 struct cr_verify_tables {
 	const struct cr_bag_table	*dec, *own, *cust, *shares, *cu;
+	const struct cr_map		*released;	/* request_id of a
+							   released dec row */
+	const struct cr_map		*products;	/* own's product_id */
+	const struct cr_map		*customers;	/* cust's customer_id */
 };
 /* The records against the bag's manifest (verify-manifest.c). */
 void	cr_verify_manifest(struct cr_verify *,
