@@ -344,6 +344,52 @@ verify_add(struct cr_verify *v, struct cr_verify_file *f)
 }
 
 /*
+ * The file of a bag entry, added to v, or NULL for an entry that is not
+ * one (a directory, or a problem reported: no name, outside the bag, not
+ * a regular file, a second entry of that path).
+ */
+static struct cr_verify_file *
+verify_entry(struct cr_verify *v, struct archive_entry *e,
+    unsigned long entries, char **top)
+{
+	struct cr_verify_file *f;
+	const char *name;
+	char *rel;
+	void **slot;
+
+	name = archive_entry_pathname_utf8(e);
+	if (name == NULL)
+		name = archive_entry_pathname(e);
+	if (name == NULL) {
+		cr_verify_problem(v, "(archive)", "entry %lu has no name",
+		    entries);
+		return NULL;
+	}
+	if ((rel = verify_relpath(v, top, name)) == NULL)
+		return NULL;
+	if (archive_entry_filetype(e) == AE_IFDIR) {
+		free(rel);
+		return NULL;
+	}
+	if (archive_entry_filetype(e) != AE_IFREG ||
+	    archive_entry_hardlink(e) != NULL || *rel == '\0') {
+		cr_verify_problem(v, *rel ? rel : name, "not a regular file");
+		free(rel);
+		return NULL;
+	}
+	if (cr_map_put(v->files, rel, strlen(rel), &slot, NULL) == 0) {
+		cr_verify_problem(v, rel, "appears twice in the archive");
+		free(rel);
+		return NULL;
+	}
+	f = xcalloc(1, sizeof *f);
+	f->path = rel;
+	*slot = f;
+	verify_add(v, f);
+	return f;
+}
+
+/*
  * Read every entry.  Returns 0, or CR_EXIT_DATAERR when the file is no
  * archive at all, CR_EXIT_IOERR when it cannot be opened.
  */
@@ -353,10 +399,7 @@ verify_read(struct cr_verify *v, char **top)
 	struct archive *a;
 	struct archive_entry *e;
 	struct cr_verify_file *f;
-	const char *name;
 	unsigned long entries = 0;
-	char *rel;
-	void **slot;
 	int fd, r, rc = 0;
 
 	fd = open(v->bundle, O_RDONLY | O_CLOEXEC);
@@ -393,50 +436,10 @@ verify_read(struct cr_verify *v, char **top)
 			break;
 		}
 		entries++;
-		name = archive_entry_pathname_utf8(e);
-		if (name == NULL)
-			name = archive_entry_pathname(e);
-		if (name == NULL) {
-			cr_verify_problem(v, "(archive)", "entry %lu has no "
-			    "name", entries);
-			if (verify_drain(v, a) != 0)
-				break;
-			continue;
-		}
-		rel = verify_relpath(v, top, name);
-		if (rel == NULL) {
-			if (verify_drain(v, a) != 0)
-				break;
-			continue;
-		}
-		if (archive_entry_filetype(e) == AE_IFDIR) {
-			free(rel);
-			if (verify_drain(v, a) != 0)
-				break;
-			continue;
-		}
-		if (archive_entry_filetype(e) != AE_IFREG ||
-		    archive_entry_hardlink(e) != NULL || *rel == '\0') {
-			cr_verify_problem(v, *rel ? rel : name,
-			    "not a regular file");
-			free(rel);
-			if (verify_drain(v, a) != 0)
-				break;
-			continue;
-		}
-		if (cr_map_put(v->files, rel, strlen(rel), &slot, NULL) == 0) {
-			cr_verify_problem(v, rel, "appears twice in the "
-			    "archive");
-			free(rel);
-			if (verify_drain(v, a) != 0)
-				break;
-			continue;
-		}
-		f = xcalloc(1, sizeof *f);
-		f->path = rel;
-		*slot = f;
-		verify_add(v, f);
-		if (verify_stream(v, a, f) != 0)
+		f = verify_entry(v, e, entries, top);
+		/* anything else is read past, counted against the bomb cap */
+		if (f == NULL ? verify_drain(v, a) != 0 :
+		    verify_stream(v, a, f) != 0)
 			break;
 	}
 out:
