@@ -51,13 +51,24 @@ email_text_ok(const char *s)
 		return 1;
 	if (u8_check((const uint8_t *)s, strlen(s)) != NULL)
 		return 0;
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (cr_email_cc_len((const char *)p) != 0)
 			return 0;
-		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-			return 0;		/* U+0080..U+009F */
-	}
 	return 1;
+}
+
+size_t
+cr_email_cc_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (p[0] == '\0')
+		return 0;
+	if (p[0] < 0x20 || p[0] == 0x7f)
+		return 1;
+	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+		return 2;			/* U+0080..U+009F */
+	return 0;
 }
 
 /* Printable ASCII only, no space (URLs, tokens, identifiers). */

@@ -76,4 +76,12 @@ int	cr_email_render(const struct cr_templates *, const struct cr_email *,
  */
 int	cr_email_check_from(const char *from);
 
+/*
+ * The length of the control character (Unicode Cc: C0, DEL, C1) UTF-8
+ * encoded at s: 1 or 2 bytes, or 0 when s starts with something else or
+ * ends.  A field holding one is refused by the renderer; the mailer turns
+ * those of the values SPEC 3 does not check into spaces.
+ */
+size_t	cr_email_cc_len(const char *s);
+
 #endif

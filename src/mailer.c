@@ -65,21 +65,14 @@ static const char *
 mailer_text(struct cr_arena **a, const char *s)
 {
 	char *d;
-	size_t i, j;
+	size_t i, j, n;
 
 	if (s == NULL)
 		return NULL;
 	d = cr_arena_memdup0(a, s, strlen(s));
-	for (i = j = 0; d[i] != '\0'; i++, j++) {
-		if ((unsigned char)d[i] < 0x20 || d[i] == 0x7f)
-			d[j] = ' ';
-		else if ((unsigned char)d[i] == 0xc2 &&
-		    (unsigned char)d[i + 1] >= 0x80 &&
-		    (unsigned char)d[i + 1] <= 0x9f) {
-			d[j] = ' ';		/* U+0080..U+009F */
-			i++;
-		} else
-			d[j] = d[i];
+	for (i = j = 0; d[i] != '\0'; i += n != 0 ? n : 1, j++) {
+		n = cr_email_cc_len(d + i);
+		d[j] = n != 0 ? ' ' : d[i];
 	}
 	d[j] = '\0';
 	return d;
