@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench/run.sh -- the benchmark of issue 7 (`make bench`): generates a large
+# bench/run.sh -- the benchmark (`make bench`): generates a large
 # export once (cached), then in one run measures custrelease run on its CSV
 # folder, its zip and its XML form against a bare libcsv pass, a bare
 # xmlTextReader pass, a Python csv join, a sqlite3-shell join and cat, and
@@ -304,7 +304,7 @@ END {
 	print "ratio = wall time / wall time of the libcsv pass (XML form: of the xmlTextReader pass)"
 	if ("crcsv" in wall && wall["crcsv"] > 0) {
 		print ""
-		print "targets of issue 7 (measured in this run):"
+		print "targets (docs/performance.md; measured in this run):"
 		printf "  run (CSV) / libcsv pass           %6.2f   target <= 1\n",
 		    wall["crcsv"] / wall["libcsv"]
 		if ("python" in wall)

@@ -1,5 +1,5 @@
 /*
- * bundle.h -- the audit bundle of a run (SPEC 4.2): a BagIt 1.0 bag
+ * bundle.h -- the audit bundle of a run (docs/format.md 4.2): a BagIt 1.0 bag
  * (RFC 8493) named audit-<run_id>/, written as one reproducible tar.gz
  * (pax restricted, gzip without timestamp), tar.zst or zip with
  * libarchive.

@@ -1,11 +1,11 @@
 /*
- * check.c -- the cross-row rules of SPEC 2.1 for `check` and for --strict:
+ * check.c -- the cross-row rules of docs/format.md 2.1 for `check` and for --strict:
  * every row through rowcheck.c, then duplicate keys (ids, usernames,
  * request_ids, a product's contact roles) and dangling references
  * (customer -> organization, product -> customer, contact and share ->
  * product; manifest ids the export lacks).  Problems go to stdout as
  * FILE:LINE: message, or, strict, the first one in the export is an input
- * error (a manifest row's problems are listed all the same, SPEC 2.1).
+ * error (a manifest row's problems are listed all the same, docs/format.md 2.1).
  *
  * It keeps the ids of organizations, customers, products and accounts:
  * memory grows with the export.  XML rows (CR_ROW_NESTED) carry their

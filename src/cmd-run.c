@@ -1,7 +1,7 @@
 /*
  * cmd-run.c -- `custrelease run --export PATH --manifest PATH --out DIR`:
  * read (load.c), decide (decide.c), write (emit.c) and commit one run
- * directory OUT/<run_id> atomically, under a flock on OUT (SPEC 4, 5).
+ * directory OUT/<run_id> atomically, under a flock on OUT (docs/format.md 4, 5).
  *
  * A rerun whose run id is already committed does nothing: with the same
  * inputs it exits with that run's status, with others it is an input

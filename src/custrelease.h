@@ -1,6 +1,6 @@
 /*
  * custrelease.h -- what every module of custrelease shares: the exit codes
- * of SPEC section 5 (one enum, as jq keeps them), the graded status of a
+ * of docs/format.md 5 (one enum, as jq keeps them), the graded status of a
  * library call, and the version.
  *
  * It deliberately holds no data model: see schema.h for the tables, row.h
@@ -9,7 +9,7 @@
 #ifndef CUSTRELEASE_H
 #define CUSTRELEASE_H
 
-/* Process exit codes (SPEC section 5).  Every command returns one of them. */
+/* Process exit codes (docs/format.md 5).  Every command returns one of them. */
 enum cr_exit {
 	CR_EXIT_OK = 0,		/* committed; every request released or skipped */
 	CR_EXIT_REJECTED = 1,	/* committed; at least one rejected (check: problems) */

@@ -1,5 +1,5 @@
 /*
- * decide.c -- SPEC 3 applied to each request of the model, in manifest
+ * decide.c -- docs/format.md 3 applied to each request of the model, in manifest
  * order: five phases, each reporting every code it finds and ending the
  * evaluation when it found one; then, for a release, its effects (the
  * import target, quickshare grants, contact replacements, the email

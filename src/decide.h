@@ -1,6 +1,6 @@
 /*
  * decide.h -- the decide stage: every request of a loaded model gets its
- * outcome, codes, message and effects (SPEC 3).  Pure: it reads the model
+ * outcome, codes, message and effects (docs/format.md 3).  Pure: it reads the model
  * and writes only the decision fields of its requests; no I/O.
  */
 #ifndef CR_DECIDE_H
@@ -10,7 +10,7 @@
 
 struct cr_decide_opts {
 	/*
-	 * The template language of a customer's lang (SPEC 3 "lang"), with
+	 * The template language of a customer's lang (docs/format.md 3 "lang"), with
 	 * *defaulted set when there is no template for it (W_LANG_DEFAULTED).
 	 */
 	const char	*(*resolve_lang)(void *arg, const char *lang,

@@ -1,5 +1,5 @@
 /*
- * diag.h -- diagnostics on stderr, in the one form SPEC section 5 gives:
+ * diag.h -- diagnostics on stderr, in the one form docs/format.md 5 gives:
  *
  *	custrelease: FILE:LINE: message
  *	custrelease: FILE:LINE: warning: message

@@ -1,7 +1,7 @@
 /*
  * e164.c -- the country calling codes assigned in ITU-T Recommendation
  * E.164, and one look-up.  It deliberately knows nothing of national
- * numbering plans (number lengths, area codes): SPEC section 3 asks only
+ * numbering plans (number lengths, area codes): docs/format.md 3 asks only
  * that CC be assigned and that CC and NUMBER together hold at most 15
  * digits, which validate.c checks.
  *

@@ -4,7 +4,7 @@
  * Message-ID and MIME boundary, quoted-printable bodies, CRLF throughout.
  *
  * Every field is checked before a byte is written: a control character
- * or invalid UTF-8 anywhere refuses the message (SPEC 3 rejects such a
+ * or invalid UTF-8 anywhere refuses the message (docs/format.md 3 rejects such a
  * customer already; this is the second line).  No value reaches a header
  * except as an encoded-word, a quoted-string, an A-label address or one of
  * the identifiers this file encodes itself.

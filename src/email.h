@@ -1,5 +1,5 @@
 /*
- * email.h -- one claim email (SPEC section 4.1) as a complete RFC 5322 +
+ * email.h -- one claim email (docs/format.md 4.1) as a complete RFC 5322 +
  * MIME message: CRLF line ends, header lines folded at 78 columns, display
  * names and non-ASCII subjects as RFC 2047 encoded-words, domains as
  * A-labels, text parts quoted-printable (lines of at most 76), and a
@@ -80,7 +80,7 @@ int	cr_email_check_from(const char *from);
  * The length of the control character (Unicode Cc: C0, DEL, C1) UTF-8
  * encoded at s: 1 or 2 bytes, or 0 when s starts with something else or
  * ends.  A field holding one is refused by the renderer; the mailer turns
- * those of the values SPEC 3 does not check into spaces.
+ * those of the values docs/format.md 3 does not check into spaces.
  */
 size_t	cr_email_cc_len(const char *s);
 

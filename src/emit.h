@@ -1,6 +1,6 @@
 /*
  * emit.h -- the write stage of `run`: from a decided model, every output
- * file of SPEC 4 into the run directory being built (decisions, ownership,
+ * file of docs/format.md 4 into the run directory being built (decisions, ownership,
  * customers, shares, contact updates, summary, input digests, claim
  * emails) and the audit bundle that holds them all.  It does not commit:
  * cmd-run.c renames the directory into place once emit returns 0.

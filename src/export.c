@@ -1,7 +1,7 @@
 /*
  * export.c -- opens an organization export (folder, archive or XML file)
  * and streams its tables through the readers in dependency order (see
- * export.h).  It checks what SPEC 2.2 asks of the container: required
+ * export.h).  It checks what docs/format.md 2.2 asks of the container: required
  * files, member names (no "..", no duplicates), regular files only, a cap
  * on expanded bytes.  It does not judge rows: readers and rowcheck.c do.
  */

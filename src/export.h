@@ -1,5 +1,5 @@
 /*
- * export.h -- an organization export as a whole (SPEC 2.2, 2.3): a folder
+ * export.h -- an organization export as a whole (docs/format.md 2.2, 2.3): a folder
  * of CSV files, an archive of them (zip, tar, tar.gz, tar.xz, tar.zst), an
  * XML document, or an archive holding one.  cr_export_read() streams every
  * table through the readers of read.h; it never extracts to disk and never

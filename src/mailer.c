@@ -55,7 +55,7 @@ mailer_dup(struct cr_arena **a, const char *s)
 }
 
 /*
- * A value the email shows that SPEC 3 does not check (the reseller's name,
+ * A value the email shows that docs/format.md 3 does not check (the reseller's name,
  * product and contact names, a replaced contact's email): each control
  * character (Cc: C0, DEL, C1) as one space, so that one stray newline in
  * an export row neither breaks the run nor reaches a header.  The records

@@ -20,7 +20,7 @@
 
 #include "schema.h"
 
-/* Decision codes, in the order of SPEC 3's table (the order of output). */
+/* Decision codes, in the order of docs/format.md 3's table (the order of output). */
 enum cr_code {
 	CR_E_BAD_REQUEST, CR_E_DUPLICATE_REQUEST, CR_E_UNKNOWN_RESELLER,
 	CR_E_NOT_RESELLER, CR_E_UNKNOWN_CUSTOMER, CR_E_NOT_YOUR_CUSTOMER,

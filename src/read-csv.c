@@ -1,5 +1,5 @@
 /*
- * read-csv.c -- the streaming CSV reader of one table (SPEC 2.1): pulls
+ * read-csv.c -- the streaming CSV reader of one table (docs/format.md 2.1): pulls
  * 64 KiB blocks from a cr_stream, strips a UTF-8 BOM, detects the delimiter
  * from the header line, maps the header to schema columns, and hands each
  * record to the row callback as a struct cr_row with its first physical

@@ -1,6 +1,6 @@
 /*
- * read-xml.c -- the XML readers of read.h: the export (SPEC 2.3) and the
- * manifest (SPEC 2.4), streamed through libxml2's xmlTextReader.  One open
+ * read-xml.c -- the XML readers of read.h: the export (docs/format.md 2.3) and the
+ * manifest (docs/format.md 2.4), streamed through libxml2's xmlTextReader.  One open
  * element per nesting level is kept, with its column values; rows are
  * handed out at the end tag of their element.
  *

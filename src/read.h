@@ -22,7 +22,7 @@
 #define CR_FIELD_MAX	(1024 * 1024)	/* bytes in one field or value */
 
 /*
- * CSV of one table (SPEC 2.1): UTF-8 BOM skipped, delimiter , ; or TAB
+ * CSV of one table (docs/format.md 2.1): UTF-8 BOM skipped, delimiter , ; or TAB
  * detected from the header line, columns mapped by name (unknown ones:
  * one warning each; a duplicate name or a missing CR_COL_HEADER column:
  * input error).  A row with another number of fields than the header is
@@ -55,14 +55,14 @@ int	cr_csv_read_filtered(struct cr_stream *, const struct cr_schema *,
 	    const struct cr_row_filter *, cr_row_fn, void *arg);
 
 /*
- * The XML export (SPEC 2.3), namespace urn:custrelease:export:1.  Rows come
+ * The XML export (docs/format.md 2.3), namespace urn:custrelease:export:1.  Rows come
  * at the end tag of their element (so a customer's row comes before its
  * organization's), each with CR_ROW_NESTED and the reference columns
  * (reseller_id, customer_id, product_id) filled from the enclosing element.
  */
 int	cr_xml_read_export(struct cr_stream *, cr_row_fn, void *arg);
 
-/* The XML manifest (SPEC 2.4): <release> elements, attributes = columns. */
+/* The XML manifest (docs/format.md 2.4): <release> elements, attributes = columns. */
 int	cr_xml_read_manifest(struct cr_stream *, cr_row_fn, void *arg);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * rowcheck.h -- the value rules of SPEC 2.1 applied to one row, whatever
+ * rowcheck.h -- the value rules of docs/format.md 2.1 applied to one row, whatever
  * form it was read from: UTF-8, identifiers, enums, booleans, timestamps,
  * values that must not be empty, and the field count of a CSV row.
  *

@@ -1,5 +1,5 @@
 /*
- * rundir.h -- the OUT directory protocol of SPEC 4 and 5: the lock, the
+ * rundir.h -- the OUT directory protocol of docs/format.md 4 and 5: the lock, the
  * committed runs, and the build-then-rename of one new run.
  *
  * Layout of OUT:

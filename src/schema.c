@@ -1,5 +1,5 @@
 /*
- * schema.c -- the column tables of SPEC sections 2.2 to 2.4, written once.
+ * schema.c -- the column tables of docs/format.md 2.2 to 2.4, written once.
  * Validation of values against them lives in rowcheck.c; nothing here reads
  * or checks data.
  */

@@ -1,5 +1,5 @@
 /*
- * schema.h -- the tables of SPEC section 2: their files, XML elements,
+ * schema.h -- the tables of docs/format.md 2: their files, XML elements,
  * columns and value types, and one row of any of them as a reader hands it
  * out.  Both the CSV and the XML readers produce struct cr_row against these
  * schemas, so everything downstream (row checks, check, decide) is blind to
@@ -52,7 +52,7 @@ enum { DEC_REQUEST_ID, DEC_LINE, DEC_CUSTOMER_ID, DEC_RESELLER_ID,
 
 enum cr_coltype {
 	CR_COL_TEXT,		/* any UTF-8 without NUL */
-	CR_COL_ID,		/* SPEC 2.1 identifier */
+	CR_COL_ID,		/* docs/format.md 2.1 identifier */
 	CR_COL_ENUM,		/* one of cr_column.values, case-sensitive */
 	CR_COL_BOOL,		/* true/false/1/0/yes/no, any case */
 	CR_COL_TIME		/* YYYY-MM-DDTHH:MM:SSZ */
@@ -91,7 +91,7 @@ int			 cr_schema_column(const struct cr_schema *s,
 
 /*
  * One row.  val[i] is the value of column i, NUL-terminated, NULL when
- * absent (missing, empty or whitespace-only: SPEC 2.1); len[i] its length.
+ * absent (missing, empty or whitespace-only: docs/format.md 2.1); len[i] its length.
  * Everything points into the reader's buffers and is valid only during the
  * callback: copy what you keep.
  */
@@ -121,7 +121,7 @@ struct cr_row {
  */
 typedef int (*cr_row_fn)(void *arg, const struct cr_row *row);
 
-/* True when s[0..len) is empty or only white space (SPEC 2.1 "absent"). */
+/* True when s[0..len) is empty or only white space (docs/format.md 2.1 "absent"). */
 int	cr_is_blank(const char *s, size_t len);
 
 /* Two present values that are equal (NULL, an absent value, equals none). */

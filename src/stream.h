@@ -1,7 +1,7 @@
 /*
  * stream.h -- one input byte stream (a file, an archive member, a memory
  * buffer in tests) that the readers pull from.  A stream counts its bytes,
- * hashes them with SHA-256 as they pass (the input digests of SPEC 4 cost
+ * hashes them with SHA-256 as they pass (the input digests of docs/format.md 4 cost
  * no second read) and enforces a size cap (archive bombs).
  *
  * Ownership: a stream does not own what its read function reads from; the

@@ -59,7 +59,7 @@ int			 cr_templates_open(const char *dir,
 void			 cr_templates_free(struct cr_templates *);
 
 /*
- * The template language for a customer's `lang` (SPEC 3): NULL or blank
+ * The template language for a customer's `lang` (docs/format.md 3): NULL or blank
  * gives "en"; otherwise the value, trimmed and compared case-insensitively
  * with the template names, then with its subtags stripped from the right
  * ("zh-Hant-TW", "zh-hant", "zh"); no match gives "en" and *defaulted = 1

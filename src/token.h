@@ -1,5 +1,5 @@
 /*
- * token.h -- claim tokens (SPEC section 4.1): the HMAC-SHA-256 token of a
+ * token.h -- claim tokens (docs/format.md 4.1): the HMAC-SHA-256 token of a
  * request under the --token-key key, or 32 random bytes without a key,
  * both written base64url without padding (43 characters), and the hex
  * SHA-256 that customers.csv records in place of the token.

@@ -1,5 +1,5 @@
 /*
- * validate.c -- SPEC section 3 "Contact validation" and "Import match".
+ * validate.c -- docs/format.md 3 "Contact validation" and "Import match".
  *
  * Text rules go through libunistring (UTF-8 validity, category Cc, NFC,
  * full case folding, White_Space), internationalized email domains through
@@ -401,10 +401,10 @@ cr_check_state(const char *country, const char *state)
 }
 
 /*
- * Zip formats of SPEC 3.  Pattern language: 'A' an ASCII letter (any
- * case: the SPEC regexes are case-insensitive), '9' a digit, 'X' either,
+ * Zip formats of docs/format.md 3.3.  Pattern language: 'A' an ASCII letter (any
+ * case: the contract's regexes are case-insensitive), '9' a digit, 'X' either,
  * other characters literal; a '?' after an element makes it optional;
- * '|' separates alternatives.  Each line gives the SPEC regex.
+ * '|' separates alternatives.  Each line gives the regex of docs/format.md 3.3.
  */
 static const struct zip_format {
 	const char	*country;

@@ -1,5 +1,5 @@
 /*
- * validate.h -- SPEC section 3 "Contact validation" and "Import match":
+ * validate.h -- docs/format.md 3 "Contact validation" and "Import match":
  * whether a customer's own contact record is valid (field by field, every
  * problem reported) and whether an existing account matches a customer.
  *
@@ -46,7 +46,7 @@ typedef void (*cr_problem_fn)(void *arg, const char *field,
     const char *message);
 
 /*
- * Validate a customer's own record (SPEC 3).  Calls `fn` (when not NULL)
+ * Validate a customer's own record (docs/format.md 3).  Calls `fn` (when not NULL)
  * once per problem, at most once per field, fields in the order of the
  * struct; returns the number of problems (0 = valid).
  */
@@ -75,7 +75,7 @@ const char	*cr_check_zip(const char *country, const char *zip);
 int		 cr_match_equal(const char *, const char *);
 
 /*
- * The whole import match of SPEC 3: firstname, lastname and orgname equal
+ * The whole import match of docs/format.md 3: firstname, lastname and orgname equal
  * per cr_match_equal (absent on both sides counts as equal, so two
  * individuals without orgname can match), email equal per cr_match_equal
  * (absent never matches), country exactly equal (absent never matches).

@@ -2,7 +2,7 @@
  * verify-records.c -- the second half of `custrelease verify`: do the
  * run's records agree with each other and with summary.json?
  *
- *  - decisions.csv: outcomes and codes fit together (SPEC 3);
+ *  - decisions.csv: outcomes and codes fit together (docs/format.md 3);
  *  - every released request has its ownership rows (none only with
  *    W_NO_PRODUCTS), one customers.csv row and one claim email, and
  *    nothing else has any; ownership rows name the request's customer and
@@ -11,7 +11,7 @@
  *  - shares.csv and contact_updates.csv name released products;
  *  - customers.csv: claim_expires_at is the run time plus the TTL of
  *    summary.json; each claim email goes to its customer's address;
- *  - every CSV is sorted as SPEC 4 says (ties: decisions.csv only);
+ *  - every CSV is sorted as docs/format.md 4 says (ties: decisions.csv only);
  *  - summary.json: run id (= External-Identifier), run time (= run id's
  *    time, Bagging-Date its date), counts (= decisions.csv, ownership
  *    rows, emails), exit status, the manifest's digest (whose first 8 hex
@@ -155,7 +155,7 @@ rec_table(struct rec *r, const char *path, const char *const *cols)
 }
 
 /*
- * SPEC 4: rows sorted bytewise by their key (k1, then k2), ties in
+ * docs/format.md 4: rows sorted bytewise by their key (k1, then k2), ties in
  * manifest order; only decisions.csv shows that order (its line column).
  * The first row out of order is reported.  Keys are compared as values:
  * a formula prefix does not count.
@@ -182,7 +182,7 @@ rec_sorted(struct rec *r, const struct cr_bag_table *t, const char *path,
 		}
 		if (c > 0) {
 			cr_verify_problem(r->v, path, "line %lu: rows not "
-			    "sorted by %s%s%s (SPEC 4)", t->rows[i].line, k1,
+			    "sorted by %s%s%s (docs/format.md 4)", t->rows[i].line, k1,
 			    k2 != NULL ? ", " : "", k2 != NULL ? k2 : "");
 			return;
 		}
@@ -403,7 +403,7 @@ rec_customers(struct rec *r)
 	time_t t0;
 	size_t i, d;
 
-	/* claim_expires_at: the run time plus claim_ttl_days (SPEC 4) */
+	/* claim_expires_at: the run time plus claim_ttl_days (docs/format.md 4) */
 	if (r->run_time != NULL && cr_parse_time(r->run_time, &t0) == 0 &&
 	    cr_json_uint(r->sum, "options.claim_ttl_days", &ttl) &&
 	    ttl < 100000)

@@ -1,7 +1,7 @@
 /*
  * write-csv.c -- the CSV table format of write.h: RFC 4180, UTF-8 passed
  * through, CRLF after every record, a header row, and the formula-
- * injection prefix of SPEC 4.  It does not sort rows or check UTF-8.
+ * injection prefix of docs/format.md 4.  It does not sort rows or check UTF-8.
  */
 #include <string.h>
 
@@ -10,7 +10,7 @@
 
 /*
  * A cell that a spreadsheet would read as a formula starts with one of
- * these; it gets a "'" in front (SPEC 4), before quoting, whatever the
+ * these; it gets a "'" in front (docs/format.md 4), before quoting, whatever the
  * column's type.
  */
 static int

@@ -1,5 +1,5 @@
 /*
- * write.h -- one interface for writing a record table (SPEC 4): a header
+ * write.h -- one interface for writing a record table (docs/format.md 4): a header
  * and rows of string values, in a format chosen by a small vtable, as
  * libarchive picks its formats.  Formats: cr_format_csv (write-csv.c:
  * RFC 4180, CRLF, formula-injection prefix) and cr_format_jsonl

@@ -1,7 +1,7 @@
 /*
  * xml-prolog.h -- a watch on the raw bytes of an XML document's prolog for
  * "<!DOCTYPE", before libxml2 sees them: custrelease refuses any DTD
- * (SPEC: no DTD, no entities), and says on which line it came.
+ * (docs/format.md 2.3: no DTD, no entities), and says on which line it came.
  *
  * It follows an optional UTF-8 byte order mark, white space, the XML
  * declaration and other processing instructions, and comments; anything

@@ -1,5 +1,5 @@
 #!/bin/sh
-# archive.sh -- the export as an archive (SPEC 2.2): every supported format,
+# archive.sh -- the export as an archive (docs/format.md 2.2): every supported format,
 # any folder prefix, members in any order, the XML form inside an archive;
 # and the archive faults that are input errors: duplicate member names, a
 # ".." component, a known member that is not a regular file (a directory
@@ -140,7 +140,7 @@ cr check --export "$TMP/symlink.tar"
 expect_rc 65 "a symlink as a member"
 expect_err "member \"customers.csv\": not a regular file" "symlink: message"
 
-# A directory with a known name is a member of that name (SPEC 2.2), in a
+# A directory with a known name is a member of that name (docs/format.md 2.2), in a
 # tar and in a zip; the real file elsewhere does not make it right.
 mkdir -p "$TMP/dirm/x" "$TMP/dirm/y/shares.csv"
 cp "$src"/*.csv "$TMP/dirm/x/"

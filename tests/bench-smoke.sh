@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench-smoke.sh -- bench/run.sh on 1,000 customers (issue 7): every
+# bench-smoke.sh -- bench/run.sh on 1,000 customers: every
 # contender runs and the CSV, zip and XML forms give identical records.
 # The real benchmark (make bench) never runs in the test suite.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# broken-input.sh -- file-level faults (SPEC 2.1 "input errors"): each broken
+# broken-input.sh -- file-level faults (docs/format.md 2.1 "input errors"): each broken
 # fixture of tests/data/broken/ replaces one file of the clean export
 # (tests/data/clean/); check must exit 65 with custrelease: FILE:LINE: and a
 # message saying what was wrong, and write nothing.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # check.sh -- `custrelease check` end to end: the row-level problems of
-# SPEC 2.1 listed with file and line (golden outputs in tests/data/check/),
+# docs/format.md 2.1 listed with file and line (golden outputs in tests/data/check/),
 # exit 0 clean / 1 problems, --strict turning the first problem of the
 # export into an input error (not the manifest's), and the CSV and XML forms of the samples agreeing.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
@@ -17,7 +17,7 @@ cr check --strict --export tests/data/problems
 expect_rc 65 "--strict: a row problem is an input error"
 expect_err "^custrelease: tests/data/problems/organizations.csv:3: column \"type\" \"corporation\"" "--strict names the first problem"
 
-# --strict is about the export (SPEC 2.1): with a clean export, a bad
+# --strict is about the export (docs/format.md 2.1): with a clean export, a bad
 # manifest row or an id the export lacks is still a listed problem.
 printf 'request_id,reseller_id,customer_id,requested_by\nbad id,org-1,c-1,alice\nr-2,org-1,c-404,alice\n' > "$TMP/badman.csv"
 cr check --strict --export tests/data/clean --manifest "$TMP/badman.csv"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# cli.sh -- the command line of SPEC 5: help, version, usage errors.
+# cli.sh -- the command line of docs/format.md 5: help, version, usage errors.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 
 cr --help

@@ -1,5 +1,5 @@
 #!/bin/sh
-# concurrency.sh -- the lock on OUT (SPEC 5, src/rundir.h): two runs started
+# concurrency.sh -- the lock on OUT (docs/format.md 5, src/rundir.h): two runs started
 # at once on one OUT, a run that finds OUT locked, a lock left by a killed
 # run, and `plan --out` beside a running run.
 #

@@ -1,5 +1,5 @@
 #!/bin/sh
-# config.sh -- `--config FILE` (issue 4): key = value defaults for what a
+# config.sh -- `--config FILE`: key = value defaults for what a
 # nightly job keeps fixed; the command line wins; a bad file is a usage
 # error naming file and line.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# crash.sh -- crash consistency (issue 6, SPEC 5 "a run killed at any point
+# crash.sh -- crash consistency (docs/format.md 5 "a run killed at any point
 # leaves no committed trace"): a larger export (tests/gen-crash-export.py:
 # 20,000 customers, 4 products each, 1,000 requests; fewer on a slow
 # machine, see below) is run once without

@@ -86,7 +86,7 @@ put_parts(const char *dir, const char *name, const char *const *parts)
 	assert_int_equal(fclose(f), 0);
 }
 
-/* SPEC 3 "lang" with templates for en, fr and es only. */
+/* docs/format.md 3 "lang" with templates for en, fr and es only. */
 static const char *
 test_lang(void *arg, const char *lang, int *defaulted)
 {

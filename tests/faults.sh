@@ -1,11 +1,11 @@
 #!/bin/sh
-# faults.sh -- fault injection (issue 6): the LD_PRELOAD shim of
+# faults.sh -- fault injection: the LD_PRELOAD shim of
 # tests/inject/inject.c makes the Nth I/O call of `custrelease run` on the
 # samples fail, for every N from 1 to the number of calls a clean run
 # makes (odd N with EIO, even N with ENOSPC).  Each run must either
 #
 #   - exit 74 (73 when the failing call creates or opens OUT itself, as
-#     SPEC 5 says), name the error on stderr, commit nothing and leave
+#     docs/format.md 5 says), name the error on stderr, commit nothing and leave
 #     nothing that could be taken for a run: no OUT/<run_id>, no .tmp-*,
 #     and a .failed-* only when the failing call is the fsync of OUT after
 #     the commit rename (rundir.h); or
@@ -17,15 +17,15 @@
 #     and the open and read of the manifest's first bytes that only sniff
 #     its format (the manifest is then opened again, read and hashed).
 #
-# A token key or template that cannot be read is an I/O error too (74, SPEC
-# 5).
+# A token key or template that cannot be read is an I/O error too (74,
+# docs/format.md 5).
 #
 # After every failed run that created OUT, a clean rerun into the same OUT
 # must commit exactly one run, byte for byte the clean run.  (Without OUT
 # the rerun would be a first run, which the reference run already is.)
 #
 # Making the run's directory fails with EROFS, EACCES and EPERM in turn:
-# exit 73, the output cannot be created (SPEC 5).
+# exit 73, the output cannot be created (docs/format.md 5).
 #
 # Then the export-reading phase of the XML form and of a tar.gz of the
 # export: every open and read of the export file fails in turn; the run
@@ -317,7 +317,7 @@ ok $? "every one of the $TOTAL calls was failed once"
 
 # --- OUT that refuses the run directory -----------------------------------
 # Permissions or a read-only mount (EACCES, EPERM, EROFS) on the run's
-# directory: the output cannot be created, exit 73 (SPEC 5), not 74.
+# directory: the output cannot be created, exit 73 (docs/format.md 5), not 74.
 N=$(awk '$3 == "mkdirat" && $4 == "RUN" { print $1; exit }' "$TMP/classes")
 [ -n "$N" ]; ok $? "the shim sees the run's directory made"
 for err in EROFS 13 1; do

@@ -1,5 +1,5 @@
 #!/bin/sh
-# hostile.sh -- hostile inputs (issue 6): each gets a clear error or a safe
+# hostile.sh -- hostile inputs: each gets a clear error or a safe
 # output, never a crash, a hang or a file outside OUT.  XXE, billion laughs,
 # truncated XML, NUL bytes and archive bombs have their own tests
 # (broken-input.sh, archive.sh); these are the rest of the corpus.
@@ -86,7 +86,7 @@ n=$(find "$TMP" -newer "$TMP/evil.csv" -type f ! -path "$TMP/out2/*" ! -name out
 [ "$n" -eq 0 ]; ok $? "no file outside OUT"
 
 
-# Control characters in values an email shows but SPEC 3 does not check
+# Control characters in values an email shows but docs/format.md 3 does not check
 # (the reseller's name, a product's name, a replaced contact's email): the
 # request is released as `plan` says, each one is a space in the email and
 # never reaches a header, and the records keep the value as exported.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # languages.sh -- every shipped template language gives a clean claim email
-# in that language (SPEC 3 "lang", issue 4): lang values as customers write
+# in that language (docs/format.md 3 "lang"): lang values as customers write
 # them (case, region subtags) resolve to a template without a warning; a
 # language without one falls back to English with W_LANG_DEFAULTED.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"

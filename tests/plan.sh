@@ -2,7 +2,7 @@
 # plan.sh -- `custrelease plan`: the decisions of a run, printed, nothing
 # written; exit 1 when any request would be rejected; --json for machines;
 # --out takes committed runs into account without a lock.  Also the usage
-# errors shared with run (SPEC 5): a short key, a bad claim URL, from,
+# errors shared with run (docs/format.md 5): a short key, a bad claim URL, from,
 # SOURCE_DATE_EPOCH, --now, a broken template.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 cd "$top_srcdir" || exit 1

@@ -1,5 +1,5 @@
 #!/bin/sh
-# progress.sh -- the progress line (SPEC 5, issue 3): drawn on stderr when
+# progress.sh -- the progress line (docs/format.md 5): drawn on stderr when
 # stderr is a terminal, silenced by --quiet, never through a pipe (cron).
 # The terminal is script(1)'s pseudo-terminal.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"

@@ -6,7 +6,7 @@
  * kind, broken organization, customer, contact, share and account rows,
  * and that only the rows a request depends on matter.  Each test asserts
  * outcomes, the exact code sets and key parts of the messages for the
- * rules of SPEC 3 and docs/behaviour.md.  Inputs are embedded and written
+ * rules of docs/format.md 3 and docs/behaviour.md.  Inputs are embedded and written
  * by the shared fixture (decide-world.c).
  */
 #include <stdarg.h>

@@ -1,12 +1,12 @@
 /*
  * test-decide.c -- unit tests of the decide stage (decide.c) on tiny
  * exports read by the read stage (load.c): a clean release, the phases of
- * SPEC 3 in order (bad and duplicate requests, the history of committed
+ * docs/format.md 3 in order (bad and duplicate requests, the history of committed
  * runs, reseller and customer, status and duplicate customers, the
  * contact checks), the reseller as a domain contact (replace, keep),
  * quickshare grants, the import match and the warnings and languages.
  * Each test asserts outcomes, the exact code sets and key parts of the
- * messages for the rules of SPEC 3 and docs/behaviour.md.  Inputs are
+ * messages for the rules of docs/format.md 3 and docs/behaviour.md.  Inputs are
  * embedded and written by the shared fixture (decide-world.c);
  * E_EXPORT_INCONSISTENT is in test-decide-inconsistent.c, what load keeps
  * and the XML form in test-decide-load.c.
@@ -25,7 +25,7 @@
 
 #include "decide-world.h"
 
-/* -- Phases of SPEC 3 ------------------------------------------------- */
+/* -- Phases of docs/format.md 3 ------------------------------------------------- */
 
 static void
 test_clean_release(void **state)

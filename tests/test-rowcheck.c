@@ -1,4 +1,4 @@
-/* test-rowcheck.c -- unit tests of the SPEC 2.1 value rules (rowcheck.c). */
+/* test-rowcheck.c -- unit tests of the docs/format.md 2.1 value rules (rowcheck.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

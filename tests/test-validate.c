@@ -1,5 +1,5 @@
 /*
- * test-validate.c -- unit tests of src/validate.c (SPEC section 3,
+ * test-validate.c -- unit tests of src/validate.c (docs/format.md 3,
  * "Contact validation" and "Import match") and of its tables.
  */
 #include <stdarg.h>
@@ -133,7 +133,7 @@ test_email_idn(void **state)
 	assert_null(cr_check_email("zoe@xn--exmple-cua.fr"));
 	assert_null(cr_check_email("info@faß.de"));
 	assert_null(cr_check_email("info@例え.jp"));
-	/* SPEC 3: the local part is an ASCII dot-atom, so no SMTPUTF8 */
+	/* docs/format.md 3: the local part is an ASCII dot-atom, so no SMTPUTF8 */
 	assert_string_equal(cr_check_email("zoé@exämple.fr"),
 	    "local part is not ASCII");
 	/* invalid A-labels and disallowed code points */

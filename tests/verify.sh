@@ -1,5 +1,5 @@
 #!/bin/sh
-# verify.sh -- the audit bundle end to end (SPEC 4.2, 5): bundles written
+# verify.sh -- the audit bundle end to end (docs/format.md 4.2, 5): bundles written
 # by tests/mkbundle (cr_bundle_write on the payload files of
 # tests/data/bundle/) are byte-identical from one write to the next, pass
 # `custrelease verify` and the independent tests/bag-check.py, and every

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """csv2xml.py -- convert custrelease CSV inputs to their XML form.
 
-    csv2xml.py export DIR        > export.xml     (SPEC 2.2 -> SPEC 2.3)
-    csv2xml.py manifest FILE.csv > manifest.xml   (SPEC 2.4, CSV -> XML)
+    csv2xml.py export DIR        > export.xml     (docs/format.md 2.2 -> docs/format.md 2.3)
+    csv2xml.py manifest FILE.csv > manifest.xml   (docs/format.md 2.4, CSV -> XML)
 
 The output describes the same data, so that custrelease gives the same
 decisions and records for both forms: attributes id, type, status, reseller,
@@ -35,7 +35,7 @@ import sys
 EXPORT_NS = "urn:custrelease:export:1"
 MANIFEST_NS = "urn:custrelease:manifest:1"
 
-# Columns in the order of SPEC 2.2 / 2.4.
+# Columns in the order of docs/format.md 2.2 / 2.4.
 ORG_COLS = ["id", "name", "type", "reseller", "orgname", "firstname",
             "lastname", "email", "streetaddr", "streetaddr2", "zip", "city",
             "state", "country", "phone", "fax", "lang"]

@@ -1,4 +1,4 @@
-# Independent reference decider (SPEC section 3) used to double-check
+# Independent reference decider (docs/format.md 3) used to double-check
 # samples/README.md.  Usage: sim.py EXPORTDIR MANIFEST [MANIFEST...]
 # Each manifest is a run; committed runs accumulate in order.
 import csv, json, re, sys, unicodedata, ctypes, os
