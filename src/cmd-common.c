@@ -97,6 +97,11 @@ runcfg_init(const struct cr_cmd *cmd, const struct cr_options *o,
 			    o->claim_ttl);
 		c->ttl_days = ttl;
 	}
+	if ((long long)c->now < CR_RUN_TIME_MIN ||
+	    (long long)c->now + c->ttl_days * 86400LL > CR_RUN_TIME_MAX)
+		return cr_cmd_usage_error(cmd, "run time out of range: it must "
+		    "be from 1980-01-01T00:00:00Z, and its claim expiry (%ld "
+		    "days later) at most 9999-12-31T23:59:59Z", c->ttl_days);
 	c->claim_url = o->claim_url ? o->claim_url : CR_DEFAULT_CLAIM_URL;
 	if (runcfg_url(c->claim_url) != 0)
 		return cr_cmd_usage_error(cmd, "--claim-url \"%s\": expected "

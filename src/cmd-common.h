@@ -17,6 +17,14 @@
 #define CR_DEFAULT_FROM		"Customer release <no-reply@claim.invalid>"
 #define CR_DEFAULT_TTL		14
 
+/*
+ * The run times accepted (docs/format.md 4): from 1980-01-01T00:00:00Z, the
+ * earliest time a zip entry can hold, to the last second whose claim expiry
+ * (run time + TTL days) still has a four-digit year.
+ */
+#define CR_RUN_TIME_MIN		315532800LL	/* 1980-01-01T00:00:00Z */
+#define CR_RUN_TIME_MAX		253402300799LL	/* 9999-12-31T23:59:59Z */
+
 struct cr_templates;
 struct cr_rundir;
 

@@ -412,7 +412,11 @@ rec_customers(struct rec *r)
 		id = val(t, i, "customer_id");
 		tok = val(t, i, "claim_token_sha256");
 		exp = val(t, i, "claim_expires_at");
-		if (want[0] != '\0' && strcmp(exp, want) != 0)
+		if (cr_parse_time(exp, NULL) != 0)
+			cr_verify_problem(r->v, path, "line %lu: "
+			    "claim_expires_at %.32s is not a UTC time like "
+			    "2026-11-30T02:00:00Z", t->rows[i].line, exp);
+		else if (want[0] != '\0' && strcmp(exp, want) != 0)
 			cr_verify_problem(r->v, path, "line %lu: "
 			    "claim_expires_at %.32s is not the run time plus "
 			    "claim_ttl_days (%s)", t->rows[i].line, exp, want);

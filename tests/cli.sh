@@ -2,6 +2,8 @@
 # cli.sh -- the command line of docs/format.md 5: help, version, usage errors.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 
+cp "$SAMPLES/token.key" "$TMP/key" && chmod 600 "$TMP/key"
+
 cr --help
 expect_rc 0 "--help"
 grep -q "custrelease run" "$TMP/out"; ok $? "--help lists the commands"
@@ -28,5 +30,38 @@ cr check --export "$SAMPLES/export" extra
 expect_rc 2 "unexpected operand"
 cr check --help
 expect_rc 0 "--help after a command"
+
+# Run times: every date derived from the run time has a four-digit year and
+# the bundle's entry times fit a zip (from 1980); anything else is a usage
+# error before OUT is touched.
+for t in 0999-06-01T00:00:00Z 1979-12-31T23:59:59Z 9999-12-31T23:59:59Z \
+    9999-12-18T00:00:00Z; do
+	cr run --export "$SAMPLES/export" --manifest "$SAMPLES/manifest.csv" \
+	    --out "$TMP/o" --now "$t" --quiet
+	expect_rc 2 "run --now $t is out of range"
+	expect_err "run time out of range" "run --now $t: the range is named"
+	[ ! -e "$TMP/o" ]; ok $? "run --now $t: OUT is not created"
+done
+for e in 253402300800 99999999999999 0 315532799; do
+	SOURCE_DATE_EPOCH=$e cr plan --export "$SAMPLES/export" \
+	    --manifest "$SAMPLES/manifest.csv"
+	expect_rc 2 "SOURCE_DATE_EPOCH=$e is out of range"
+	SOURCE_DATE_EPOCH=$e cr run --export "$SAMPLES/export" \
+	    --manifest "$SAMPLES/manifest.csv" --out "$TMP/o" --quiet
+	expect_rc 2 "run with SOURCE_DATE_EPOCH=$e is out of range"
+	[ ! -e "$TMP/o" ]; ok $? "SOURCE_DATE_EPOCH=$e: OUT is not created"
+done
+cr run --export "$SAMPLES/export" --manifest "$SAMPLES/manifest.csv" \
+    --out "$TMP/o" --now 9999-12-31T23:59:59Z --claim-ttl 1 --quiet
+expect_rc 2 "the TTL counts: 9999-12-31T23:59:59Z plus one day"
+# The extremes that are accepted are written and read back.
+for t in 1980-01-01T00:00:00Z 9999-12-17T23:59:59Z; do
+	rm -rf "$TMP/o"
+	cr run --export "$SAMPLES/export" --manifest "$SAMPLES/manifest.csv" \
+	    --out "$TMP/o" --now "$t" --token-key "$TMP/key" --quiet
+	expect_rc 1 "run --now $t is accepted"
+	cr verify "$TMP"/o/*/audit-*
+	expect_rc 0 "run --now $t: verify accepts the bundle"
+done
 
 done_testing

@@ -327,6 +327,12 @@ tampered cu-records "data/contact_updates\.csv: line 3: new_email is not the cus
     "a replaced contact given another address"
 
 payload
+sed -i '2s/,2026-12-14T02:00:00Z/,10000-01-14T23:59:59/' "$TMP/p/customers.csv"
+mk "$TMP/exp-records.tar.gz" "$TMP/p"
+tampered exp-records "data/customers\.csv: line 2: claim_expires_at 10000-01-14T23:59:59 is not a UTC time" \
+    "a claim expiry past year 9999, without Z"
+
+payload
 printf '%s\n' "$RUN_ID" | sed 's/-.*/-ffffffff/' >"$TMP/otherid"
 "$MKBUNDLE" "$(cat "$TMP/otherid")" "$EPOCH" "$TMP/p" "$TMP/id-records.tar.gz"
 tampered id-records "data/summary\.json: run_id $RUN_ID is not the External-Identifier" \
