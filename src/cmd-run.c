@@ -18,6 +18,7 @@
 
 #include "cmd-common.h"
 #include "cmd.h"
+#include "bag.h"
 #include "custrelease.h"
 #include "decide.h"
 #include "diag.h"
@@ -27,33 +28,74 @@
 #include "rundir.h"
 #include "xmalloc.h"
 
-/* Read what a committed run recorded: its inputs digest and exit status. */
-static int
-run_committed(struct cr_rundir *rd, const char *run_id, char digest[65],
-    int *status)
+/* A committed run's summary.json is read whole, up to this size. */
+#define RUN_SUMMARY_MAX	(16u << 20)
+
+/* The bytes of OUT/<run_id>/summary.json, NUL-terminated; NULL if unread. */
+static char *
+run_summary_read(struct cr_rundir *rd, const char *run_id, size_t *len)
 {
-	char path[128], buf[8192], *p;
-	ssize_t n;
+	char path[128], *buf;
+	size_t cap = 8192, n = 0;
+	ssize_t r = -1;
 	int fd;
 
 	snprintf(path, sizeof path, "%s/summary.json", run_id);
 	fd = openat(cr_rundir_fd(rd), path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof buf - 1);
+		return NULL;
+	buf = xmalloc(cap);
+	for (;;) {
+		if (n + 1 == cap) {
+			if (cap >= RUN_SUMMARY_MAX)
+				break;
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		r = read(fd, buf + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
 	close(fd);
-	if (n <= 0)
-		return -1;
+	if (r != 0 || n == 0) {
+		free(buf);
+		return NULL;
+	}
 	buf[n] = '\0';
-	if ((p = strstr(buf, "\"inputs_digest\": \"")) == NULL ||
-	    strlen(p) < 18 + 64)
+	*len = n;
+	return buf;
+}
+
+/* Read what a committed run recorded: its inputs digest and exit status. */
+static int
+run_committed(struct cr_rundir *rd, const char *run_id, char digest[65],
+    int *status)
+{
+	struct cr_json *sum;
+	const char *d;
+	unsigned long st;
+	char *buf, err[128];
+	size_t len;
+	int rc = -1;
+
+	if ((buf = run_summary_read(rd, run_id, &len)) == NULL)
 		return -1;
-	memcpy(digest, p + 18, 64);
-	digest[64] = '\0';
-	if ((p = strstr(buf, "\"exit_status\": ")) == NULL)
+	sum = cr_json_parse(buf, len, err, sizeof err);
+	free(buf);
+	if (sum == NULL)
 		return -1;
-	*status = atoi(p + 15);
-	return 0;
+	d = cr_json_str(sum, "inputs_digest");
+	if (d != NULL && strlen(d) == 64 &&
+	    cr_json_uint(sum, "exit_status", &st) && st <= 255) {
+		memcpy(digest, d, 65);
+		*status = (int)st;
+		rc = 0;
+	}
+	cr_json_free(sum);
+	return rc;
 }
 
 static void

@@ -82,6 +82,23 @@ expect_rc 1 "same inputs again: original status"
 grep -q "already committed with the same inputs" "$TMP/out"; ok $? "no-op said"
 [ "$(ls "$OUT" | wc -l)" -eq 1 ]; ok $? "no second run"
 
+# A summary.json over 8 KiB (the export's member names under a long
+# archive prefix) is read back whole: the same-id rerun is still a no-op.
+lp=$TMP/lp
+for i in 1 2 3 4 5 6 7 8; do lp=$lp/$(printf '%0200d' 0)$i; done
+mkdir -p "$lp" && cp samples/export/*.csv "$lp/"
+(cd "$TMP/lp" && tar -cf "$TMP/lp.tar" 0*)
+cr run --export "$TMP/lp.tar" --manifest samples/manifest.csv \
+    --out "$TMP/lpout" --now $NOW --token-key $KEY --quiet
+expect_rc 1 "long archive prefix: run committed"
+[ "$(wc -c < "$TMP/lpout/$RUNID/summary.json")" -gt 8192 ]
+ok $? "long archive prefix: summary.json is over 8 KiB"
+cr run --export "$TMP/lp.tar" --manifest samples/manifest.csv \
+    --out "$TMP/lpout" --now $NOW --token-key $KEY
+expect_rc 1 "long archive prefix: the rerun exits with the original status"
+grep -q "already committed with the same inputs" "$TMP/out"
+ok $? "long archive prefix: the rerun is a no-op"
+
 # Same run id, other export: input error.
 cp -r samples/export "$TMP/other"
 sed -i 's/Zoé/Zoë/' "$TMP/other/customers.csv"
