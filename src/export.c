@@ -187,7 +187,7 @@ export_open_dir(struct cr_export *e)
 	for (t = 0; t < CR_T_EXPORT_COUNT; t++) {
 		s = cr_schema_get((enum cr_table)t);
 		xasprintf(&e->m[t].display, "%s/%s", e->path, s->file);
-		if (stat(e->m[t].display, &st) != 0) {
+		if (lstat(e->m[t].display, &st) != 0) {
 			if (errno == ENOENT && !s->required)
 				continue;
 			cr_error(e->m[t].display, 0, "cannot open: %s%s",
@@ -195,6 +195,11 @@ export_open_dir(struct cr_export *e)
 			    " (a required file of the export)" : "");
 			return errno == ENOENT ? CR_EXIT_DATAERR :
 			    CR_EXIT_IOERR;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			cr_error(e->m[t].display, 0, "a symbolic link: a table "
+			    "of a folder export must be a regular file");
+			return CR_EXIT_DATAERR;
 		}
 		if (!S_ISREG(st.st_mode)) {
 			cr_error(e->m[t].display, 0, "not a regular file");
@@ -213,7 +218,7 @@ export_read_file(struct cr_export *e, int slot, cr_row_fn fn, void *arg)
 	struct cr_stream *s;
 	int fd, rc;
 
-	fd = open(e->m[slot].display, O_RDONLY | O_CLOEXEC);
+	fd = open(e->m[slot].display, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		cr_error(e->m[slot].display, 0, "cannot open: %s",
 		    strerror(errno));

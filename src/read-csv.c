@@ -210,6 +210,18 @@ csvr_header(struct csvr *r)
 		r->stop = CR_EXIT_DATAERR;
 		return r->stop;
 	}
+	/*
+	 * A header with none of the table's columns is not that table (a
+	 * key or a password file put in its place): refused, and nothing of
+	 * it is quoted, since it may be a secret.
+	 */
+	for (h = 0; h < n && r->colmap[h] < 0; h++)
+		;
+	if (h == n) {
+		csvr_fail(r, hl, "the header has none of the columns of this "
+		    "table: not this table (nothing of it is shown)");
+		return r->stop;
+	}
 	for (h = 0; h < n; h++) {
 		if (r->colmap[h] < 0)
 			cr_warn(r->file, hl, "unknown column \"%s\" ignored",
