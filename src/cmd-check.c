@@ -34,7 +34,7 @@ check_exec(const struct cr_options *o)
 		rc = cr_export_read(e, cr_check_row, c);
 	if (rc == 0 && o->manifest_path != NULL)
 		rc = cr_manifest_read(o->manifest_path, cr_check_row, c, NULL,
-		    NULL);
+		    NULL, NULL);
 	if (rc == 0) {
 		printf("%-16s %10s %9s\n", "table", "rows", "problems");
 		for (t = 0; t <= CR_T_MANIFEST; t++) {

@@ -523,22 +523,24 @@ emit_manifest_copy(struct emit *e)
 	struct emit_file *f;
 	unsigned char buf[65536], d[SHA256_DIGEST_SIZE];
 	char sha[65];
-	uint64_t off = cr_outfile_bytes(e->spool);
+	uint64_t off = cr_outfile_bytes(e->spool), pos = 0;
 	ssize_t r;
 	int fd;
 
-	fd = open(e->m->manifest_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		cr_error(e->m->manifest_path, 0, "cannot open manifest: %s",
-		    strerror(errno));
+	if (!e->m->has_manifest_fd) {
+		cr_error(e->m->manifest_path, 0, "the manifest is not open");
 		return CR_EXIT_IOERR;
 	}
+	fd = e->m->manifest_fd;
 	sha256_init(&ctx);
-	while ((r = read(fd, buf, sizeof buf)) > 0) {
+	while ((r = pread(fd, buf, sizeof buf, (off_t)pos)) > 0 ||
+	    (r < 0 && errno == EINTR)) {
+		if (r < 0)
+			continue;
+		pos += (uint64_t)r;
 		sha256_update(&ctx, (size_t)r, buf);
 		cr_outfile_write(e->spool, buf, (size_t)r);
 	}
-	close(fd);
 	if (r < 0) {
 		cr_error(e->m->manifest_path, 0, "read error: %s",
 		    strerror(errno));

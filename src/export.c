@@ -634,29 +634,142 @@ cr_export_has_table(const struct cr_export *e, enum cr_table t)
 	return (unsigned)t < CR_T_EXPORT_COUNT && e->m[t].present;
 }
 
+/* The first non-blank byte of an open regular file, as export_sniff. */
+static int
+manifest_sniff(int fd, const char *path, int *status)
+{
+	unsigned char buf[512];
+	ssize_t n, i = 0;
+
+	do
+		n = pread(fd, buf, sizeof buf, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		*status = CR_EXIT_IOERR;
+		cr_error(path, 0, "read error: %s", strerror(errno));
+		return -2;
+	}
+	if (n >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf)
+		i = 3;
+	while (i < n && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
+	    buf[i] == '\n'))
+		i++;
+	return i < n ? buf[i] : -1;
+}
+
+/*
+ * Copy what a pipe, a FIFO or a terminal delivers into an unnamed 0600
+ * file under $TMPDIR, so that the manifest is read from its source once
+ * and then as often as needed.  The spool's fd, or -1 (*status set).
+ */
+static int
+manifest_spool(int in, const char *path, int *status)
+{
+	const char *dir = getenv("TMPDIR");
+	char *tmpl, buf[65536];
+	ssize_t r, w, o;
+	int fd, err;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	xasprintf(&tmpl, "%s/custrelease-manifest.XXXXXX", dir);
+	fd = mkostemp(tmpl, O_CLOEXEC);
+	err = errno;
+	if (fd >= 0)
+		unlink(tmpl);
+	free(tmpl);
+	if (fd < 0) {
+		cr_error(dir, 0, "cannot spool the manifest: %s",
+		    strerror(err));
+		*status = CR_EXIT_IOERR;
+		return -1;
+	}
+	for (;;) {
+		r = read(in, buf, sizeof buf);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		for (o = 0; o < r; o += w) {
+			w = write(fd, buf + o, (size_t)(r - o));
+			if (w < 0 && errno == EINTR)
+				w = 0;
+			else if (w < 0) {
+				cr_error(dir, 0, "cannot spool the manifest: "
+				    "%s", strerror(errno));
+				close(fd);
+				*status = CR_EXIT_IOERR;
+				return -1;
+			}
+		}
+	}
+	if (r < 0 || lseek(fd, 0, SEEK_SET) != 0) {
+		cr_error(path, 0, "read error: %s", strerror(errno));
+		close(fd);
+		*status = CR_EXIT_IOERR;
+		return -1;
+	}
+	return fd;
+}
+
+int
+cr_manifest_open(const char *path, int *status)
+{
+	struct stat st;
+	int fd, spool;
+
+	if (strcmp(path, "-") == 0)
+		fd = fcntl(0, F_DUPFD_CLOEXEC, 3);
+	else
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		cr_error(cr_manifest_display(path), 0, "cannot open manifest: "
+		    "%s", strerror(errno));
+		*status = errno == ENOENT ? CR_EXIT_DATAERR : CR_EXIT_IOERR;
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (S_ISREG(st.st_mode))
+		return fd;
+	if (S_ISDIR(st.st_mode)) {
+		cr_error(path, 0, "a directory, not a manifest");
+		*status = CR_EXIT_DATAERR;
+		close(fd);
+		return -1;
+	}
+	spool = manifest_spool(fd, cr_manifest_display(path), status);
+	close(fd);
+	return spool;
+}
+
+const char *
+cr_manifest_display(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "stdin" : path;
+}
+
 int
 cr_manifest_read(const char *path, cr_row_fn fn, void *arg, char *sha256,
-    int *is_xml)
+    int *is_xml, int *keep_fd)
 {
+	const char *name = cr_manifest_display(path);
 	struct cr_stream *s;
-	int fd, rc, xml;
+	int fd, rc = 0, xml, c;
 
+	if ((fd = cr_manifest_open(path, &rc)) < 0)
+		return rc;
 	xml = ends_with_ci(path, ".xml");
 	if (!xml) {
-		int c = export_sniff(path, &rc);
-
-		if (c == -2)
+		if ((c = manifest_sniff(fd, name, &rc)) == -2) {
+			close(fd);
 			return rc;
+		}
 		xml = c == '<';
 	}
 	if (is_xml != NULL)
 		*is_xml = xml;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		cr_error(path, 0, "cannot open manifest: %s", strerror(errno));
-		return errno == ENOENT ? CR_EXIT_DATAERR : CR_EXIT_IOERR;
-	}
-	s = cr_stream_fd(fd, path);
+	s = cr_stream_fd(fd, name);
 	if (xml)
 		rc = cr_xml_read_manifest(s, fn, arg);
 	else
@@ -666,6 +779,9 @@ cr_manifest_read(const char *path, cr_row_fn fn, void *arg, char *sha256,
 	if (rc == 0 && sha256 != NULL)
 		cr_stream_sha256_hex(s, sha256);
 	cr_stream_free(s);
-	close(fd);
+	if (rc == 0 && keep_fd != NULL)
+		*keep_fd = fd;
+	else
+		close(fd);
 	return rc;
 }

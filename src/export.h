@@ -53,10 +53,19 @@ const char	*cr_export_input_sha256(const struct cr_export *, size_t);
 int		 cr_export_has_table(const struct cr_export *, enum cr_table);
 
 /*
- * Reads one manifest file (CSV or XML by its name or first byte).  The
- * digest of its bytes lands in sha256 (65 bytes) when not NULL.
+ * Reads one manifest (CSV or XML by its name or first byte) from its
+ * source exactly once: a path, or "-" for standard input.  What is not a
+ * regular file (a pipe, a FIFO) is spooled first into an unnamed 0600
+ * file under $TMPDIR; a directory is an input error (65).  The digest of
+ * its bytes lands in sha256 (65 bytes) when not NULL.  With keep_fd, the
+ * caller gets the open regular file (offset unspecified; read it with
+ * pread) and owns it; otherwise it is closed.
  */
 int		 cr_manifest_read(const char *path, cr_row_fn, void *arg,
-		    char *sha256, int *is_xml);
+		    char *sha256, int *is_xml, int *keep_fd);
+/* Open the manifest as above: a regular file's fd, or -1 (*status set). */
+int		 cr_manifest_open(const char *path, int *status);
+/* The name messages give the manifest: "stdin" for "-". */
+const char	*cr_manifest_display(const char *path);
 
 #endif

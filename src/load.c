@@ -197,11 +197,15 @@ int
 cr_model_load_manifest(struct cr_model *m, const char *path)
 {
 	const char *base = strrchr(path, '/');
+	int rc;
 
-	m->manifest_path = xstrdup(path);
-	m->manifest_name = xstrdup(base ? base + 1 : path);
-	return cr_manifest_read(path, load_manifest_row, m, m->manifest_sha256,
-	    &m->manifest_xml);
+	m->manifest_path = xstrdup(cr_manifest_display(path));
+	m->manifest_name = xstrdup(base ? base + 1 :
+	    cr_manifest_display(path));
+	rc = cr_manifest_read(path, load_manifest_row, m, m->manifest_sha256,
+	    &m->manifest_xml, &m->manifest_fd);
+	m->has_manifest_fd = rc == 0;
+	return rc;
 }
 
 /* --- the history of committed runs ------------------------------------- */
@@ -865,6 +869,8 @@ cr_model_free(struct cr_model *m)
 	free(m->inputs);
 	free(m->manifest_path);
 	free(m->manifest_name);
+	if (m->has_manifest_fd)
+		close(m->manifest_fd);
 	load_free_map(m->req_first, NULL, NULL);
 	load_free_map(m->touched_orgs, NULL, NULL);
 	load_free_map(m->touched_customers, NULL, NULL);

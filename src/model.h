@@ -102,6 +102,8 @@ struct cr_model {
 	struct cr_request	*req;
 	size_t			 nreq;
 	char			*manifest_path;
+	int			 manifest_fd;	/* the manifest read once, */
+	int			 has_manifest_fd; /* kept open for the bundle */
 	char			*manifest_name;	/* base name, for the bundle */
 	char			 manifest_sha256[65];
 	int			 manifest_xml;
