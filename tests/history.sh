@@ -14,9 +14,11 @@ rss() {
 	_f=$1
 	shift
 	"$PYTHON3" -c '
-import resource, subprocess, sys
-subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,
-               stderr=subprocess.DEVNULL)
+import os, resource, sys
+fa = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+      (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
+os.waitpid(os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ,
+                          file_actions=fa), 0)
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 ' "$CUSTRELEASE" "$@" >"$_f"
 }
