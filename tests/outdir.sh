@@ -34,7 +34,8 @@ fi
 # A scratch directory that user owns, and copies of what the runs read.
 U=$(mktemp -d /tmp/custrelease-outdir.XXXXXX)
 trap 'chmod -R u+rwX "$U" 2>/dev/null; rm -rf "$U" "$TMP"' EXIT
-cp "$CUSTRELEASE" "$U/custrelease"
+# (the binary itself: a wrapper such as valgrind's logs where nobody cannot)
+cp "${CUSTRELEASE_REAL:-$CUSTRELEASE}" "$U/custrelease"
 cp -r samples/export samples/manifest.csv templates "$U/"
 cp $KEY "$U/token.key"
 chmod -R a+rX "$U"
