@@ -2,9 +2,15 @@
  * hash.c -- the string map of hash.h.  Keys are copied into large arena
  * blocks (no malloc per key); entries are kept in insertion order in one
  * array and the table indexes into it.  It does not shrink or delete.
+ * The hash is keyed per process (see cr_hash_bytes), so a table's layout
+ * differs from run to run; only insertion order is ever visited.
  */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "hash.h"
 #include "xmalloc.h"
@@ -44,72 +50,41 @@ map_word(const struct cr_map *m, uint64_t h)
 	return (size_t)(h >> 12) & (m->tsize / 8 - 1);
 }
 
-#ifdef __SIZEOF_INT128__
-__extension__ typedef unsigned __int128 hash_u128;
+/*
+ * The per-process key of cr_hash_bytes(): 16 random bytes from the kernel
+ * (libsodium's randombytes_buf, getrandom(2)), drawn once, before the
+ * first hash, by whichever thread gets there first.
+ */
+static unsigned char	hash_key[crypto_shorthash_KEYBYTES];
+static pthread_once_t	hash_key_once = PTHREAD_ONCE_INIT;
 
-static uint64_t
-hash_mix(uint64_t a, uint64_t b)
+static void
+hash_key_init(void)
 {
-	/* a 64x64->128 multiply folded to 64 bits (the wyhash mixer) */
-	hash_u128 r = (hash_u128)a * b;
-
-	return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
-#else
-static uint64_t
-hash_mix(uint64_t a, uint64_t b)
-{
-	a *= b;
-	return a ^ (a >> 32);
-}
-#endif
-
-static inline uint64_t
-hash_load64(const unsigned char *s)
-{
-	uint64_t w;
-
-	memcpy(&w, s, 8);
-	return w;
-}
-
-static inline uint64_t
-hash_load32(const unsigned char *s)
-{
-	uint32_t w;
-
-	memcpy(&w, s, 4);
-	return w;
+	if (sodium_init() < 0) {
+		fputs("custrelease: libsodium cannot be initialised\n", stderr);
+		abort();
+	}
+	randombytes_buf(hash_key, sizeof hash_key);
 }
 
 uint64_t
 cr_hash_bytes(const void *p, size_t len)
 {
 	/*
-	 * Eight bytes at a time, the last word read overlapping the one
-	 * before (no byte loop, no variable-length copy): identifiers are
-	 * short, and this runs for the key of every row of the export.
-	 * Not a keyed hash: the keys are the operator's own export.
+	 * SipHash-2-4 (libsodium's crypto_shorthash) under a key random per
+	 * process: the ids come from files an attacker may write, and ids
+	 * crafted to collide under a fixed hash would make every table
+	 * linear.  Nothing that custrelease writes depends on these values
+	 * or on the order of a table.
 	 */
-	const unsigned char *s = p;
-	uint64_t h, w;
-	size_t n = len;
+	unsigned char out[crypto_shorthash_BYTES];
+	uint64_t h;
 
-	/* the length, mixed first: a plain XOR of it could cancel a byte */
-	h = hash_mix(0x9e3779b97f4a7c15ULL ^ len, 0xa0761d6478bd642fULL);
-
-	if (n >= 8) {
-		for (; n > 8; s += 8, n -= 8)
-			h = hash_mix(h ^ hash_load64(s), 0xbf58476d1ce4e5b9ULL);
-		w = hash_load64(s + n - 8);
-	} else if (n >= 4)
-		w = hash_load32(s) << 32 | hash_load32(s + n - 4);
-	else if (n > 0)
-		w = (uint64_t)s[0] << 16 | (uint64_t)s[n / 2] << 8 | s[n - 1];
-	else
-		w = 0;
-	h = hash_mix(h ^ w, 0x94d049bb133111ebULL);
-	return hash_mix(h, 0x2545f4914f6cdd1dULL);
+	(void)pthread_once(&hash_key_once, hash_key_init);
+	crypto_shorthash(out, p, len, hash_key);
+	memcpy(&h, out, sizeof h);
+	return h;
 }
 
 struct cr_map *
@@ -294,4 +269,24 @@ cr_map_foreach(const struct cr_map *m,
 
 	for (i = 0; i < m->n; i++)
 		fn(arg, m->entries[i].key, m->entries[i].value);
+}
+
+size_t
+cr_map_max_probe(const struct cr_map *m)
+{
+	size_t i, home, d, max = 0, mask;
+	uint64_t s;
+
+	if (m->table == NULL)
+		return 0;
+	mask = m->tsize - 1;
+	for (i = 0; i < m->tsize; i++) {
+		if ((s = m->table[i]) == 0)
+			continue;
+		home = (size_t)m->entries[SLOT_INDEX(s) - 1].hash & mask;
+		d = (i - home) & mask;
+		if (d > max)
+			max = d;
+	}
+	return max;
 }

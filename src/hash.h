@@ -46,6 +46,17 @@ void		 cr_map_foreach(const struct cr_map *,
 		    void (*fn)(void *arg, const char *key, void *value),
 		    void *arg);
 
+/*
+ * SipHash-2-4 of the bytes under a key drawn at random once per process:
+ * stable within a process, different across processes.  Never write it
+ * out or compare it with another process's.
+ */
 uint64_t	 cr_hash_bytes(const void *, size_t);
+
+/*
+ * The longest distance of an entry from its home slot: a check for the
+ * tests that crafted keys do not pile up, never used by custrelease.
+ */
+size_t		 cr_map_max_probe(const struct cr_map *);
 
 #endif

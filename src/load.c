@@ -210,6 +210,12 @@ cr_model_load_manifest(struct cr_model *m, const char *path)
 
 /* --- the history of committed runs ------------------------------------- */
 
+/*
+ * Only the released rows that a request of the manifest can ask about are
+ * kept: its request_id (applied before?) or its customer_id (released
+ * before?).  The manifest is read first, so memory follows the manifest,
+ * never the number of runs or rows in OUT's history.
+ */
 static int
 load_history_row(void *arg, const struct cr_row *row)
 {
@@ -222,10 +228,12 @@ load_history_row(void *arg, const struct cr_row *row)
 	if (outcome == NULL || strcmp(outcome, "released") != 0 ||
 	    rid == NULL || cid == NULL)
 		return 0;
-	if (cr_map_put(load_map(&m->hist_applied), rid, row->len[DEC_REQUEST_ID],
-	    &slot, NULL))
+	if (load_touched(m->req_first, rid, row->len[DEC_REQUEST_ID]) &&
+	    cr_map_put(load_map(&m->hist_applied), rid,
+	    row->len[DEC_REQUEST_ID], &slot, NULL))
 		*slot = xstrdup(cid);
-	if (cr_map_put(load_map(&m->hist_released), cid,
+	if (load_touched(m->touched_customers, cid, row->len[DEC_CUSTOMER_ID]) &&
+	    cr_map_put(load_map(&m->hist_released), cid,
 	    row->len[DEC_CUSTOMER_ID], &slot, NULL))
 		*slot = xstrdup(rid);
 	return 0;

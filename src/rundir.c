@@ -26,7 +26,6 @@
 
 #define RUNDIR_TMP_PREFIX	".tmp-"
 #define RUNDIR_FAILED_PREFIX	".failed-"
-#define RUNDIR_MAX_DEPTH	16	/* deeper stale trees are not ours */
 
 struct rundir_sub {
 	char	*name;
@@ -128,16 +127,72 @@ rundir_list(int fd, char ***namesp, size_t *np)
 }
 
 /*
- * Remove dirfd/name and, if it is a directory, everything below it,
- * never following a symlink.  Returns 0 (also when name is gone), or -1
- * with errno set.
+ * Remove name in fd when it is a file, a symlink or an empty directory.
+ * 1: removed (or gone), 0: a directory that is not empty, -1: errno set.
  */
 static int
-rundir_rmtree(int dirfd, const char *name, int depth)
+rundir_unlink_one(int fd, const char *name)
+{
+	if (unlinkat(fd, name, 0) == 0 || errno == ENOENT)
+		return 1;
+	if (errno != EISDIR && errno != EPERM)
+		return -1;
+	if (unlinkat(fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+		return 1;
+	return errno == ENOTEMPTY || errno == EEXIST ? 0 : -1;
+}
+
+/*
+ * Empty the directory *fdp of depth *depth: remove what it holds, or move
+ * *fdp down into its first directory that is not empty (*depth + 1), or,
+ * once it is empty, up to its parent (*depth - 1; the caller stops at 0).
+ * Returns 1 when *fdp was emptied at depth 0, 0 when it moved, -1 (errno).
+ */
+static int
+rundir_rmtree_step(int *fdp, size_t *depth)
 {
 	char **names;
 	size_t n, i;
-	int fd, rc = 0, errnum = 0;
+	int rc = 1, next = -1, errnum = 0;
+
+	if (rundir_list(*fdp, &names, &n) != 0)
+		return -1;
+	for (i = 0; i < n && rc == 1; i++) {
+		rc = rundir_unlink_one(*fdp, names[i]);
+		if (rc == 0)
+			next = openat(*fdp, names[i],
+			    O_RDONLY|O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC);
+		errnum = errno;
+	}
+	rundir_free_names(names, n);
+	if (rc < 0 || (rc == 0 && next < 0)) {
+		errno = errnum;
+		return -1;
+	}
+	if (rc == 1 && *depth == 0)
+		return 1;
+	if (rc == 1)		/* emptied: back up to the parent */
+		next = openat(*fdp, "..", O_RDONLY|O_DIRECTORY|O_CLOEXEC);
+	if (next < 0)
+		return -1;
+	close(*fdp);
+	*fdp = next;
+	*depth = rc == 0 ? *depth + 1 : *depth - 1;
+	return 0;
+}
+
+/*
+ * Remove dirfd/name and, if it is a directory, everything below it, at
+ * any depth and with one directory open at a time: it walks down into a
+ * directory that is not empty and back up through ".." once it is, never
+ * following a symlink (a symlink is removed, not entered).  Returns 0
+ * (also when name is gone), or -1 with errno set.
+ */
+static int
+rundir_rmtree(int dirfd, const char *name)
+{
+	size_t depth = 0;
+	int fd, rc, errnum;
 
 	fd = openat(dirfd, name, O_RDONLY|O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC);
 	if (fd < 0) {
@@ -149,24 +204,11 @@ rundir_rmtree(int dirfd, const char *name, int depth)
 			return -1;
 		return 0;
 	}
-	if (depth >= RUNDIR_MAX_DEPTH) {
-		close(fd);
-		errno = ELOOP;
-		return -1;
-	}
-	if (rundir_list(fd, &names, &n) != 0) {
-		errnum = errno;
-		close(fd);
-		errno = errnum;
-		return -1;
-	}
-	for (i = 0; i < n && rc == 0; i++) {
-		if ((rc = rundir_rmtree(fd, names[i], depth + 1)) != 0)
-			errnum = errno;
-	}
-	rundir_free_names(names, n);
+	while ((rc = rundir_rmtree_step(&fd, &depth)) == 0)
+		;
+	errnum = errno;
 	close(fd);
-	if (rc != 0) {
+	if (rc < 0) {
 		errno = errnum;
 		return -1;
 	}
@@ -202,7 +244,8 @@ cr_rundir_lock(const char *out, int create, struct cr_rundir **rdp)
 
 	*rdp = NULL;
 	if (create) {
-		if (mkdir(out, 0700) == 0)
+		/* chmod at once: a umask of 0777 would leave it at 000 */
+		if (mkdir(out, 0700) == 0 && chmod(out, 0700) == 0)
 			created = 1;
 		else if (errno != EEXIST)
 			return rundir_fail(out, NULL,
@@ -265,10 +308,23 @@ cr_rundir_cleanup(struct cr_rundir *rd)
 		/* Ours only while we build it; we do not build one yet. */
 		if (rd->tmpname != NULL && strcmp(names[i], rd->tmpname) == 0)
 			continue;
-		if (rundir_rmtree(rd->fd, names[i], 0) != 0)
-			rc = rundir_fail(rd->path, names[i],
-			    "cannot remove stale temporary run",
-			    CR_EXIT_IOERR);
+		if (rundir_rmtree(rd->fd, names[i]) == 0)
+			continue;
+		/*
+		 * OUT read-only (permissions, mount): a warning, so that a
+		 * no-op rerun still succeeds; a run that needs to write
+		 * fails at cr_rundir_begin with "cannot create" (73).
+		 */
+		if (errno == EACCES || errno == EPERM || errno == EROFS) {
+			char *p = rundir_join(rd->path, names[i]);
+
+			cr_warn(p, 0, "cannot remove stale temporary run: %s: "
+			    "left in place", strerror(errno));
+			free(p);
+			continue;
+		}
+		rc = rundir_fail(rd->path, names[i],
+		    "cannot remove stale temporary run", CR_EXIT_IOERR);
 	}
 	rundir_free_names(names, n);
 	return rc;
@@ -391,13 +447,16 @@ cr_rundir_path(const struct cr_rundir *rd)
 	return rd->path;
 }
 
-/* mkdirat + open + fchmod 0700: the fd of the new directory, or -1. */
+/* mkdirat + chmod 0700 + open: the fd of the new directory, or -1. */
 static int
 rundir_mkdir_at(int dirfd, const char *name)
 {
 	int fd, errnum;
 
 	if (mkdirat(dirfd, name, 0700) != 0)
+		return -1;
+	/* before the open: under a umask of 0777 the new directory is 000 */
+	if (fchmodat(dirfd, name, 0700, 0) != 0)
 		return -1;
 	fd = openat(dirfd, name, O_RDONLY|O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC);
 	if (fd < 0)
@@ -428,14 +487,14 @@ cr_rundir_begin(struct cr_rundir *rd, const char *run_id, int *tmpfd)
 	fd = rundir_mkdir_at(rd->fd, name);
 	if (fd < 0 && errno == EEXIST) {
 		/* Left by a killed run whose pid we now have. */
-		if (rundir_rmtree(rd->fd, name, 0) == 0)
+		if (rundir_rmtree(rd->fd, name) == 0)
 			fd = rundir_mkdir_at(rd->fd, name);
 	}
 	if (fd < 0) {
 		int errnum = errno;
 
 		rundir_fail(rd->path, name, "cannot create directory", 0);
-		(void)rundir_rmtree(rd->fd, name, 0);
+		(void)rundir_rmtree(rd->fd, name);
 		free(name);
 		/* OUT's permissions or mount: the output cannot be created */
 		return errnum == EACCES || errnum == EPERM || errnum == EROFS ?
@@ -599,7 +658,7 @@ cr_rundir_abort(struct cr_rundir *rd)
 	if (rd == NULL || rd->tmpname == NULL)
 		return;
 	rundir_close_tmp(rd);
-	if (rundir_rmtree(rd->fd, rd->tmpname, 0) != 0) {
+	if (rundir_rmtree(rd->fd, rd->tmpname) != 0) {
 		/* The next run removes it. */
 		int errnum = errno;
 		char *p = rundir_join(rd->path, rd->tmpname);

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "hash.h"
 
@@ -162,8 +164,132 @@ test_drop_index(void **state)
 	cr_map_drop_index(NULL);
 }
 
+
+/* --- the keyed hash ------------------------------------------------------ */
+
+static const char *self;	/* argv[0] */
+
+/*
+ * The hash of key in a new process (this program run again with --hash,
+ * see main), read back through a pipe.
+ */
+static uint64_t
+child_hash(const char *key)
+{
+	int fd[2], st;
+	uint64_t h = 0;
+	pid_t pid;
+
+	assert_int_equal(pipe(fd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (dup2(fd[1], 1) < 0)
+			_exit(1);
+		execl(self, self, "--hash", key, (char *)NULL);
+		_exit(1);
+	}
+	close(fd[1]);
+	assert_int_equal(read(fd[0], &h, sizeof h), (ssize_t)sizeof h);
+	close(fd[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	return h;
+}
+
+/*
+ * The key is drawn per process: two processes hash the same id apart, and
+ * apart from this one, which agrees with itself.
+ */
+static void
+test_key_per_process(void **state)
+{
+	uint64_t a, b, mine;
+
+	(void)state;
+	a = child_hash("req-0001");
+	b = child_hash("req-0001");
+	assert_true(a != b);
+	mine = cr_hash_bytes("req-0001", 8);
+	assert_true(mine != a && mine != b);
+	assert_int_equal(cr_hash_bytes("req-0001", 8), mine);
+}
+
+/*
+ * The unkeyed hash custrelease used before (wyhash-style mixer): ported
+ * here only to craft ids that collide under it.
+ */
+static uint64_t
+old_mix(uint64_t a, uint64_t b)
+{
+	__extension__ typedef unsigned __int128 u128;
+	u128 r = (u128)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static uint64_t
+old_hash(const unsigned char *s, size_t len)
+{
+	uint64_t h, w, w1, w2;
+	size_t n = len;
+
+	h = old_mix(0x9e3779b97f4a7c15ULL ^ len, 0xa0761d6478bd642fULL);
+	if (n >= 8) {
+		for (; n > 8; s += 8, n -= 8) {
+			memcpy(&w, s, 8);
+			h = old_mix(h ^ w, 0xbf58476d1ce4e5b9ULL);
+		}
+		memcpy(&w, s + n - 8, 8);
+	} else if (n >= 4) {
+		uint32_t x, y;
+
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		w1 = x;
+		w2 = y;
+		w = w1 << 32 | w2;
+	} else if (n > 0)
+		w = (uint64_t)s[0] << 16 | (uint64_t)s[n / 2] << 8 | s[n - 1];
+	else
+		w = 0;
+	h = old_mix(h ^ w, 0x94d049bb133111ebULL);
+	return old_mix(h, 0x2545f4914f6cdd1dULL);
+}
+
+#define FLOOD_N		1500	/* ids; the map's table ends at 4096 slots */
+#define FLOOD_MASK	4095
+
+/*
+ * Request ids whose old hash has the same low 12 bits land in one home
+ * slot of a 4096-slot table: under the old hash the map's longest probe
+ * was the number of ids.  Under the keyed hash they spread like any ids.
+ */
+static void
+test_flood(void **state)
+{
+	struct cr_map *m = cr_map_new();
+	char id[32];
+	size_t found = 0;
+	unsigned long i;
+
+	(void)state;
+	for (i = 0; found < FLOOD_N; i++) {
+		snprintf(id, sizeof id, "req-%08lu", i);
+		if ((old_hash((const unsigned char *)id, strlen(id)) &
+		    FLOOD_MASK) != 0)
+			continue;
+		assert_int_equal(cr_map_put(m, id, strlen(id), NULL, NULL), 1);
+		found++;
+	}
+	assert_int_equal(cr_map_count(m), FLOOD_N);
+	/* under the old hash this was FLOOD_N - 1 */
+	assert_true(cr_map_max_probe(m) < 64);
+	cr_map_free(m);
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hash_distinct),
@@ -171,7 +297,15 @@ main(void)
 		cmocka_unit_test(test_embedded_nul),
 		cmocka_unit_test(test_grow_and_order),
 		cmocka_unit_test(test_drop_index),
+		cmocka_unit_test(test_key_per_process),
+		cmocka_unit_test(test_flood),
 	};
 
+	self = argv[0];
+	if (argc == 3 && strcmp(argv[1], "--hash") == 0) {
+		uint64_t h = cr_hash_bytes(argv[2], strlen(argv[2]));
+
+		return write(1, &h, sizeof h) == sizeof h ? 0 : 1;
+	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -302,6 +302,48 @@ test_cleanup(void **state)
 	assert_true(S_ISREG(mode_of("%s/%s/decisions.csv", outdir, RUN_C)));
 }
 
+/*
+ * A stale tree 300 levels deep (paths over PATH_MAX), with a file, a
+ * sibling directory and a symlink out of it at every level: removed whole,
+ * the symlinks' target untouched.
+ */
+static void
+test_cleanup_deep(void **state)
+{
+	struct cr_rundir *rd;
+	char victim[256], name[256];
+	int fd, sub, i;
+
+	(void)state;
+	snprintf(victim, sizeof victim, "%s/victim", tmpdir);
+	mkdirf("%s", victim);
+	touch("%s/precious", victim);
+	mkdirf("%s", outdir);
+	snprintf(name, sizeof name, ".tmp-%s-333", RUN_A);
+	mkdirf("%s/%s", outdir, name);
+	snprintf(name, sizeof name, "%s/.tmp-%s-333", outdir, RUN_A);
+	fd = open(name, O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	for (i = 0; i < 300; i++) {
+		assert_int_equal(mkdirat(fd, "sibling", 0700), 0);
+		assert_int_equal(symlinkat(victim, fd, "ln"), 0);
+		sub = openat(fd, "f", O_WRONLY | O_CREAT, 0600);
+		assert_true(sub >= 0);
+		close(sub);
+		assert_int_equal(mkdirat(fd, "d", 0700), 0);
+		sub = openat(fd, "d", O_RDONLY | O_DIRECTORY);
+		assert_true(sub >= 0);
+		close(fd);
+		fd = sub;
+	}
+	close(fd);
+	assert_int_equal(cr_rundir_lock(outdir, 1, &rd), 0);
+	assert_int_equal(cr_rundir_cleanup(rd), 0);
+	cr_rundir_close(rd);
+	assert_string_equal(listing(outdir), "");
+	assert_string_equal(listing(victim), "precious ");
+}
+
 static int
 collect(void *arg, const char *id)
 {
@@ -513,6 +555,7 @@ main(void)
 		T(test_commit),
 		T(test_abort),
 		T(test_begin_over_stale_same_pid),
+		T(test_cleanup_deep),
 	};
 #undef T
 
