@@ -121,8 +121,10 @@ runcfg_init(const struct cr_cmd *cmd, const struct cr_options *o,
 	dir = o->templates;
 	if (dir == NULL)
 		dir = getenv("CUSTRELEASE_TEMPLATES");
+	if (dir != NULL && dir[0] == '\0' && o->templates == NULL)
+		dir = NULL;		/* set but empty: as unset */
 	if (dir == NULL)
-		dir = PKGDATADIR "/templates";
+		return cr_templates_builtin(&c->templates);
 	return cr_templates_open(dir, &c->templates);
 }
 

@@ -621,14 +621,74 @@ cr_templates_load(const char *dir)
 	return cr_templates_open(dir, &ts) == 0 ? ts : NULL;
 }
 
+/*
+ * Add the file `name` (text: allocated, taken over) to ts; `path` names
+ * it in messages.  0 (not a template: ignored, text freed), or -1 after a
+ * message.
+ */
+static int
+template_add(struct cr_templates *ts, const char *name, char *text,
+    const char *path)
+{
+	char lang[TEMPLATE_LANG_MAX + 1];
+	enum cr_template_part part;
+	struct tlang *tl;
+	int rc = template_name(name, lang, &part);
+
+	if (rc <= 0) {
+		free(text);
+		if (rc < 0)
+			cr_error(path, 0, "template: a language name is "
+			    "1 to %d letters, digits and '-'",
+			    TEMPLATE_LANG_MAX);
+		return rc;
+	}
+	tl = template_lang(ts, lang, strlen(lang));
+	if (tl->have[part]) {
+		free(text);
+		cr_error(path, 0, "template: a second %s.%s (names are "
+		    "compared case-insensitively)", lang, template_ext[part]);
+		return -1;
+	}
+	tl->have[part] = 1;
+	tl->part[part].text = text;
+	return tmpl_parse(&tl->part[part], path, part);
+}
+
+/* Every language complete, and en present: 0, or -1 after a message. */
+static int
+template_complete(struct cr_templates *ts, const char *dir)
+{
+	struct tlang *tl;
+	enum cr_template_part part;
+	size_t i;
+
+	for (i = 0; i < ts->n; i++) {
+		tl = &ts->langs[i];
+		for (part = CR_TEMPLATE_SUBJECT; part <= CR_TEMPLATE_TEXT;
+		    part++) {
+			if (tl->have[part])
+				continue;
+			cr_error(dir, 0, "template: language \"%s\" has no "
+			    "%s.%s", tl->name, tl->name, template_ext[part]);
+			return -1;
+		}
+	}
+	if (template_lang(ts, "en", 2)->have[CR_TEMPLATE_TEXT] == 0) {
+		cr_error(dir, 0, "template: no en.subject and en.txt: "
+		    "English is the fallback language");
+		return -1;
+	}
+	return 0;
+}
+
 int
 cr_templates_open(const char *dir, struct cr_templates **out)
 {
 	struct cr_templates *ts = xcalloc(1, sizeof *ts);
 	struct dirent *de;
-	struct tlang *tl;
 	DIR *d;
-	char **names = NULL, *path, lang[TEMPLATE_LANG_MAX + 1];
+	char **names = NULL, *path, *text, lang[TEMPLATE_LANG_MAX + 1];
 	size_t nnames = 0, i;
 	enum cr_template_part part;
 	int rc, ok = 0, status = CR_EXIT_USAGE;
@@ -653,48 +713,17 @@ cr_templates_open(const char *dir, struct cr_templates **out)
 		if (rc == 0)
 			continue;
 		xasprintf(&path, "%s/%s", dir, names[i]);
-		if (rc < 0) {
-			cr_error(path, 0, "template: a language name is "
-			    "1 to %d letters, digits and '-'",
-			    TEMPLATE_LANG_MAX);
-			free(path);
-			goto done;
-		}
-		tl = template_lang(ts, lang, strlen(lang));
-		if (tl->have[part]) {
-			cr_error(path, 0, "template: a second %s.%s (names "
-			    "are compared case-insensitively)", lang,
-			    template_ext[part]);
-			free(path);
-			goto done;
-		}
-		tl->have[part] = 1;
-		tl->part[part].text = template_read(dirfd(d), names[i], path,
-		    &status);
-		if (tl->part[part].text == NULL ||
-		    tmpl_parse(&tl->part[part], path, part) != 0) {
-			free(path);
-			goto done;
-		}
+		text = NULL;
+		if (rc > 0 && (text = template_read(dirfd(d), names[i], path,
+		    &status)) == NULL)
+			rc = -1;
+		else
+			rc = template_add(ts, names[i], text, path);
 		free(path);
-	}
-	for (i = 0; i < ts->n; i++) {
-		tl = &ts->langs[i];
-		for (part = CR_TEMPLATE_SUBJECT; part <= CR_TEMPLATE_TEXT;
-		    part++) {
-			if (tl->have[part])
-				continue;
-			cr_error(dir, 0, "template: language \"%s\" has no "
-			    "%s.%s", tl->name, tl->name, template_ext[part]);
+		if (rc != 0)
 			goto done;
-		}
 	}
-	if (template_lang(ts, "en", 2)->have[CR_TEMPLATE_TEXT] == 0) {
-		cr_error(dir, 0, "template: no en.subject and en.txt: "
-		    "English is the fallback language");
-		goto done;
-	}
-	ok = 1;
+	ok = template_complete(ts, dir) == 0;
 done:
 	closedir(d);
 	for (i = 0; i < nnames; i++)
@@ -703,6 +732,31 @@ done:
 	if (!ok) {
 		cr_templates_free(ts);
 		return status;
+	}
+	*out = ts;
+	return 0;
+}
+
+int
+cr_templates_builtin(struct cr_templates **out)
+{
+	struct cr_templates *ts = xcalloc(1, sizeof *ts);
+	const struct cr_template_file *f;
+	char *path;
+	size_t i;
+	int rc = 0;
+
+	*out = NULL;
+	for (i = 0; i < cr_builtin_templates_n && rc == 0; i++) {
+		f = &cr_builtin_templates[i];
+		xasprintf(&path, "(built-in templates)/%s", f->name);
+		rc = template_add(ts, f->name, xmemdup0(f->text, f->len),
+		    path);
+		free(path);
+	}
+	if (rc != 0 || template_complete(ts, "(built-in templates)") != 0) {
+		cr_templates_free(ts);
+		return CR_EXIT_USAGE;
 	}
 	*out = ts;
 	return 0;

@@ -35,12 +35,18 @@ enum cr_template_part {
 	CR_TEMPLATE_HTML	/* <lang>.html, optional */
 };
 
-/* The default directory; --templates DIR overrides it. */
-#ifdef PKGDATADIR
-#define CR_TEMPLATES_DIR	PKGDATADIR "/templates"
-#else
-#define CR_TEMPLATES_DIR	"templates"
-#endif
+/*
+ * The shipped templates, compiled in from templates/ at build time
+ * (build-aux/gen-templates.sh): file name, bytes, length.  --templates DIR
+ * and $CUSTRELEASE_TEMPLATES override them.
+ */
+struct cr_template_file {
+	const char	*name;		/* "en.txt" */
+	const char	*text;		/* NUL-terminated */
+	size_t		 len;
+};
+extern const struct cr_template_file	cr_builtin_templates[];
+extern const size_t			cr_builtin_templates_n;
 
 /*
  * Load and check every template of `dir`.  NULL after printing
@@ -56,6 +62,8 @@ struct cr_templates	*cr_templates_load(const char *dir);
  */
 int			 cr_templates_open(const char *dir,
 			    struct cr_templates **);
+/* The built-in templates, checked as a directory is; 0 or CR_EXIT_USAGE. */
+int			 cr_templates_builtin(struct cr_templates **);
 void			 cr_templates_free(struct cr_templates *);
 
 /*
