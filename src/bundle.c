@@ -37,6 +37,7 @@
 
 #include "bag.h"
 #include "bundle.h"
+#include "bundle-format.h"
 #include "custrelease.h"
 #include "diag.h"
 #include "outfile.h"
@@ -787,7 +788,8 @@ bundle_archive_items(struct bundle *b, struct archive *a, const char *top,
 }
 
 static int
-bundle_archive(struct bundle *b, struct cr_outfile *of, const char *format,
+bundle_archive(struct bundle *b, struct cr_outfile *of,
+    const struct cr_bundle_format *format,
     const char *top, time_t run_time)
 {
 	struct archive *a;
@@ -799,25 +801,8 @@ bundle_archive(struct bundle *b, struct cr_outfile *of, const char *format,
 		cr_error(b->display, 0, "cannot start the archive");
 		return CR_EXIT_IOERR;
 	}
-	if (strcmp(format, "zip") == 0) {
-		if (archive_write_set_format_zip(a) != ARCHIVE_OK ||
-		    archive_write_set_options(a, "zip:compression=deflate")
-		    != ARCHIVE_OK)
-			ok = 0;
-	} else if (strcmp(format, "tar.zst") == 0) {
-		/* zstd level 3: faster than gzip -1, smaller than gzip -6 */
-		if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
-		    archive_write_add_filter_zstd(a) != ARCHIVE_OK ||
-		    archive_write_set_options(a, "zstd:compression-level=3")
-		    != ARCHIVE_OK)
-			ok = 0;
-	} else {
-		if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
-		    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
-		    archive_write_set_options(a, "gzip:!timestamp")
-		    != ARCHIVE_OK)
-			ok = 0;
-	}
+	if (format->setup(a) != 0)
+		ok = 0;
 	/* No zero padding after the gzip stream or the zip directory. */
 	if (ok && archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK)
 		ok = 0;
@@ -850,7 +835,7 @@ bundle_archive(struct bundle *b, struct cr_outfile *of, const char *format,
 }
 
 /*
- * The zip format stores DOS times in local time: make local time UTC
+ * A format that stores local times (zip's DOS times): make local time UTC
  * while writing, so the archive does not depend on TZ.  (The threads that
  * run meanwhile, the hasher and the mailer, read no environment variable
  * and no local time: gmtime_r only.)
@@ -878,24 +863,23 @@ bundle_tz_restore(char *saved)
 }
 
 int
-cr_bundle_write(int dirfd, const char *name, const char *format,
+cr_bundle_write(int dirfd, const char *name, const char *name_of_format,
     const char *run_id, time_t run_time,
     const struct cr_bundle_entry *entries, size_t n)
 {
+	const struct cr_bundle_format *format;
 	struct bundle b;
 	struct cr_outfile *of;
 	char *top, *tz;
-	int rc, zip;
+	int rc;
 
-	if (format == NULL)
-		format = "tar.gz";
-	if (strcmp(format, "tar.gz") != 0 && strcmp(format, "tar.zst") != 0 &&
-	    strcmp(format, "zip") != 0) {
-		cr_error(name, 0, "bundle format \"%s\": expected tar.gz, "
-		    "tar.zst or zip", format);
+	format = cr_bundle_format_find(name_of_format != NULL ?
+	    name_of_format : cr_bundle_format_targz.name);
+	if (format == NULL) {
+		cr_error(name, 0, "bundle format \"%s\": expected %s",
+		    name_of_format, cr_bundle_format_names());
 		return CR_EXIT_USAGE;
 	}
-	zip = strcmp(format, "zip") == 0;
 	if (cr_bag_path_problem(run_id) != NULL ||
 	    strchr(run_id, '/') != NULL) {
 		cr_error(name, 0, "run id unfit for a bag name");
@@ -922,9 +906,9 @@ cr_bundle_write(int dirfd, const char *name, const char *format,
 	}
 	cr_outfile_nodigest(of);
 	xasprintf(&top, "audit-%s", run_id);
-	tz = zip ? bundle_tz_utc() : NULL;
+	tz = format->local_times ? bundle_tz_utc() : NULL;
 	rc = bundle_archive(&b, of, format, top, run_time);
-	if (zip)
+	if (format->local_times)
 		bundle_tz_restore(tz);
 	free(top);
 	if (bundle_free(&b) != 0 && rc == 0)

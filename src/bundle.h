@@ -40,8 +40,8 @@ struct cr_bundle_entry {
 
 /*
  * Write the bag audit-<run_id>/ into dirfd/<name> (created with O_EXCL,
- * mode 0600, fsynced and closed), as "tar.gz", "tar.zst" (zstd level 3:
- * faster to write than gzip and smaller) or "zip" (`format`).
+ * mode 0600, fsynced and closed), in the format named `format` (NULL:
+ * tar.gz; the formats and their names are in bundle-format.h).
  *
  * `entries` are the payload files under data/, in any order; the writer
  * adds data/report.txt and data/report.html (from decisions.csv,

@@ -15,6 +15,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "bundle-format.h"
 #include "cmd-common.h"
 #include "custrelease.h"
 #include "decide.h"
@@ -109,12 +110,11 @@ runcfg_init(const struct cr_cmd *cmd, const struct cr_options *o,
 	c->from = o->from ? o->from : CR_DEFAULT_FROM;
 	if (cr_email_check_from(c->from) != 0)
 		return CR_EXIT_USAGE;
-	c->bundle_format = o->bundle_format ? o->bundle_format : "tar.gz";
-	if (strcmp(c->bundle_format, "tar.gz") != 0 &&
-	    strcmp(c->bundle_format, "tar.zst") != 0 &&
-	    strcmp(c->bundle_format, "zip") != 0)
+	c->bundle_format = o->bundle_format ? o->bundle_format :
+	    cr_bundle_format_targz.name;
+	if (cr_bundle_format_find(c->bundle_format) == NULL)
 		return cr_cmd_usage_error(cmd, "--bundle-format \"%s\": "
-		    "expected tar.gz, tar.zst or zip", c->bundle_format);
+		    "expected %s", c->bundle_format, cr_bundle_format_names());
 	if (o->token_key != NULL &&
 	    (rc = cr_token_key_load(o->token_key, &c->key, &c->keylen)) != 0)
 		return rc;

@@ -187,6 +187,8 @@ fi
 cr run --export samples/export --manifest samples/manifest.csv --out "$TMP/outbad" \
     --now $NOW --token-key $KEY --bundle-format tar.bz2 --quiet
 expect_rc 2 "--bundle-format tar.bz2 refused"
+grep -q 'bundle-format "tar.bz2": expected tar.gz, tar.zst or zip' "$TMP/err"
+ok $? "--bundle-format tar.bz2: the message names the known formats"
 
 # A leftover of a killed run is removed; it never looks like a run.
 mkdir -p "$TMP/out4/.tmp-20261201T020000Z-1f737a72-999999"

@@ -26,6 +26,7 @@
 
 #include "bag.h"
 #include "bundle.h"
+#include "bundle-format.h"
 #include "custrelease.h"
 #include "diag.h"
 #include "token.h"
@@ -591,6 +592,27 @@ test_counts(void **state)
 	assert_non_null(cr_bag_path_problem("a\\b"));
 }
 
+/* One table of formats: every name found, its own struct, none other. */
+static void
+test_formats(void **state)
+{
+	(void)state;
+	assert_ptr_equal(cr_bundle_format_find("tar.gz"),
+	    &cr_bundle_format_targz);
+	assert_ptr_equal(cr_bundle_format_find("tar.zst"),
+	    &cr_bundle_format_tarzst);
+	assert_ptr_equal(cr_bundle_format_find("zip"), &cr_bundle_format_zip);
+	assert_null(cr_bundle_format_find("tar.bz2"));
+	assert_null(cr_bundle_format_find("TAR.GZ"));
+	assert_null(cr_bundle_format_find(""));
+	assert_null(cr_bundle_format_find(NULL));
+	assert_true(cr_bundle_format_zip.local_times);
+	assert_false(cr_bundle_format_targz.local_times);
+	assert_string_equal(cr_bundle_format_names(), "tar.gz, tar.zst or zip");
+	/* twice: the same text */
+	assert_string_equal(cr_bundle_format_names(), "tar.gz, tar.zst or zip");
+}
+
 int
 main(void)
 {
@@ -608,6 +630,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_tag_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_counts),
