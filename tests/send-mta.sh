@@ -22,9 +22,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 "$CUSTRELEASE" run --export samples/export --manifest samples/manifest.csv \
-    --out "$TMP/out" --now 2026-12-01T02:00:00Z \
+    --out "$TMP/o" --now 2026-12-01T02:00:00Z \
     --token-key samples/token.key --quiet > /dev/null 2>&1
-RUN=$TMP/out/20261201T020000Z-1f737a72
+RUN=$TMP/o/20261201T020000Z-1f737a72
 N=$(ls "$RUN/emails" | grep -c '\.eml$')
 before=$("$EXIM" -bpc)
 
