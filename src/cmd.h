@@ -36,6 +36,9 @@ extern const struct cr_cmd cr_cmd_run;
 extern const struct cr_cmd cr_cmd_plan;
 extern const struct cr_cmd cr_cmd_check;
 extern const struct cr_cmd cr_cmd_verify;
+extern const struct cr_cmd cr_cmd_send;
+/* send parses its own options from argv (argv[0] is "send"). */
+int	cr_cmd_send_main(int argc, char **argv);
 
 /* Print "custrelease: msg" and the command's usage line; returns 2. */
 int	cr_cmd_usage_error(const struct cr_cmd *, const char *fmt, ...)

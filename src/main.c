@@ -18,7 +18,8 @@
 #include "diag.h"
 
 static const struct cr_cmd *const commands[] = {
-	&cr_cmd_run, &cr_cmd_plan, &cr_cmd_check, &cr_cmd_verify, NULL
+	&cr_cmd_run, &cr_cmd_plan, &cr_cmd_check, &cr_cmd_verify, &cr_cmd_send,
+	NULL
 };
 
 enum {
@@ -135,6 +136,8 @@ main(int argc, char **argv)
 
 	argc--;
 	argv++;
+	if (cmd == &cr_cmd_send)	/* parses its own options */
+		return cr_cmd_send_main(argc, argv);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
 		switch (ch) {
