@@ -30,13 +30,14 @@ cc=${CLANG:-clang}
 # the sanitizers (Debian's libcsv itself is not instrumented).
 lib_srcs="diag xmalloc schema stream read-csv read-xml xml-prolog rowcheck validate
 	iso3166 e164 email template template-render outfile token
-	cmd-verify verify-records verify-manifest bag bag-json hash"
+	cmd-verify verify-records verify-manifest bag bag-json hash
+	templates-builtin"
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-g -O1 -std=c11 -D_GNU_SOURCE -fno-omit-frame-pointer $san
 	-I$top/src -I$fz $(pkg-config --cflags libxml-2.0 2>/dev/null ||
 	echo -I/usr/include/libxml2)"
-libs="-lcsv -lxml2 -larchive -lnettle -lidn2 -lunistring"
+libs="-lcsv -lxml2 -larchive -lnettle -lidn2 -lunistring -lsodium"
 
 command -v "$cc" >/dev/null 2>&1 || {
 	echo "run.sh: $cc not found: apt-get install clang libclang-rt-14-dev" >&2

@@ -235,7 +235,8 @@ list_emails(struct send *s)
 		s->names[s->nnames++][len - 4] = '\0';
 	}
 	closedir(d);
-	qsort(s->names, s->nnames, sizeof *s->names, cmp_names);
+	if (s->nnames > 1)
+		qsort(s->names, s->nnames, sizeof *s->names, cmp_names);
 	return 0;
 }
 
