@@ -46,9 +46,16 @@ cr_outcome_name(enum cr_outcome o)
 	return names[o];
 }
 
-/* The sentences of one request, one slot per code. */
+/*
+ * The sentences of one request, one slot per code.  A code found many
+ * times (one clause per domain, say) names its first CR_MSG_CLAUSES
+ * findings and counts the others, so that a message stays bounded and is
+ * built in time linear in the findings, however many products a customer
+ * has.
+ */
 struct decide_msg {
 	char	*sentence[CR_CODE_COUNT];
+	size_t	 clauses[CR_CODE_COUNT];
 	int	 n;
 };
 
@@ -59,6 +66,9 @@ decide_add(struct cr_request *q, struct decide_msg *dm, enum cr_code c,
 	va_list ap;
 	char *s;
 
+	q->codes |= 1U << c;
+	if (dm->clauses[c]++ >= CR_MSG_CLAUSES)
+		return;
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0)
 		s = NULL;
@@ -76,7 +86,19 @@ decide_add(struct cr_request *q, struct decide_msg *dm, enum cr_code c,
 	} else
 		dm->n++;
 	dm->sentence[c] = s;
-	q->codes |= 1U << c;
+}
+
+/* ", and 24990 more" after a sentence that named only the first few. */
+static void
+decide_more(char **sentence, size_t count)
+{
+	char *s;
+
+	if (count <= CR_MSG_CLAUSES)
+		return;
+	xasprintf(&s, "%s, and %zu more", *sentence, count - CR_MSG_CLAUSES);
+	free(*sentence);
+	*sentence = s;
 }
 
 static void
@@ -87,8 +109,10 @@ decide_finish(struct cr_request *q, struct decide_msg *dm)
 	int c;
 
 	for (c = 0; c < CR_CODE_COUNT; c++) {
-		if (dm->sentence[c] != NULL)
-			len += strlen(dm->sentence[c]) + 2;
+		if (dm->sentence[c] == NULL)
+			continue;
+		decide_more(&dm->sentence[c], dm->clauses[c]);
+		len += strlen(dm->sentence[c]) + 2;
 	}
 	out = xmalloc(len + 1);
 	out[0] = '\0';
@@ -235,8 +259,10 @@ decide_contact_of(const struct cr_rec *r, struct cr_contact *k, int account)
 	k->lang = r->val[CUS_LANG];
 }
 
+/* A list of at most CR_MSG_CLAUSES items, then a count of the others. */
 struct decide_join {
 	char	*text;
+	size_t	 items;
 };
 
 static void
@@ -244,6 +270,8 @@ decide_join(struct decide_join *j, const char *sep, const char *s)
 {
 	char *t;
 
+	if (j->items++ >= CR_MSG_CLAUSES)
+		return;
 	if (j->text == NULL)
 		j->text = xstrdup(s);
 	else {
@@ -284,7 +312,7 @@ decide_is_domain(const struct cr_product *p)
 static char *
 decide_reseller_roles(const struct cr_customer *c, const struct cr_rec *org)
 {
-	struct decide_join j = { NULL };
+	struct decide_join j = { NULL, 0 };
 	const struct cr_product *p;
 	char *s, qb[128];
 	size_t i, k;
@@ -302,6 +330,8 @@ decide_reseller_roles(const struct cr_customer *c, const struct cr_rec *org)
 			free(s);
 		}
 	}
+	if (j.text != NULL)
+		decide_more(&j.text, j.items);
 	return j.text;
 }
 
@@ -316,7 +346,7 @@ decide_mismatch(const struct cr_customer *c, const struct cr_rec *acc)
 		{ "email", CUS_EMAIL, ACC_EMAIL },
 	};
 	struct cr_contact kc, ka;
-	struct decide_join j = { NULL };
+	struct decide_join j = { NULL, 0 };
 	const char *a, *b;
 	size_t i;
 
@@ -357,7 +387,7 @@ decide_one(struct cr_model *m, struct cr_request *q,
 	struct cr_customer *c;
 	struct cr_rec *org, *acc_q, *acc_i;
 	struct cr_contact kc;
-	struct decide_join j = { NULL };
+	struct decide_join j = { NULL, 0 };
 	struct cr_product *p;
 	char b1[128], b2[128], b3[128], *s;
 	size_t i, k, first;
@@ -452,11 +482,13 @@ decide_one(struct cr_model *m, struct cr_request *q,
 	/* phase 5: everything else */
 	decide_contact_of(&c->r, &kc, 0);
 	if (cr_validate_contact(&kc, decide_contact_problem, &j) > 0) {
+		decide_more(&j.text, j.items);
 		decide_add(q, &dm, CR_E_CONTACT_INVALID, "customer contact "
 		    "invalid: %s", j.text);
 	}
 	free(j.text);
 	j.text = NULL;
+	j.items = 0;
 	if (kc.email != NULL && org->val[ORG_EMAIL] != NULL &&
 	    cr_email_equal(kc.email, org->val[ORG_EMAIL]))
 		decide_add(q, &dm, CR_E_EMAIL_IS_RESELLER, "customer email "

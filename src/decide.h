@@ -18,6 +18,13 @@ struct cr_decide_opts {
 	void		*lang_arg;
 };
 
+/*
+ * A message names at most this many findings of one code (or items of
+ * one list), then says ", and N more": a request's message is bounded
+ * whatever the size of its customer (docs/behaviour.md "Bounds").
+ */
+#define CR_MSG_CLAUSES	10
+
 void	cr_decide(struct cr_model *, const struct cr_decide_opts *);
 
 /* Counts after cr_decide. */

@@ -167,6 +167,28 @@ load_touch(struct cr_map **set, const struct cr_row *row, int col)
 		    NULL);
 }
 
+/*
+ * A manifest value over CR_VALUE_MAX refuses the manifest: a request's
+ * values are written back into decisions.csv (neutralized, so a byte
+ * longer), which later runs read, so what a manifest can make a record
+ * grow to is bounded here, not where it is read back.
+ */
+static int
+load_manifest_bounded(const struct cr_row *row)
+{
+	size_t i;
+
+	for (i = 0; i < row->schema->ncols; i++) {
+		if (row->val[i] != NULL && row->len[i] > CR_VALUE_MAX) {
+			cr_error(row->file, row->line, "column \"%s\": value "
+			    "longer than %d bytes", row->schema->cols[i].name,
+			    CR_VALUE_MAX);
+			return CR_EXIT_DATAERR;
+		}
+	}
+	return 0;
+}
+
 static int
 load_manifest_row(void *arg, const struct cr_row *row)
 {
@@ -175,6 +197,8 @@ load_manifest_row(void *arg, const struct cr_row *row)
 	struct cr_request *q;
 	void **slot;
 
+	if (load_manifest_bounded(row) != 0)
+		return CR_EXIT_DATAERR;
 	cr_rowcheck(row, load_problem, &p);
 	m->req = xreallocarray(m->req, m->nreq + 1, sizeof *m->req);
 	q = &m->req[m->nreq];

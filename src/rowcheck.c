@@ -136,6 +136,10 @@ cr_rowcheck_value(const struct cr_column *c, const char *v, size_t len,
 			return "empty value, expected a value";
 		return NULL;
 	}
+	if (len > CR_VALUE_MAX) {
+		snprintf(buf, bufsize, "longer than %d bytes", CR_VALUE_MAX);
+		return buf;
+	}
 	bad = u8_check((const uint8_t *)v, len);
 	if (bad != NULL) {
 		snprintf(buf, bufsize, "invalid UTF-8 at byte offset %zu",

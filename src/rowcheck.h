@@ -14,6 +14,13 @@
 
 #include "schema.h"
 
+/*
+ * The longest value a row may hold, in bytes: every value custrelease
+ * copies into a record stays far below the readers' field limit, with
+ * room for the formula guard's prefix and CSV quoting.
+ */
+#define CR_VALUE_MAX	4096
+
 /* Called once per problem with a sentence naming column and value. */
 typedef void (*cr_rowproblem_fn)(void *arg, const struct cr_row *row,
     int column, const char *message);
