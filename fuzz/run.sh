@@ -31,7 +31,7 @@ cc=${CLANG:-clang}
 lib_srcs="diag xmalloc schema stream read-csv read-xml xml-prolog rowcheck validate
 	iso3166 e164 email template template-render outfile token
 	cmd-verify verify-records verify-manifest bag bag-json hash
-	templates-builtin"
+	templates-builtin codes"
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-g -O1 -std=c11 -D_GNU_SOURCE -fno-omit-frame-pointer $san
@@ -50,7 +50,7 @@ mkdir -p "$build/obj" || exit 2
 # stale OUT SRC: OUT is missing or older than SRC or than any header.
 stale() {
 	[ ! -f "$1" ] || [ -n "$(find "$2" -newer "$1")" ] ||
-	    [ -n "$(find "$top/src" "$fz" -name '*.h' -newer "$1")" ]
+	    [ -n "$(find "$top/src" "$fz" \( -name '*.h' -o -name '*.def' \) -newer "$1")" ]
 }
 objs=
 for s in $lib_srcs $fz/fuzz-common; do

@@ -19,6 +19,7 @@
 #include <csv.h>
 
 #include "bag.h"
+#include "codes.h"
 #include "xmalloc.h"
 
 /* ---- digests ----------------------------------------------------------- */
@@ -46,6 +47,8 @@ cr_bag_path_problem(const char *path)
 
 	if (*path == '\0')
 		return "empty name";
+	if (strlen(path) > CR_BAG_PATH_MAX)
+		return "name longer than 255 bytes";
 	if (strpbrk(path, "%\r\n") != NULL)
 		return "'%', CR or LF in name";
 	if (strchr(path, '\\') != NULL)
@@ -539,6 +542,11 @@ bag_count_code(struct cr_bag_counts *c, const char *code, size_t n,
 {
 	size_t i;
 
+	/* only codes of the table: at most CR_CODE_COUNT entries */
+	if (cr_code_lookup(code, n) < 0) {
+		c->unknown++;
+		return;
+	}
 	for (i = 0; i < c->ncodes; i++)
 		if (strlen(c->codes[i].code) == n &&
 		    memcmp(c->codes[i].code, code, n) == 0) {

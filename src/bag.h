@@ -25,9 +25,12 @@ void	cr_bag_hex(const unsigned char *, size_t, char *out);
 /*
  * A payload or tag path inside the bag: relative, '/'-separated, no empty,
  * "." or ".." component, no backslash, and (RFC 8493 would need percent-
- * encoding for them, which custrelease refuses to need) no '%', CR or LF.
+ * encoding for them, which custrelease refuses to need) no '%', CR or LF,
+ * and at most CR_BAG_PATH_MAX bytes (a bag holds
+ * data/emails/<customer_id>.eml at most, with ids of 64 characters).
  * Returns NULL when acceptable, else why not.
  */
+#define CR_BAG_PATH_MAX	255
 const char *cr_bag_path_problem(const char *);
 
 /* ---- sources: bytes in memory or in a file ------------------------------ */
@@ -135,7 +138,8 @@ struct cr_bag_code {
 
 struct cr_bag_counts {
 	unsigned long	 requests, released, skipped, rejected, other;
-	struct cr_bag_code *codes;	/* sorted by code */
+	unsigned long	 unknown;	/* codes not in codes.def: not listed */
+	struct cr_bag_code *codes;	/* codes.def's, sorted by name */
 	size_t		 ncodes;
 	size_t		 cap;
 };

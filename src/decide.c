@@ -20,23 +20,6 @@
 #include "validate.h"
 #include "xmalloc.h"
 
-static const char *const code_names[CR_CODE_COUNT] = {
-	"E_BAD_REQUEST", "E_DUPLICATE_REQUEST", "E_UNKNOWN_RESELLER",
-	"E_NOT_RESELLER", "E_UNKNOWN_CUSTOMER", "E_NOT_YOUR_CUSTOMER",
-	"E_DUPLICATE_CUSTOMER", "E_CUSTOMER_STATUS", "S_ALREADY_RELEASED",
-	"S_ALREADY_APPLIED", "E_CONTACT_INVALID", "E_EMAIL_IS_RESELLER",
-	"E_UNKNOWN_ACCOUNT", "E_RESELLER_CONTACT", "E_CONTACT_MISMATCH",
-	"E_EXPORT_INCONSISTENT", "W_CHANGE_OWNER_REQUIRED",
-	"W_RESELLER_CONTACT_KEPT", "W_ALREADY_SHARED", "W_NO_PRODUCTS",
-	"W_LANG_DEFAULTED",
-};
-
-const char *
-cr_code_name(enum cr_code c)
-{
-	return (unsigned)c < CR_CODE_COUNT ? code_names[c] : "?";
-}
-
 const char *
 cr_outcome_name(enum cr_outcome o)
 {
@@ -74,7 +57,7 @@ decide_add(struct cr_request *q, struct decide_msg *dm, enum cr_code c,
 		s = NULL;
 	va_end(ap);
 	if (s == NULL)
-		s = xstrdup(code_names[c]);
+		s = xstrdup(cr_code_name(c));
 	if (dm->sentence[c] != NULL) {
 		/* one sentence per code: a second finding is a clause */
 		char *joined;

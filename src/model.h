@@ -18,23 +18,12 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "codes.h"
 #include "schema.h"
 
-/* Decision codes, in the order of docs/format.md 3's table (the order of output). */
-enum cr_code {
-	CR_E_BAD_REQUEST, CR_E_DUPLICATE_REQUEST, CR_E_UNKNOWN_RESELLER,
-	CR_E_NOT_RESELLER, CR_E_UNKNOWN_CUSTOMER, CR_E_NOT_YOUR_CUSTOMER,
-	CR_E_DUPLICATE_CUSTOMER, CR_E_CUSTOMER_STATUS, CR_S_ALREADY_RELEASED,
-	CR_S_ALREADY_APPLIED, CR_E_CONTACT_INVALID, CR_E_EMAIL_IS_RESELLER,
-	CR_E_UNKNOWN_ACCOUNT, CR_E_RESELLER_CONTACT, CR_E_CONTACT_MISMATCH,
-	CR_E_EXPORT_INCONSISTENT, CR_W_CHANGE_OWNER_REQUIRED,
-	CR_W_RESELLER_CONTACT_KEPT, CR_W_ALREADY_SHARED, CR_W_NO_PRODUCTS,
-	CR_W_LANG_DEFAULTED, CR_CODE_COUNT
-};
 
 enum cr_outcome { CR_RELEASED, CR_SKIPPED, CR_REJECTED };
 
-const char	*cr_code_name(enum cr_code);
 const char	*cr_outcome_name(enum cr_outcome);
 
 /* One kept row of the export or the manifest. */

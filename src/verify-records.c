@@ -29,6 +29,8 @@
 #include <time.h>
 
 #include "bag.h"
+#include "codes.h"
+#include "diag.h"
 #include "hash.h"
 #include "rowcheck.h"
 #include "validate.h"
@@ -196,7 +198,9 @@ rec_decisions(struct rec *r)
 {
 	const char *path = "data/decisions.csv", *out, *codes, *p, *id;
 	struct cr_bag_table *t = r->dec;
-	size_t i, n, bad, ncodes, k;
+	size_t i, n, bad, unknown, ncodes, k;
+	char q[128];
+	int code;
 
 	r->nown = xcalloc(t->nrows + 1, sizeof *r->nown);
 	r->seen_cust = xcalloc(t->nrows + 1, 1);
@@ -213,17 +217,23 @@ rec_decisions(struct rec *r)
 			    t->rows[i].line, out);
 			continue;
 		}
-		for (p = codes, ncodes = bad = 0; *p != '\0'; p += n) {
+		for (p = codes, ncodes = bad = unknown = 0; *p != '\0'; p += n) {
 			n = strcspn(p, ";");
 			ncodes++;
-			if (n < 3 || p[0] != (char)k || p[1] != '_' ||
-			    strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") <
-			    n - 2)
+			if ((code = cr_code_lookup(p, n)) < 0)
+				unknown++;
+			else if (cr_code_severity((enum cr_code)code) !=
+			    (char)k)
 				bad++;
 			if (p[n] == ';')
 				n++;
 		}
-		if (bad > 0 || (k == 'S' && ncodes != 1) ||
+		if (unknown > 0)
+			cr_verify_problem(r->v, path, "line %lu: codes "
+			    "\"%.80s\": not all are decision codes",
+			    t->rows[i].line, cr_diag_quote(q, sizeof q, codes,
+			    strlen(codes), 80));
+		else if (bad > 0 || (k == 'S' && ncodes != 1) ||
 		    (k == 'E' && ncodes == 0))
 			cr_verify_problem(r->v, path, "line %lu: codes "
 			    "\"%.80s\" do not fit outcome %s", t->rows[i].line,
@@ -577,15 +587,54 @@ rec_count(struct rec *r, const char *key, unsigned long want)
 		    "records say %lu", key, got, want);
 }
 
+/*
+ * counts.codes against the codes counted in decisions.csv.  Each key of
+ * the object is looked up in the code table (constant time), so the time
+ * is linear in the object however many keys a forged summary holds.
+ */
+static void
+rec_summary_codes(struct rec *r)
+{
+	const char *path = "data/summary.json";
+	const struct cr_json *codes = cr_json_get(r->sum, "counts.codes");
+	const struct cr_bag_counts *c = &r->counts;
+	unsigned long got, want;
+	char q[96];
+	size_t i;
+
+	if (codes == NULL || codes->type != CR_JSON_OBJECT) {
+		cr_verify_problem(r->v, path, "no counts.codes object");
+		return;
+	}
+	for (i = 0; i < codes->n; i++) {
+		const char *k = codes->keys[i];
+
+		if (cr_code_lookup(k, strlen(k)) < 0) {
+			cr_verify_problem(r->v, path, "counts.codes: \"%s\" is "
+			    "not a decision code", cr_diag_quote(q, sizeof q,
+			    k, strlen(k), 40));
+			continue;
+		}
+		want = cr_bag_counts_code(c, k);
+		if (!cr_json_uint(&codes->items[i], "", &got))
+			cr_verify_problem(r->v, path, "counts.codes.%s is not "
+			    "a count", k);
+		else if (got != want)
+			cr_verify_problem(r->v, path, "counts.codes.%s is %lu, "
+			    "the records say %lu", k, got, want);
+	}
+	for (i = 0; i < c->ncodes; i++) {
+		if (cr_json_get(codes, c->codes[i].code) == NULL)
+			cr_verify_problem(r->v, path, "counts.codes.%s is "
+			    "absent, decisions.csv has %lu", c->codes[i].code,
+			    c->codes[i].n);
+	}
+}
+
 static void
 rec_summary_counts(struct rec *r)
 {
-	const char *path = "data/summary.json";
-	const struct cr_json *codes;
-	struct cr_bag_counts *c = &r->counts;
-	unsigned long n;
-	size_t i;
-	char *key;
+	const struct cr_bag_counts *c = &r->counts;
 
 	if (r->have_counts) {
 		rec_count(r, "counts.requests", c->requests);
@@ -593,25 +642,7 @@ rec_summary_counts(struct rec *r)
 		rec_count(r, "counts.skipped", c->skipped);
 		rec_count(r, "counts.rejected", c->rejected);
 		rec_count(r, "exit_status", c->rejected > 0 ? 1 : 0);
-		codes = cr_json_get(r->sum, "counts.codes");
-		if (codes == NULL || codes->type != CR_JSON_OBJECT)
-			cr_verify_problem(r->v, path, "no counts.codes object");
-		for (i = 0; codes != NULL && codes->type == CR_JSON_OBJECT &&
-		    i < codes->n; i++) {
-			xasprintf(&key, "counts.codes.%s", codes->keys[i]);
-			if (strchr(codes->keys[i], '.') == NULL)
-				rec_count(r, key,
-				    cr_bag_counts_code(c, codes->keys[i]));
-			free(key);
-		}
-		for (i = 0; i < c->ncodes; i++) {
-			xasprintf(&key, "counts.codes.%s", c->codes[i].code);
-			if (strchr(c->codes[i].code, '.') == NULL &&
-			    !cr_json_uint(r->sum, key, &n))
-				cr_verify_problem(r->v, path, "%s is absent, "
-				    "decisions.csv has %lu", key, c->codes[i].n);
-			free(key);
-		}
+		rec_summary_codes(r);
 	}
 	if (r->own != NULL)
 		rec_count(r, "counts.products_released", r->own->nrows);

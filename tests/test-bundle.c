@@ -566,10 +566,11 @@ static void
 test_counts(void **state)
 {
 	static const char csv[] = "outcome,codes\r\nreleased,W_NO_PRODUCTS\r\n"
-	    "rejected,E_A;E_B\r\nrejected,E_B\r\nskipped,S_ALREADY_APPLIED\r\n";
+	    "rejected,E_BAD_REQUEST;E_X\r\nrejected,E_X;E_BAD_REQUEST\r\n"
+	    "skipped,S_ALREADY_APPLIED\r\n";
 	struct cr_bag_table *t;
 	struct cr_bag_counts c;
-	char err[128];
+	char err[128], longpath[300];
 
 	(void)state;
 	t = cr_bag_csv_parse(csv, sizeof csv - 1, err, sizeof err);
@@ -579,14 +580,21 @@ test_counts(void **state)
 	assert_int_equal(c.released, 1);
 	assert_int_equal(c.rejected, 2);
 	assert_int_equal(c.skipped, 1);
-	assert_int_equal(c.ncodes, 4);
-	assert_string_equal(c.codes[0].code, "E_A");
-	assert_int_equal(cr_bag_counts_code(&c, "E_B"), 2);
-	assert_int_equal(cr_bag_counts_code(&c, "E_C"), 0);
+	/* only codes of codes.def are listed; E_X is counted as unknown */
+	assert_int_equal(c.ncodes, 3);
+	assert_int_equal(c.unknown, 2);
+	assert_string_equal(c.codes[0].code, "E_BAD_REQUEST");
+	assert_int_equal(cr_bag_counts_code(&c, "E_BAD_REQUEST"), 2);
+	assert_int_equal(cr_bag_counts_code(&c, "E_X"), 0);
 	assert_true(cr_bag_has_code("E_A;E_B", "E_B"));
 	assert_false(cr_bag_has_code("E_A;E_BB", "E_B"));
 	cr_bag_counts_free(&c);
 	cr_bag_table_free(t);
+	memset(longpath, 'a', sizeof longpath - 1);
+	longpath[sizeof longpath - 1] = '\0';
+	assert_non_null(cr_bag_path_problem(longpath));
+	longpath[CR_BAG_PATH_MAX] = '\0';
+	assert_null(cr_bag_path_problem(longpath));
 	assert_null(cr_bag_path_problem("emails/c-1.eml"));
 	assert_non_null(cr_bag_path_problem("emails/"));
 	assert_non_null(cr_bag_path_problem("a\\b"));
