@@ -40,6 +40,7 @@
 #define VERIFY_KEEP_MAX		(256u * 1024 * 1024)	/* records, manifests */
 #define VERIFY_EMAIL_MAX	(16u * 1024 * 1024)	/* one email */
 #define VERIFY_BLOCK		(64 * 1024)
+#define VERIFY_SHOWN_MAX	100	/* problems printed; all are counted */
 
 void
 cr_verify_problem(struct cr_verify *v, const char *file, const char *fmt,
@@ -48,11 +49,13 @@ cr_verify_problem(struct cr_verify *v, const char *file, const char *fmt,
 	char msg[512];
 	va_list ap;
 
+	/* a forged bag can hold a million problems: print the first ones */
+	if (v->problems++ >= VERIFY_SHOWN_MAX)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	cr_msg("%s: %s: %s", v->bundle, file, msg);
-	v->problems++;
 }
 
 struct cr_verify_file *
@@ -435,7 +438,11 @@ verify_read(struct cr_verify *v, char **top)
 				    archive_error_string(a) : "?");
 			break;
 		}
-		entries++;
+		if (++entries > CR_BAG_ENTRIES_MAX) {
+			cr_verify_problem(v, "(archive)", "more than %lu "
+			    "entries: not read further", CR_BAG_ENTRIES_MAX);
+			break;
+		}
 		f = verify_entry(v, e, entries, top);
 		/* anything else is read past, counted against the bomb cap */
 		if (f == NULL ? verify_drain(v, a) != 0 :
@@ -735,6 +742,9 @@ verify_exec(const struct cr_options *o)
 	if (rc == 0) {
 		verify_bag(&v, top);
 		cr_verify_records(&v);
+		if (v.problems > VERIFY_SHOWN_MAX)
+			cr_msg("%s: %lu more problems not shown", v.bundle,
+			    v.problems - VERIFY_SHOWN_MAX);
 		if (v.problems == 0)
 			printf("verify: OK\n");
 		else

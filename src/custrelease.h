@@ -28,6 +28,15 @@ enum cr_exit {
 #define CR_EXPAND_MAX(size)	(64ULL * 1024 * 1024 + 100ULL * (size))
 
 /*
+ * The most requests one manifest may hold, hence the most claim emails a
+ * bundle holds; verify accepts that many entries plus the records and tag
+ * files (CR_BAG_ENTRIES_MAX), and no more.  A larger migration is split
+ * into several runs (docs/behaviour.md "Bounds").
+ */
+#define CR_REQUESTS_MAX		1000000UL
+#define CR_BAG_ENTRIES_MAX	(CR_REQUESTS_MAX + 64)
+
+/*
  * Library calls return 0 on success or one of the non-zero exit codes
  * above, having already printed their diagnostic (diag.h).  A caller that
  * gets a non-zero value stops and hands it up unchanged: the exit code is

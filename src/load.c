@@ -199,6 +199,11 @@ load_manifest_row(void *arg, const struct cr_row *row)
 
 	if (load_manifest_bounded(row) != 0)
 		return CR_EXIT_DATAERR;
+	if (m->nreq == CR_REQUESTS_MAX) {
+		cr_error(row->file, row->line, "more than %lu requests: split "
+		    "the manifest into several runs", CR_REQUESTS_MAX);
+		return CR_EXIT_DATAERR;
+	}
 	cr_rowcheck(row, load_problem, &p);
 	m->req = xreallocarray(m->req, m->nreq + 1, sizeof *m->req);
 	q = &m->req[m->nreq];
