@@ -106,6 +106,24 @@ for form in csv xml; do
 	ok $? "$form: the value is not echoed"
 done
 
+# A manifest of more requests than a run may hold (hence more emails than
+# verify reads from a bundle): refused before OUT is touched.
+"$PYTHON3" -c '
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("request_id,reseller_id,customer_id\n")
+    for i in range(1000001):
+        f.write("r-%d,org-acme,c-%d\n" % (i, i))
+' "$TMP/huge.csv"
+cr run --export samples/export --manifest "$TMP/huge.csv" --out "$TMP/huge" \
+    --now $NOW --token-key "$KEY"
+expect_rc 65 "a manifest of 1,000,001 requests is refused"
+expect_err 'huge\.csv:1000002: more than 1000000 requests' \
+    "the error names the file and the first request too many"
+[ ! -e "$TMP/huge" ]
+ok $? "OUT was not created"
+rm -f "$TMP/huge.csv"
+
 # An export value over the limit makes its row a problem, not a record.
 cp -R samples/export "$TMP/ex"
 "$PYTHON3" - "$TMP/ex/customers.csv" <<'PY'
