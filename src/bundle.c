@@ -83,7 +83,8 @@ bundle_hex(const struct bundle_file *f, int sha512, char out[CR_BAG_SHA512_HEX])
 }
 
 struct bundle {
-	const char		*display;	/* archive name, for messages */
+	char			*display;	/* DIR/archive, for messages */
+	char			*spool_display;	/* DIR/.audit-spool */
 	struct bundle_file	*files;
 	size_t			 nfiles, cap;
 	int			 spool;		/* the reports; -1: none */
@@ -362,11 +363,14 @@ bundle_free(struct bundle *b)
 	}
 	free(b->files);
 	if (b->spool >= 0 && close(b->spool) != 0) {
-		cr_error(b->display, 0, "cannot close %s: %s", BUNDLE_SPOOL,
+		cr_error(b->spool_display, 0, "cannot close: %s",
 		    strerror(errno));
 		rc = CR_EXIT_IOERR;
 	}
 	b->spool = -1;
+	free(b->display);
+	free(b->spool_display);
+	b->display = b->spool_display = NULL;
 	return rc;
 }
 
@@ -490,6 +494,19 @@ bundle_add_spooled(struct bundle *b, const char *prefix, const char *name,
 	return bundle_hash_file(b, f);
 }
 
+/* An outfile on the spool for bag file `dir``name`, named by both. */
+static struct cr_outfile *
+bundle_spool_outfile(struct bundle *b, const char *dir, const char *name)
+{
+	struct cr_outfile *of;
+	char *display;
+
+	xasprintf(&display, "%s (%s%s)", b->spool_display, dir, name);
+	of = cr_outfile_fdopen(b->spool, display);
+	free(display);
+	return of;
+}
+
 /* report.txt or report.html, written into the spool and added. */
 static int
 bundle_report(struct bundle *b, struct cr_report *r, int html)
@@ -500,7 +517,7 @@ bundle_report(struct bundle *b, struct cr_report *r, int html)
 	int rc, wrc;
 
 	off = b->spoollen;
-	of = cr_outfile_fdopen(b->spool, name);
+	of = bundle_spool_outfile(b, "data/", name);
 	cr_outfile_nodigest(of);
 	rc = html ? cr_report_html(r, of) : cr_report_txt(r, of);
 	len = cr_outfile_bytes(of);
@@ -536,8 +553,8 @@ bundle_reports(struct bundle *b, int dirfd, const char *run_id,
 		b->spool = openat(dirfd, BUNDLE_SPOOL, O_RDWR | O_CREAT |
 		    O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (b->spool < 0 || unlinkat(dirfd, BUNDLE_SPOOL, 0) != 0) {
-			cr_error(b->display, 0, "cannot make %s: %s",
-			    BUNDLE_SPOOL, strerror(errno));
+			cr_error(b->spool_display, 0, "cannot make: %s",
+			    strerror(errno));
 			rc = CR_EXIT_IOERR;
 		}
 	}
@@ -579,7 +596,7 @@ static int
 bundle_manifest_spool(struct bundle *b, size_t n, int sha512,
     const char *name)
 {
-	struct cr_outfile *m = cr_outfile_fdopen(b->spool, name);
+	struct cr_outfile *m = bundle_spool_outfile(b, "", name);
 	uint64_t off = b->spoollen, len;
 	char hex[CR_BAG_SHA512_HEX];
 	size_t i;
@@ -867,6 +884,15 @@ cr_bundle_write(int dirfd, const char *name, const char *name_of_format,
     const char *run_id, time_t run_time,
     const struct cr_bundle_entry *entries, size_t n)
 {
+	return cr_bundle_write_in(dirfd, NULL, name, name_of_format, run_id,
+	    run_time, entries, n);
+}
+
+int
+cr_bundle_write_in(int dirfd, const char *dir, const char *name,
+    const char *name_of_format, const char *run_id, time_t run_time,
+    const struct cr_bundle_entry *entries, size_t n)
+{
 	const struct cr_bundle_format *format;
 	struct bundle b;
 	struct cr_outfile *of;
@@ -886,7 +912,13 @@ cr_bundle_write(int dirfd, const char *name, const char *name_of_format,
 		return CR_EXIT_DATAERR;
 	}
 	memset(&b, 0, sizeof b);
-	b.display = name;
+	if (dir != NULL) {
+		xasprintf(&b.display, "%s/%s", dir, name);
+		xasprintf(&b.spool_display, "%s/%s", dir, BUNDLE_SPOOL);
+	} else {
+		b.display = xstrdup(name);
+		b.spool_display = xstrdup(BUNDLE_SPOOL);
+	}
 	b.spool = -1;
 	rc = bundle_payload(&b, entries, n);
 	if (rc == 0)
@@ -899,7 +931,7 @@ cr_bundle_write(int dirfd, const char *name, const char *name_of_format,
 	}
 	bundle_tags_head(&b, run_id, run_time);
 
-	of = cr_outfile_open(dirfd, name, NULL);
+	of = cr_outfile_open(dirfd, name, b.display);
 	if (of == NULL) {
 		(void)bundle_free(&b);
 		return CR_EXIT_IOERR;

@@ -64,5 +64,13 @@ struct cr_bundle_entry {
 int	cr_bundle_write(int dirfd, const char *name, const char *format,
 	    const char *run_id, time_t run_time,
 	    const struct cr_bundle_entry *entries, size_t n);
+/*
+ * The same, with `dir` the path of dirfd as the user knows it ("OUT/.tmp-
+ * ..."): every message names its file under it (the bundle, or the spool
+ * and the tag file or report being written into it), never a bare name.
+ */
+int	cr_bundle_write_in(int dirfd, const char *dir, const char *name,
+	    const char *format, const char *run_id, time_t run_time,
+	    const struct cr_bundle_entry *entries, size_t n);
 
 #endif

@@ -564,6 +564,8 @@ emit_manifest_copy(struct emit *e)
 static int
 emit_spool_open(struct emit *e)
 {
+	char *spool_display;
+
 	e->spool_fd = openat(e->dirfd, EMIT_SPOOL, O_RDWR | O_CREAT | O_EXCL |
 	    O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (e->spool_fd < 0 || unlinkat(e->dirfd, EMIT_SPOOL, 0) != 0) {
@@ -571,7 +573,9 @@ emit_spool_open(struct emit *e)
 		    strerror(errno));
 		return CR_EXIT_IOERR;
 	}
-	e->spool = cr_outfile_fdopen(e->spool_fd, EMIT_SPOOL);
+	xasprintf(&spool_display, "%s/%s", e->display, EMIT_SPOOL);
+	e->spool = cr_outfile_fdopen(e->spool_fd, spool_display);
+	free(spool_display);
 	cr_outfile_nodigest(e->spool);
 	return 0;
 }
@@ -674,8 +678,8 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 		entries[i].off = e.files[i].off;
 	}
 	xasprintf(&bundle, "audit-%s.%s", o->run_id, o->bundle_format);
-	rc = cr_bundle_write(dirfd, bundle, o->bundle_format, o->run_id,
-	    o->run_time, entries, e.nfiles);
+	rc = cr_bundle_write_in(dirfd, display, bundle, o->bundle_format,
+	    o->run_id, o->run_time, entries, e.nfiles);
 	free(bundle);
 out:
 	/* joined before the run is committed or cleaned up */
