@@ -477,6 +477,38 @@ email_id_atom(struct cr_outfile *o, const char *s)
 	}
 }
 
+/* The length email_id_atom() writes for s. */
+static size_t
+email_id_atom_len(const char *s)
+{
+	const unsigned char *p;
+	size_t n = 0;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		n += (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ? 1 : 3;
+	return n;
+}
+
+/*
+ * Message-ID: <run_id.customer_id@domain>.  A msg-id cannot be folded
+ * inside, so when "Message-ID: <...>" would pass 78 characters the field
+ * is folded before it (RFC 5322 2.1.1).
+ */
+static void
+email_message_id_field(struct cr_outfile *o, const char *run_id,
+    const char *customer_id, const char *at)
+{
+	size_t len = sizeof "Message-ID: <" - 1 + email_id_atom_len(run_id) +
+	    1 + email_id_atom_len(customer_id) + strlen(at) + 1;
+
+	cr_outfile_puts(o, len > 78 ? "Message-ID:\r\n <" : "Message-ID: <");
+	email_id_atom(o, run_id);
+	cr_outfile_putc(o, '.');
+	email_id_atom(o, customer_id);
+	cr_outfile_printf(o, "%s>\r\n", at);
+}
+
 /* ---- quoted-printable (RFC 2045 6.7) ---- */
 
 /* One character of s[i..] as QP at column col: into tok, returns length. */
@@ -641,11 +673,7 @@ email_write(const struct cr_templates *ts, const struct cr_email *m,
 	email_address_field(o, "To", p->name, p->to_addr);
 	email_subject_field(o, subject, slen);
 	at = strrchr(p->from_addr, '@');
-	cr_outfile_puts(o, "Message-ID: <");
-	email_id_atom(o, m->run_id);
-	cr_outfile_putc(o, '.');
-	email_id_atom(o, m->customer_id);
-	cr_outfile_printf(o, "%s>\r\n", at);
+	email_message_id_field(o, m->run_id, m->customer_id, at);
 	cr_outfile_printf(o, "MIME-Version: 1.0\r\n"
 	    "Auto-Submitted: auto-generated\r\n"
 	    "Content-Language: %s\r\n", m->lang);

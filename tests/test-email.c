@@ -794,6 +794,39 @@ test_email_long_names_fold(void **state)
 	cr_templates_free(ts);
 }
 
+/* A Message-ID that would pass 78 characters is folded before the msg-id. */
+static void
+test_email_message_id_fold(void **state)
+{
+	struct cr_templates *ts = cr_templates_load(templates_dir());
+	struct cr_email m = sample("en");
+	const char *want;
+	char *msg, *p;
+	size_t len;
+
+	(void)state;
+	assert_non_null(ts);
+	/* 13 + 25 + 1 + 17 + 22 + 1 = 79 characters unfolded */
+	m.customer_id = "c-12345678-abcdef";
+	m.from = "Claims <claims@registrar-xyz.example>";
+	assert_int_equal(render(ts, &m, 0, &msg, &len), 0);
+	check_message(msg, len);
+	p = strstr(msg, "\r\nMessage-ID:");
+	assert_non_null(p);
+	want = "\r\nMessage-ID:\r\n <20261130T020000Z-1a2b3c4d."
+	    "c-12345678-abcdef@registrar-xyz.example>\r\n";
+	assert_memory_equal(p, want, strlen(want));
+	free(msg);
+	/* one character less: on one line, 78 characters */
+	m.customer_id = "c-12345678-abcde";
+	assert_int_equal(render(ts, &m, 0, &msg, &len), 0);
+	p = strstr(msg, "\r\nMessage-ID: <");
+	assert_non_null(p);
+	assert_int_equal(strstr(p + 2, "\r\n") - (p + 2), 78);
+	free(msg);
+	cr_templates_free(ts);
+}
+
 static void
 test_email_qp(void **state)
 {
@@ -960,6 +993,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_email_body_content),
 		cmocka_unit_test(test_email_injection),
 		cmocka_unit_test(test_email_long_names_fold),
+		cmocka_unit_test(test_email_message_id_fold),
 		cmocka_unit_test(test_email_qp),
 	};
 
