@@ -22,6 +22,14 @@ grep -nE '\b[Ii]ssues? #?[0-9]+' $files 2>/dev/null | grep -v '^tests/refs.sh:' 
 ok $? "no file names an issue number"
 head -5 "$TMP/issue"
 
+# Docs describe what anyone can run from a checkout: no path that exists on
+# one machine only (a home, the build host's work tree).
+docs=$(ls README.md docs/*.md docs/*.1 samples/README.md fuzz/README.md)
+grep -nE '(^|[ `"(=])/(work|home|root)/' $docs > "$TMP/paths"
+[ ! -s "$TMP/paths" ]
+ok $? "no doc names a machine-specific path"
+head -5 "$TMP/paths"
+
 # Every "format.md N.M" cited names a section that format.md has.
 grep -ohE 'format\.md (§ ?)?[1-5](\.[0-9])?' $files | grep -oE '[1-5](\.[0-9])?$' |
     sort -u > "$TMP/cited"
