@@ -27,18 +27,6 @@ fuzz_quiet(void)
 		cr_diag_set_stream(devnull);
 }
 
-/*
- * cmd-verify.c, linked into every target, calls main.c's usage error,
- * which the targets leave out: fuzz-verify never reaches it.
- */
-int
-cr_cmd_usage_error(const struct cr_cmd *cmd, const char *fmt, ...)
-{
-	(void)cmd;
-	(void)fmt;
-	return CR_EXIT_USAGE;
-}
-
 void
 fuzz_fail(const char *file, int line, const char *what)
 {

@@ -58,5 +58,7 @@ check_exec(const struct cr_options *o)
 }
 
 const struct cr_cmd cr_cmd_check = {
-	"check", "--export PATH [--manifest PATH] [--strict]", check_exec
+	"check", "--export PATH [--manifest PATH] [--strict]", check_exec,
+	CR_OPT_EXPORT | CR_OPT_MANIFEST | CR_OPT_STRICT |
+	    CR_OPT_QUIET | CR_OPT_CONFIG
 };

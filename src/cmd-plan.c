@@ -124,5 +124,6 @@ out:
 }
 
 const struct cr_cmd cr_cmd_plan = {
-	"plan", "--export PATH --manifest PATH [--out DIR] [--json]", plan_exec
+	"plan", "--export PATH --manifest PATH [--out DIR] [--json]", plan_exec,
+	CR_OPTS_RUN | CR_OPT_JSON
 };

@@ -223,5 +223,6 @@ out:
 }
 
 const struct cr_cmd cr_cmd_run = {
-	"run", "--export PATH --manifest PATH --out DIR [options]", run_exec
+	"run", "--export PATH --manifest PATH --out DIR [options]", run_exec,
+	CR_OPTS_RUN
 };

@@ -30,7 +30,7 @@ const struct cr_cmd cr_cmd_send = {
 	"send",
 	"[--sendmail CMD] [--timeout S] [--tries N] [--retry-delay S] "
 	    "[--rate N] [--dry-run] [--delete-sent] [--quiet] OUT/RUN_ID",
-	send_exec
+	send_exec, 0	/* its own options: cr_cmd_send_main */
 };
 
 enum { O_SENDMAIL = 256, O_TIMEOUT, O_TRIES, O_DELAY, O_RATE, O_DRY,

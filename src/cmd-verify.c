@@ -767,4 +767,7 @@ verify_exec(const struct cr_options *o)
 	return rc;
 }
 
-const struct cr_cmd cr_cmd_verify = { "verify", "BUNDLE", verify_exec };
+const struct cr_cmd cr_cmd_verify = {
+	"verify", "[--allowed-signers FILE] [--require-signature] BUNDLE",
+	verify_exec, CR_OPT_ALLOWED_SIGNERS | CR_OPT_REQUIRE_SIGNATURE
+};

@@ -18,18 +18,55 @@ struct cr_options {
 	const char	*from;		/* --from */
 	const char	*templates;	/* --templates DIR */
 	const char	*bundle_format;	/* --bundle-format */
+	const char	*signing_key;	/* --signing-key FILE */
+	const char	*allowed_signers; /* --allowed-signers FILE */
 	const char	*config;	/* --config FILE */
 	int		 strict;	/* --strict */
 	int		 quiet;		/* --quiet */
 	int		 json;		/* --json (plan) */
+	int		 require_signature; /* --require-signature (verify) */
 	int		 argc;		/* operands after the options */
 	char		**argv;
 };
+
+/*
+ * The options, one bit each: a command lists those it takes in
+ * cr_cmd.options, and any other is a usage error naming the command (as
+ * tmux's cmd_entry declares its .args).  A --config file may hold keys of
+ * options a command does not take (one file serves run, plan and check):
+ * those are not applied.
+ */
+enum cr_opt {
+	CR_OPT_EXPORT		= 1u << 0,
+	CR_OPT_MANIFEST		= 1u << 1,
+	CR_OPT_OUT		= 1u << 2,
+	CR_OPT_NOW		= 1u << 3,
+	CR_OPT_TOKEN_KEY	= 1u << 4,
+	CR_OPT_CLAIM_URL	= 1u << 5,
+	CR_OPT_CLAIM_TTL	= 1u << 6,
+	CR_OPT_FROM		= 1u << 7,
+	CR_OPT_TEMPLATES	= 1u << 8,
+	CR_OPT_BUNDLE_FORMAT	= 1u << 9,
+	CR_OPT_CONFIG		= 1u << 10,
+	CR_OPT_STRICT		= 1u << 11,
+	CR_OPT_QUIET		= 1u << 12,
+	CR_OPT_JSON		= 1u << 13,
+	CR_OPT_SIGNING_KEY	= 1u << 14,
+	CR_OPT_ALLOWED_SIGNERS	= 1u << 15,
+	CR_OPT_REQUIRE_SIGNATURE = 1u << 16
+};
+
+/* What shapes a run: run takes them, and plan, its dry run, too. */
+#define CR_OPTS_RUN	(CR_OPT_EXPORT | CR_OPT_MANIFEST | CR_OPT_OUT | \
+	CR_OPT_NOW | CR_OPT_TOKEN_KEY | CR_OPT_CLAIM_URL | CR_OPT_CLAIM_TTL | \
+	CR_OPT_FROM | CR_OPT_TEMPLATES | CR_OPT_BUNDLE_FORMAT | \
+	CR_OPT_CONFIG | CR_OPT_STRICT | CR_OPT_QUIET | CR_OPT_SIGNING_KEY)
 
 struct cr_cmd {
 	const char	*name;
 	const char	*usage;
 	int		(*exec)(const struct cr_options *);
+	unsigned	 options;	/* enum cr_opt bits it takes */
 };
 
 extern const struct cr_cmd cr_cmd_run;
@@ -40,7 +77,10 @@ extern const struct cr_cmd cr_cmd_send;
 /* send parses its own options from argv (argv[0] is "send"). */
 int	cr_cmd_send_main(int argc, char **argv);
 
-/* Print "custrelease: msg" and the command's usage line; returns 2. */
+/*
+ * Print "custrelease: msg" and the command's usage line (cmd-usage.c, in
+ * the library so that anything linking a command links it); returns 2.
+ */
 int	cr_cmd_usage_error(const struct cr_cmd *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 

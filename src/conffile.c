@@ -3,8 +3,10 @@
  * per line; `#` starts a comment line; blank lines are skipped; the value
  * is trimmed and taken verbatim (no quoting, no escapes).  Keys: export,
  * manifest, out, token-key, claim-url, claim-ttl, from, templates,
- * bundle-format, strict, quiet.  It deliberately has no includes, sections
- * or environment expansion.
+ * bundle-format, signing-key, strict, quiet ('_' may stand for '-').  A
+ * key of an option the command does not take is read and ignored, so one
+ * file serves run, plan and check.  It deliberately has no includes,
+ * sections or environment expansion.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -57,62 +59,74 @@ config_trim(char *s)
 	return s;
 }
 
-/* Set one option unless the command line did; 0 or -1 (unknown key). */
+/*
+ * Set one option unless the command line did, and only when the command
+ * takes it (`taken`, cr_opt bits): 0, -1 (unknown key) or -2 (a boolean
+ * that is not one).  A key may be spelled with '_' for '-'.
+ */
 static int
-config_set(struct cr_options *o, const char *key, const char *value,
-    int *boolean)
+config_set(struct cr_options *o, unsigned taken, const char *key,
+    const char *value)
 {
 	static const struct {
 		const char	*key;
+		unsigned	 bit;
 		size_t		 offset;
 	} strings[] = {
-		{ "export", offsetof(struct cr_options, export_path) },
-		{ "manifest", offsetof(struct cr_options, manifest_path) },
-		{ "out", offsetof(struct cr_options, out_dir) },
-		{ "token-key", offsetof(struct cr_options, token_key) },
-		{ "claim-url", offsetof(struct cr_options, claim_url) },
-		{ "claim-ttl", offsetof(struct cr_options, claim_ttl) },
-		{ "from", offsetof(struct cr_options, from) },
-		{ "templates", offsetof(struct cr_options, templates) },
-		{ "bundle-format", offsetof(struct cr_options, bundle_format) },
+		{ "export", CR_OPT_EXPORT,
+		    offsetof(struct cr_options, export_path) },
+		{ "manifest", CR_OPT_MANIFEST,
+		    offsetof(struct cr_options, manifest_path) },
+		{ "out", CR_OPT_OUT, offsetof(struct cr_options, out_dir) },
+		{ "token-key", CR_OPT_TOKEN_KEY,
+		    offsetof(struct cr_options, token_key) },
+		{ "claim-url", CR_OPT_CLAIM_URL,
+		    offsetof(struct cr_options, claim_url) },
+		{ "claim-ttl", CR_OPT_CLAIM_TTL,
+		    offsetof(struct cr_options, claim_ttl) },
+		{ "from", CR_OPT_FROM, offsetof(struct cr_options, from) },
+		{ "templates", CR_OPT_TEMPLATES,
+		    offsetof(struct cr_options, templates) },
+		{ "bundle-format", CR_OPT_BUNDLE_FORMAT,
+		    offsetof(struct cr_options, bundle_format) },
+		{ "signing-key", CR_OPT_SIGNING_KEY,
+		    offsetof(struct cr_options, signing_key) },
 	};
+	char name[32];
 	const char **field;
 	size_t i;
+	int b;
 
-	*boolean = 0;
+	for (i = 0; key[i] != '\0' && i < sizeof name - 1; i++)
+		name[i] = key[i] == '_' ? '-' : key[i];
+	name[i] = '\0';
 	for (i = 0; i < sizeof strings / sizeof strings[0]; i++) {
-		if (strcmp(key, strings[i].key) != 0)
+		if (strcmp(name, strings[i].key) != 0)
 			continue;
 		field = (const char **)(void *)((char *)o + strings[i].offset);
-		if (*field == NULL)
+		if ((taken & strings[i].bit) && *field == NULL)
 			*field = config_keep(value);
 		return 0;
 	}
-	if (strcmp(key, "strict") == 0 || strcmp(key, "quiet") == 0) {
-		*boolean = 1;
-		switch (cr_parse_bool(value)) {
-		case 1:
-			if (strcmp(key, "strict") == 0)
-				o->strict = 1;
-			else
-				o->quiet = 1;
-			return 0;
-		case 0:
-			return 0;	/* false never undoes the command line */
-		default:
-			return -2;
-		}
-	}
-	return -1;
+	if (strcmp(name, "strict") != 0 && strcmp(name, "quiet") != 0)
+		return -1;
+	if ((b = cr_parse_bool(value)) < 0)
+		return -2;
+	/* false never undoes the command line */
+	if (b == 1 && strcmp(name, "strict") == 0 && (taken & CR_OPT_STRICT))
+		o->strict = 1;
+	if (b == 1 && strcmp(name, "quiet") == 0 && (taken & CR_OPT_QUIET))
+		o->quiet = 1;
+	return 0;
 }
 
 int
-cr_config_apply(const char *path, struct cr_options *o)
+cr_config_apply(const char *path, unsigned taken, struct cr_options *o)
 {
-	char line[CONFIG_LINE_MAX], *s, *eq, *key, *value;
+	char line[CONFIG_LINE_MAX], *s, *eq, *key, *value, q[64];
 	unsigned long n = 0;
 	FILE *f;
-	int rc = 0, boolean, r;
+	int rc = 0, r;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		cr_error(path, 0, "cannot read config: %s", strerror(errno));
@@ -137,12 +151,14 @@ cr_config_apply(const char *path, struct cr_options *o)
 		*eq = '\0';
 		key = config_trim(s);
 		value = config_trim(eq + 1);
-		r = config_set(o, key, value, &boolean);
+		r = config_set(o, taken, key, value);
 		if (r == -1) {
-			cr_error(path, n, "unknown key \"%s\"", key);
+			cr_error(path, n, "unknown key \"%s\"", cr_diag_quote(q,
+			    sizeof q, key, strlen(key), 32));
 			rc = CR_EXIT_USAGE;
 		} else if (r == -2) {
-			cr_error(path, n, "%s: expected true or false", key);
+			cr_error(path, n, "%s: expected true or false",
+			    cr_diag_quote(q, sizeof q, key, strlen(key), 32));
 			rc = CR_EXIT_USAGE;
 		}
 	}

@@ -9,11 +9,13 @@
 #include "cmd.h"
 
 /*
- * Fill the options still unset in o from FILE.  0, or CR_EXIT_USAGE after
+ * Fill the options still unset in o from FILE, those of `taken` (the
+ * command's cr_opt bits) only.  0, or CR_EXIT_USAGE after
  * "custrelease: FILE:LINE: ..." (unknown key, bad line, unreadable file).
  * The strings stay valid until cr_config_free().
  */
-int	cr_config_apply(const char *path, struct cr_options *o);
+int	cr_config_apply(const char *path, unsigned taken,
+	    struct cr_options *o);
 void	cr_config_free(void);
 
 #endif

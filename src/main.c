@@ -7,7 +7,6 @@
 
 #include <getopt.h>
 #include <locale.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +25,35 @@ enum {
 	OPT_EXPORT = 256, OPT_MANIFEST, OPT_OUT, OPT_NOW, OPT_TOKEN_KEY,
 	OPT_CLAIM_URL, OPT_CLAIM_TTL, OPT_FROM, OPT_TEMPLATES,
 	OPT_BUNDLE_FORMAT, OPT_STRICT, OPT_QUIET, OPT_JSON, OPT_HELP,
-	OPT_VERSION, OPT_CONFIG
+	OPT_VERSION, OPT_CONFIG, OPT_SIGNING_KEY, OPT_ALLOWED_SIGNERS,
+	OPT_REQUIRE_SIGNATURE
 };
+
+/* The cr_opt bit of each option (0: taken by every command). */
+static unsigned
+opt_bit(int ch)
+{
+	static const struct { int ch; unsigned bit; } bits[] = {
+		{ OPT_EXPORT, CR_OPT_EXPORT }, { OPT_MANIFEST, CR_OPT_MANIFEST },
+		{ OPT_OUT, CR_OPT_OUT }, { OPT_NOW, CR_OPT_NOW },
+		{ OPT_TOKEN_KEY, CR_OPT_TOKEN_KEY },
+		{ OPT_CLAIM_URL, CR_OPT_CLAIM_URL },
+		{ OPT_CLAIM_TTL, CR_OPT_CLAIM_TTL }, { OPT_FROM, CR_OPT_FROM },
+		{ OPT_TEMPLATES, CR_OPT_TEMPLATES },
+		{ OPT_BUNDLE_FORMAT, CR_OPT_BUNDLE_FORMAT },
+		{ OPT_CONFIG, CR_OPT_CONFIG }, { OPT_STRICT, CR_OPT_STRICT },
+		{ OPT_QUIET, CR_OPT_QUIET }, { OPT_JSON, CR_OPT_JSON },
+		{ OPT_SIGNING_KEY, CR_OPT_SIGNING_KEY },
+		{ OPT_ALLOWED_SIGNERS, CR_OPT_ALLOWED_SIGNERS },
+		{ OPT_REQUIRE_SIGNATURE, CR_OPT_REQUIRE_SIGNATURE },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof bits / sizeof bits[0]; i++)
+		if (bits[i].ch == ch)
+			return bits[i].bit;
+	return 0;
+}
 
 static const struct option long_options[] = {
 	{ "export", required_argument, NULL, OPT_EXPORT },
@@ -41,6 +67,9 @@ static const struct option long_options[] = {
 	{ "templates", required_argument, NULL, OPT_TEMPLATES },
 	{ "bundle-format", required_argument, NULL, OPT_BUNDLE_FORMAT },
 	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "signing-key", required_argument, NULL, OPT_SIGNING_KEY },
+	{ "allowed-signers", required_argument, NULL, OPT_ALLOWED_SIGNERS },
+	{ "require-signature", no_argument, NULL, OPT_REQUIRE_SIGNATURE },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -81,6 +110,11 @@ usage(FILE *f)
 	    "  --strict              any broken export row is an input error\n"
 	    "  --quiet               no progress line, no summary on stdout\n"
 	    "  --json                plan: machine-readable output\n"
+	    "  --signing-key FILE    run: sign the bundle with this OpenSSH "
+	    "Ed25519 key\n"
+	    "  --allowed-signers FILE  verify: check the signature against "
+	    "these keys\n"
+	    "  --require-signature   verify: an unsigned bundle is a problem\n"
 	    "\n"
 	    "exit: 0 done, 1 some rejected (check: problems), 2 usage, "
 	    "65 bad input,\n"
@@ -89,29 +123,11 @@ usage(FILE *f)
 }
 
 int
-cr_cmd_usage_error(const struct cr_cmd *cmd, const char *fmt, ...)
-{
-	va_list ap;
-	FILE *f = cr_diag_stream();
-
-	fputs("custrelease: ", f);
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	fputc('\n', f);
-	if (cmd != NULL)
-		fprintf(f, "usage: custrelease %s %s\n", cmd->name, cmd->usage);
-	else
-		fputs("try: custrelease --help\n", f);
-	return CR_EXIT_USAGE;
-}
-
-int
 main(int argc, char **argv)
 {
 	const struct cr_cmd *const *c, *cmd = NULL;
 	struct cr_options o;
-	int ch, rc;
+	int ch, rc, longindex = 0;
 
 	setlocale(LC_CTYPE, "C.UTF-8");
 	memset(&o, 0, sizeof o);
@@ -139,7 +155,11 @@ main(int argc, char **argv)
 	if (cmd == &cr_cmd_send)	/* parses its own options */
 		return cr_cmd_send_main(argc, argv);
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", long_options,
+	    &longindex)) != -1) {
+		if (opt_bit(ch) != 0 && (cmd->options & opt_bit(ch)) == 0)
+			return cr_cmd_usage_error(cmd, "%s does not take --%s",
+			    cmd->name, long_options[longindex].name);
 		switch (ch) {
 		case OPT_EXPORT: o.export_path = optarg; break;
 		case OPT_MANIFEST: o.manifest_path = optarg; break;
@@ -152,6 +172,9 @@ main(int argc, char **argv)
 		case OPT_TEMPLATES: o.templates = optarg; break;
 		case OPT_BUNDLE_FORMAT: o.bundle_format = optarg; break;
 		case OPT_CONFIG: o.config = optarg; break;
+		case OPT_SIGNING_KEY: o.signing_key = optarg; break;
+		case OPT_ALLOWED_SIGNERS: o.allowed_signers = optarg; break;
+		case OPT_REQUIRE_SIGNATURE: o.require_signature = 1; break;
 		case OPT_STRICT: o.strict = 1; break;
 		case OPT_QUIET: o.quiet = 1; break;
 		case OPT_JSON: o.json = 1; break;
@@ -172,7 +195,8 @@ main(int argc, char **argv)
 	}
 	o.argc = argc - optind;
 	o.argv = argv + optind;
-	if (o.config != NULL && (rc = cr_config_apply(o.config, &o)) != 0)
+	if (o.config != NULL &&
+	    (rc = cr_config_apply(o.config, cmd->options, &o)) != 0)
 		return rc;
 	rc = cmd->exec(&o);
 	cr_config_free();

@@ -64,4 +64,54 @@ for t in 1980-01-01T00:00:00Z 9999-12-17T23:59:59Z; do
 	expect_rc 0 "run --now $t: verify accepts the bundle"
 done
 
+# Each command takes its own options (src/cmd.h): any other is a usage
+# error that names the command and the option, before anything is read.
+all="export=x manifest=x out=x now=x token-key=x claim-url=x claim-ttl=x
+from=x templates=x bundle-format=x config=x strict quiet json signing-key=x
+allowed-signers=x require-signature"
+takes_run="export manifest out now token-key claim-url claim-ttl from
+templates bundle-format config strict quiet signing-key"
+takes_plan="$takes_run json"
+takes_check="export manifest strict quiet config"
+takes_verify="allowed-signers require-signature"
+for c in run plan check verify; do
+	eval "takes=\$takes_$c"
+	n=0
+	for o in $all; do
+		name=${o%%=*}
+		case " $(echo $takes) " in *" $name "*) continue ;; esac
+		case $o in *=*) arg="--$name=bogus" ;; *) arg="--$name" ;; esac
+		cr $c $arg
+		if [ $rc -ne 2 ] || ! grep -q "^custrelease: $c does not take --$name\$" "$TMP/err"; then
+			echo "# $c $arg: exit $rc: $(head -1 "$TMP/err")"
+			n=$((n + 1))
+		fi
+	done
+	ok $n "$c refuses every option it does not take"
+done
+cr verify --strict --json --export foo "$TMP/none.tar.gz"
+expect_rc 2 "verify --strict --json --export is a usage error"
+cr check --bundle-format bogus --claim-ttl 99999 --export "$SAMPLES/export"
+expect_rc 2 "check --bundle-format --claim-ttl is a usage error"
+expect_err "^usage: custrelease check " "the usage line is check's"
+
+# One --config serves run, plan and check: check ignores the keys of
+# options it does not take (a bad value there included); '_' may stand
+# for '-' in a key.
+cat >"$TMP/shared.conf" <<EOF2
+export = $SAMPLES/export
+out = $TMP/never
+bundle_format = bogus
+claim-ttl = 30
+EOF2
+cr check --config "$TMP/shared.conf"
+expect_rc 1 "check --config with run's keys checks the export (one known problem)"
+grep -q "^total  *321  *1$" "$TMP/out"
+ok $? "all 321 rows of the samples were checked"
+[ ! -e "$TMP/never" ]; ok $? "and touches no OUT"
+cr plan --config "$TMP/shared.conf" --manifest "$SAMPLES/manifest.csv" \
+    --now 2026-12-01T02:00:00Z
+expect_rc 2 "plan takes bundle_format from the same file, and refuses bogus"
+expect_err "bundle format|bundle-format" "the error names the bundle format"
+
 done_testing
