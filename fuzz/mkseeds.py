@@ -141,6 +141,24 @@ def main():
         put(outdir, "template", b"\0".join(parts[:2]))
 
     verify_seeds(top, outdir)
+    sshsig_seeds(top, outdir)
+
+
+def sshsig_seeds(top, outdir):
+    """fuzz-sshsig: byte 0 picks the parser (0 key, 1 signature, 2 public
+    key base64, 3 allowed_signers), the test keys of tests/data/sshsig."""
+    d = os.path.join(top, "tests", "data", "sshsig")
+    def read(n):
+        with open(os.path.join(d, n), "rb") as f:
+            return f.read()
+    for n in ("ed25519", "ed25519-pass", "ecdsa"):
+        put(outdir, "sshsig", b"\0" + read(n))
+    put(outdir, "sshsig", b"\1" + read("message.sig"))
+    pub = read("ed25519.pub").split()
+    put(outdir, "sshsig", b"\2" + pub[1])
+    put(outdir, "sshsig", b"\3" + b"ops@example " + pub[0] + b" " + pub[1] +
+        b"\n" + b'* namespaces="custrelease",valid-after="20260101" ' +
+        pub[0] + b" " + pub[1] + b" c\n")
 
 
 def bag_files(top):

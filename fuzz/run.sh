@@ -23,7 +23,7 @@ build=${1:-$fz/build}
 mkdir -p "$build" || exit 2
 build=$(cd "$build" && pwd)
 seconds=${FUZZ_SECONDS:-30}
-targets=${FUZZ_TARGETS:-"csv xml manifest validate email template verify"}
+targets=${FUZZ_TARGETS:-"csv xml manifest validate email template verify sshsig"}
 cc=${CLANG:-clang}
 
 # The library sources the targets need; compiled into each target with
@@ -31,13 +31,13 @@ cc=${CLANG:-clang}
 lib_srcs="diag xmalloc schema stream read-csv read-xml xml-prolog rowcheck validate
 	iso3166 e164 email template template-render outfile token
 	cmd-verify verify-records verify-manifest bag bag-json hash
-	templates-builtin codes cmd-usage"
+	templates-builtin codes cmd-usage sshsig signers verify-sig"
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-g -O1 -std=c11 -D_GNU_SOURCE -fno-omit-frame-pointer $san
 	-I$top/src -I$fz $(pkg-config --cflags libxml-2.0 2>/dev/null ||
 	echo -I/usr/include/libxml2)"
-libs="-lcsv -lxml2 -larchive -lnettle -lidn2 -lunistring -lsodium"
+libs="-lcsv -lxml2 -larchive -lhogweed -lnettle -lidn2 -lunistring -lsodium"
 
 command -v "$cc" >/dev/null 2>&1 || {
 	echo "run.sh: $cc not found: apt-get install clang libclang-rt-14-dev" >&2

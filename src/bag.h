@@ -168,6 +168,9 @@ struct cr_report_input {
 	const struct cr_bag_src *ownership;	/* ownership.csv, or NULL */
 	const struct cr_bag_src *summary;	/* summary.json, or NULL */
 	const char	*manifest_name;	/* "manifest.csv", NULL: unknown */
+	const char	*bundle_name;	/* "audit-<id>.tar.zst", NULL: unknown */
+	const char	*signer;	/* the signing key's fingerprint, or
+					   NULL: unsigned */
 };
 
 struct cr_report;

@@ -37,6 +37,7 @@
 
 #include "bag.h"
 #include "bundle.h"
+#include "sshsig.h"
 #include "bundle-format.h"
 #include "custrelease.h"
 #include "diag.h"
@@ -85,6 +86,9 @@ bundle_hex(const struct bundle_file *f, int sha512, char out[CR_BAG_SHA512_HEX])
 struct bundle {
 	char			*display;	/* DIR/archive, for messages */
 	char			*spool_display;	/* DIR/.audit-spool */
+	char			*bundle_name;	/* audit-<id>.<format>, as run
+						   names it (the reports) */
+	const struct cr_sshkey	*signing_key;	/* NULL: unsigned */
 	struct bundle_file	*files;
 	size_t			 nfiles, cap;
 	int			 spool;		/* the reports; -1: none */
@@ -370,7 +374,8 @@ bundle_free(struct bundle *b)
 	b->spool = -1;
 	free(b->display);
 	free(b->spool_display);
-	b->display = b->spool_display = NULL;
+	free(b->bundle_name);
+	b->display = b->spool_display = b->bundle_name = NULL;
 	return rc;
 }
 
@@ -537,11 +542,17 @@ bundle_reports(struct bundle *b, int dirfd, const char *run_id,
 	struct cr_bag_src dsrc, osrc, ssrc;
 	struct cr_report_input in;
 	struct cr_report *r;
+	char fpr[CR_SSHKEY_FPR];
 	int dfd, ofd, sfd, rc = 0;
 
 	memset(&in, 0, sizeof in);
 	in.run_id = run_id;
 	in.run_time = run_time;
+	in.bundle_name = b->bundle_name;
+	if (b->signing_key != NULL) {
+		cr_sshkey_fingerprint(b->signing_key->pub, fpr);
+		in.signer = fpr;
+	}
 	in.decisions = bundle_src(b, "decisions.csv", &dsrc, &dfd, &rc);
 	in.ownership = bundle_src(b, "ownership.csv", &osrc, &ofd, &rc);
 	in.summary = bundle_src(b, "summary.json", &ssrc, &sfd, &rc);
@@ -655,14 +666,32 @@ bundle_tags_head(struct bundle *b, const char *run_id, time_t run_time)
 }
 
 /*
+ * tagmanifest-sha256.txt.sig: an SSHSIG of tagmanifest-sha256.txt's exact
+ * bytes, in neither tag manifest (it signs one of them).  The tag
+ * manifest covers bag-info.txt and both payload manifests, so the
+ * signature covers the bag.  Ed25519 is deterministic: the same bag and
+ * key give the same bytes.
+ */
+static void
+bundle_sign(struct bundle *b, const char *tagmanifest, size_t tmlen)
+{
+	char *sig;
+	size_t len;
+
+	cr_sshsig_sign(b->signing_key, CR_BUNDLE_SIG_NAMESPACE, tagmanifest,
+	    tmlen, &sig, &len);
+	bundle_add(b, "", "tagmanifest-sha256.txt.sig", sig, len, sig);
+}
+
+/*
  * The manifests and tag manifests, which come last in the archive: they
  * wait for the hasher.  0 or an exit code.
  */
 static int
 bundle_tags_tail(struct bundle *b)
 {
-	size_t npayload = b->tagfrom, len;
-	char *s;
+	size_t npayload = b->tagfrom, len, tmlen;
+	char *s, *tm;
 	int rc;
 
 	if ((rc = bundle_hasher_join(b, 0)) != 0 ||
@@ -672,10 +701,12 @@ bundle_tags_tail(struct bundle *b)
 	    "manifest-sha512.txt")) != 0)
 		return rc;
 	/* Added in sorted order: the tag files are b->files[tagfrom..]. */
-	s = bundle_manifest(b, b->tagfrom, b->nfiles, 0, &len);
-	bundle_add(b, "", "tagmanifest-sha256.txt", s, len, s);
+	tm = bundle_manifest(b, b->tagfrom, b->nfiles, 0, &tmlen);
+	bundle_add(b, "", "tagmanifest-sha256.txt", tm, tmlen, tm);
 	s = bundle_manifest(b, b->tagfrom, b->nfiles - 1, 1, &len);
 	bundle_add(b, "", "tagmanifest-sha512.txt", s, len, s);
+	if (b->signing_key != NULL)
+		bundle_sign(b, tm, tmlen);
 	return 0;
 }
 
@@ -884,15 +915,20 @@ cr_bundle_write(int dirfd, const char *name, const char *name_of_format,
     const char *run_id, time_t run_time,
     const struct cr_bundle_entry *entries, size_t n)
 {
-	return cr_bundle_write_in(dirfd, NULL, name, name_of_format, run_id,
-	    run_time, entries, n);
+	struct cr_bundle_opts o;
+
+	memset(&o, 0, sizeof o);
+	o.format = name_of_format;
+	return cr_bundle_write_opts(dirfd, name, run_id, run_time, entries, n,
+	    &o);
 }
 
 int
-cr_bundle_write_in(int dirfd, const char *dir, const char *name,
-    const char *name_of_format, const char *run_id, time_t run_time,
-    const struct cr_bundle_entry *entries, size_t n)
+cr_bundle_write_opts(int dirfd, const char *name, const char *run_id,
+    time_t run_time, const struct cr_bundle_entry *entries, size_t n,
+    const struct cr_bundle_opts *o)
 {
+	const char *dir = o->dir, *name_of_format = o->format;
 	const struct cr_bundle_format *format;
 	struct bundle b;
 	struct cr_outfile *of;
@@ -912,6 +948,9 @@ cr_bundle_write_in(int dirfd, const char *dir, const char *name,
 		return CR_EXIT_DATAERR;
 	}
 	memset(&b, 0, sizeof b);
+	b.signing_key = o->signing_key;
+	/* not `name`: the bag's bytes must not depend on where it is put */
+	xasprintf(&b.bundle_name, "audit-%s.%s", run_id, format->name);
 	if (dir != NULL) {
 		xasprintf(&b.display, "%s/%s", dir, name);
 		xasprintf(&b.spool_display, "%s/%s", dir, BUNDLE_SPOOL);

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <time.h>
 
+struct cr_sshkey;
+
 /*
  * One payload file, given in memory (data, len); or, when data is NULL,
  * as the file `name` of the directory `dirfd`; or, when data and name are
@@ -64,13 +66,22 @@ struct cr_bundle_entry {
 int	cr_bundle_write(int dirfd, const char *name, const char *format,
 	    const char *run_id, time_t run_time,
 	    const struct cr_bundle_entry *entries, size_t n);
-/*
- * The same, with `dir` the path of dirfd as the user knows it ("OUT/.tmp-
- * ..."): every message names its file under it (the bundle, or the spool
- * and the tag file or report being written into it), never a bare name.
- */
-int	cr_bundle_write_in(int dirfd, const char *dir, const char *name,
-	    const char *format, const char *run_id, time_t run_time,
-	    const struct cr_bundle_entry *entries, size_t n);
+/* The SSHSIG namespace of a bundle's signature (ssh-keygen -Y -n). */
+#define CR_BUNDLE_SIG_NAMESPACE	"custrelease"
+
+/* What a run adds to cr_bundle_write's defaults. */
+struct cr_bundle_opts {
+	/* the path of dirfd as the user knows it ("OUT/.tmp-..."): every
+	   message names its file under it, never a bare name; NULL: none */
+	const char		*dir;
+	const char		*format;	/* NULL: tar.gz */
+	/* sign tagmanifest-sha256.txt into tagmanifest-sha256.txt.sig (an
+	   SSHSIG, namespace "custrelease"); NULL: unsigned */
+	const struct cr_sshkey	*signing_key;
+};
+
+int	cr_bundle_write_opts(int dirfd, const char *name, const char *run_id,
+	    time_t run_time, const struct cr_bundle_entry *entries, size_t n,
+	    const struct cr_bundle_opts *);
 
 #endif

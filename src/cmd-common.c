@@ -23,6 +23,7 @@
 #include "email.h"
 #include "export.h"
 #include "rowcheck.h"
+#include "signkey.h"
 #include "template.h"
 #include "token.h"
 
@@ -118,6 +119,12 @@ runcfg_init(const struct cr_cmd *cmd, const struct cr_options *o,
 	if (o->token_key != NULL &&
 	    (rc = cr_token_key_load(o->token_key, &c->key, &c->keylen)) != 0)
 		return rc;
+	if (o->signing_key != NULL) {
+		if ((rc = cr_signing_key_load(o->signing_key,
+		    &c->signing_key)) != 0)
+			return rc;
+		c->signing = 1;
+	}
 	dir = o->templates;
 	if (dir == NULL)
 		dir = getenv("CUSTRELEASE_TEMPLATES");
@@ -133,6 +140,7 @@ cr_runcfg_free(struct cr_runcfg *c)
 {
 	cr_templates_free(c->templates);
 	cr_token_key_free(c->key, c->keylen);
+	cr_sshkey_wipe(&c->signing_key);
 	memset(c, 0, sizeof *c);
 }
 

@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "model.h"
+#include "sshsig.h"
 
 #define CR_DEFAULT_CLAIM_URL	"https://claim.invalid/claim?token="
 #define CR_DEFAULT_FROM		"Customer release <no-reply@claim.invalid>"
@@ -37,6 +38,8 @@ struct cr_runcfg {
 	struct cr_templates	*templates;
 	unsigned char		*key;		/* NULL: random tokens */
 	size_t			 keylen;
+	struct cr_sshkey	 signing_key;	/* --signing-key, if signing */
+	int			 signing;
 };
 
 void	cr_runcfg_free(struct cr_runcfg *);

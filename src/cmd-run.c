@@ -182,6 +182,7 @@ run_exec(const struct cr_options *o)
 	eo.templates = cfg.templates;
 	eo.key = cfg.key;
 	eo.keylen = cfg.keylen;
+	eo.signing_key = cfg.signing ? &cfg.signing_key : NULL;
 	eo.strict = o->strict;
 	eo.exit_status = status;
 	eo.inputs_digest = digest;

@@ -41,6 +41,7 @@
 #define VERIFY_EMAIL_MAX	(16u * 1024 * 1024)	/* one email */
 #define VERIFY_BLOCK		(64 * 1024)
 #define VERIFY_SHOWN_MAX	100	/* problems printed; all are counted */
+#define VERIFY_SIGNERS_MAX	(1024 * 1024)	/* an allowed_signers file */
 
 void
 cr_verify_problem(struct cr_verify *v, const char *file, const char *fmt,
@@ -82,7 +83,7 @@ verify_keep(const char *path)
 	static const char *const tags[] = {
 		"bagit.txt", "bag-info.txt", "manifest-sha256.txt",
 		"manifest-sha512.txt", "tagmanifest-sha256.txt",
-		"tagmanifest-sha512.txt"
+		"tagmanifest-sha512.txt", "tagmanifest-sha256.txt.sig"
 	};
 	size_t i;
 
@@ -717,10 +718,45 @@ verify_file_free(void *arg, const char *key, void *value)
 	free(f);
 }
 
+/*
+ * The --allowed-signers file, whole (at most VERIFY_SIGNERS_MAX): 0, or an
+ * exit code after a message.
+ */
+static int
+verify_read_signers(const char *path, struct cr_verify_sig_opts *so)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+	int err = errno;
+
+	so->allowed_path = path;
+	if (f == NULL) {
+		cr_error(path, 0, "cannot read allowed signers: %s",
+		    strerror(err));
+		return CR_EXIT_USAGE;
+	}
+	buf = xmalloc(VERIFY_SIGNERS_MAX + 1);
+	n = fread(buf, 1, VERIFY_SIGNERS_MAX + 1, f);
+	err = ferror(f) ? errno : 0;
+	fclose(f);
+	if (err != 0 || n > VERIFY_SIGNERS_MAX) {
+		cr_error(path, 0, "cannot read allowed signers: %s", err != 0 ?
+		    strerror(err) : "larger than 1 MiB");
+		free(buf);
+		return err == EISDIR ? CR_EXIT_USAGE : err != 0 ?
+		    CR_EXIT_IOERR : CR_EXIT_USAGE;
+	}
+	so->allowed = buf;
+	so->allowed_len = n;
+	return 0;
+}
+
 static int
 verify_exec(const struct cr_options *o)
 {
 	struct cr_verify v;
+	struct cr_verify_sig_opts so;
 	char *top = NULL;
 	int rc;
 
@@ -728,6 +764,11 @@ verify_exec(const struct cr_options *o)
 		return cr_cmd_usage_error(&cr_cmd_verify, o->argc == 0 ?
 		    "verify needs the bundle to check" :
 		    "verify takes one bundle");
+	memset(&so, 0, sizeof so);
+	so.require = o->require_signature;
+	if (o->allowed_signers != NULL &&
+	    (rc = verify_read_signers(o->allowed_signers, &so)) != 0)
+		return rc;
 	memset(&v, 0, sizeof v);
 	v.bundle = o->argv[0];
 	v.files = cr_map_new();
@@ -742,9 +783,11 @@ verify_exec(const struct cr_options *o)
 	if (rc == 0) {
 		verify_bag(&v, top);
 		cr_verify_records(&v);
+		cr_verify_signature(&v, &so);
 		if (v.problems > VERIFY_SHOWN_MAX)
 			cr_msg("%s: %lu more problems not shown", v.bundle,
 			    v.problems - VERIFY_SHOWN_MAX);
+		printf("signature: %s\n", v.signature);
 		if (v.problems == 0)
 			printf("verify: OK\n");
 		else
@@ -764,6 +807,7 @@ verify_exec(const struct cr_options *o)
 	free((char *)v.ext_id);
 	free((char *)v.bagging_date);
 	free(top);
+	free((char *)so.allowed);
 	return rc;
 }
 

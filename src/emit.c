@@ -610,6 +610,7 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 {
 	struct emit e;
 	struct cr_bundle_entry *entries = NULL;
+	struct cr_bundle_opts bo;
 	struct cr_mailer *mailer = NULL;
 	struct emit_file *ef;
 	char *bundle, *path;
@@ -678,8 +679,12 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 		entries[i].off = e.files[i].off;
 	}
 	xasprintf(&bundle, "audit-%s.%s", o->run_id, o->bundle_format);
-	rc = cr_bundle_write_in(dirfd, display, bundle, o->bundle_format,
-	    o->run_id, o->run_time, entries, e.nfiles);
+	memset(&bo, 0, sizeof bo);
+	bo.dir = display;
+	bo.format = o->bundle_format;
+	bo.signing_key = o->signing_key;
+	rc = cr_bundle_write_opts(dirfd, bundle, o->run_id, o->run_time,
+	    entries, e.nfiles, &bo);
 	free(bundle);
 out:
 	/* joined before the run is committed or cleaned up */

@@ -14,6 +14,7 @@
 #include "model.h"
 
 struct cr_templates;
+struct cr_sshkey;
 
 struct cr_emit_opts {
 	const char		*run_id;
@@ -25,6 +26,7 @@ struct cr_emit_opts {
 	const struct cr_templates *templates;
 	const unsigned char	*key;		/* NULL: random tokens */
 	size_t			 keylen;
+	const struct cr_sshkey	*signing_key;	/* NULL: unsigned bundle */
 	int			 strict;
 	int			 exit_status;	/* recorded in summary.json */
 	const char		*inputs_digest;	/* of manifest and export */

@@ -370,6 +370,42 @@ html_products(struct cr_report *r)
 	cr_outfile_puts(o, "</table></section>\n");
 }
 
+/* The bundle's file name, as the run named it. */
+static void
+html_bundle_name(struct cr_report *r)
+{
+	if (r->in->bundle_name != NULL)
+		html_put(r->o, r->in->bundle_name);
+	else {
+		cr_outfile_puts(r->o, "audit-");
+		html_put(r->o, r->in->run_id);
+		cr_outfile_puts(r->o, ".tar.gz");
+	}
+}
+
+static void
+html_signature(struct cr_report *r)
+{
+	struct cr_outfile *o = r->o;
+
+	if (r->in->signer == NULL) {
+		cr_outfile_puts(o, "<p>This bundle is <strong>not signed"
+		    "</strong>: its checksums show that the files are the ones "
+		    "bagged, not who bagged them.</p>\n");
+		return;
+	}
+	cr_outfile_puts(o, "<p>This bundle is <strong>signed</strong> by the "
+	    "Ed25519 key <code>");
+	html_put(o, r->in->signer);
+	cr_outfile_puts(o, "</code> (the signer's own claim: the check is "
+	    "below). With OpenSSH, in the extracted directory, and the "
+	    "signer's public key in an <code>allowed_signers</code> file:"
+	    "</p>\n<pre>ssh-keygen -Y verify -f allowed_signers -I SIGNER "
+	    "-n custrelease \\\n    -s tagmanifest-sha256.txt.sig &lt; "
+	    "tagmanifest-sha256.txt</pre>\n<p>or <code>custrelease verify "
+	    "--allowed-signers allowed_signers</code> on the bundle.</p>\n");
+}
+
 static void
 html_verify(struct cr_report *r)
 {
@@ -377,9 +413,9 @@ html_verify(struct cr_report *r)
 
 	cr_outfile_puts(o, "<section id=\"verify\"><h2>How to verify this "
 	    "bundle</h2>\n<p>This bundle is a BagIt 1.0 bag (RFC 8493). "
-	    "With custrelease:</p>\n<pre>custrelease verify audit-");
-	html_put(o, r->in->run_id);
-	cr_outfile_puts(o, ".tar.gz    # or .zip</pre>\n<p>checks every "
+	    "With custrelease:</p>\n<pre>custrelease verify ");
+	html_bundle_name(r);
+	cr_outfile_puts(o, "</pre>\n<p>checks every "
 	    "checksum, that no file is missing or added, the Payload-Oxum, "
 	    "and that the records agree with each other and with "
 	    "<code>summary.json</code>. Without it, in the extracted "
@@ -392,7 +428,9 @@ html_verify(struct cr_report *r)
 	    "with the files present; no file under <code>data/</code> may be "
 	    "missing from <code>manifest-sha256.txt</code>. Claim tokens never "
 	    "appear in this bundle: emails carry <code>REDACTED</code> "
-	    "instead.</p></section>\n");
+	    "instead.</p>\n");
+	html_signature(r);
+	cr_outfile_puts(o, "</section>\n");
 }
 
 static void

@@ -227,6 +227,30 @@ txt_products(struct cr_report *r)
 }
 
 static void
+txt_signature(struct cr_report *r)
+{
+	struct cr_outfile *o = r->o;
+
+	if (r->in->signer == NULL) {
+		cr_outfile_puts(o, "\n  This bundle is not signed: its "
+		    "checksums show that the files are\n  the ones bagged, not "
+		    "who bagged them.\n");
+		return;
+	}
+	cr_outfile_puts(o, "\n  This bundle is signed by the Ed25519 key\n"
+	    "  ");
+	txt_put(o, r->in->signer);
+	cr_outfile_puts(o, "\n  (the signer's own claim).  With OpenSSH, in "
+	    "the extracted directory,\n  and the signer's public key in an "
+	    "allowed_signers file:\n\n"
+	    "      ssh-keygen -Y verify -f allowed_signers -I SIGNER "
+	    "-n custrelease \\\n"
+	    "          -s tagmanifest-sha256.txt.sig < tagmanifest-sha256.txt"
+	    "\n\n  or custrelease verify --allowed-signers allowed_signers "
+	    "on the bundle.\n");
+}
+
+static void
 txt_verify(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
@@ -234,9 +258,15 @@ txt_verify(struct cr_report *r)
 	txt_heading(o, "How to verify this bundle");
 	cr_outfile_puts(o,
 	    "  This bundle is a BagIt 1.0 bag (RFC 8493).  With custrelease:\n"
-	    "\n      custrelease verify audit-");
-	txt_put(o, r->in->run_id);
-	cr_outfile_puts(o, ".tar.gz     (or .zip)\n\n"
+	    "\n      custrelease verify ");
+	if (r->in->bundle_name != NULL)
+		txt_put(o, r->in->bundle_name);
+	else {
+		cr_outfile_puts(o, "audit-");
+		txt_put(o, r->in->run_id);
+		cr_outfile_puts(o, ".tar.gz");
+	}
+	cr_outfile_puts(o, "\n\n"
 	    "  checks every checksum, that no file is missing or added, the\n"
 	    "  Payload-Oxum, and that the records agree with each other and\n"
 	    "  with summary.json.  Without it, in the extracted directory\n"
@@ -249,6 +279,7 @@ txt_verify(struct cr_report *r)
 	    "data/)\n  with the files present; no file under data/ may be "
 	    "missing from\n  manifest-sha256.txt.  Claim tokens never appear "
 	    "in this bundle:\n  emails carry REDACTED instead.\n");
+	txt_signature(r);
 }
 
 int

@@ -6,7 +6,9 @@
  * than what is left; the decoded key is wiped before returning.  It
  * deliberately does not read files or print.
  */
+#ifdef HAVE_CONFIG_H
 #include "config.h"
+#endif
 
 #include <stdlib.h>
 #include <string.h>
@@ -414,4 +416,25 @@ cr_sshsig_verify(const struct cr_sshsig *s, const char *ns, const void *msg,
 		return -1;
 	signed_data(&d, ns, msg, len);
 	return ed25519_sha512_verify(s->pub, d.n, d.b, s->sig) ? 0 : -1;
+}
+
+int
+cr_sshkey_parse_public(const char *b64, size_t len, uint8_t pub[CR_SSHKEY_PUB])
+{
+	struct base64_decode_ctx ctx;
+	uint8_t blob[BLOB_MAX];
+	struct rd r;
+	size_t n;
+	int other = 0;
+
+	if (len == 0 || len > BASE64_ENCODE_LENGTH(BLOB_MAX) ||
+	    BASE64_DECODE_LENGTH(len) > sizeof blob)
+		return -1;
+	base64_decode_init(&ctx);
+	if (!base64_decode_update(&ctx, &n, blob, len, b64) ||
+	    !base64_decode_final(&ctx))
+		return -1;
+	r.p = blob;
+	r.n = n;
+	return pubblob_parse(&r, pub, &other);
 }

@@ -47,6 +47,14 @@ enum cr_sshkey_problem cr_sshkey_parse(const char *text, size_t len,
 	    struct cr_sshkey *k);
 void	cr_sshkey_wipe(struct cr_sshkey *k);
 
+/*
+ * The public key of the base64 text of an authorized_keys or
+ * allowed_signers line (its third field, "AAAAC3NzaC1lZDI1NTE5..."): 0, or
+ * -1 when it is not an Ed25519 public key.
+ */
+int	cr_sshkey_parse_public(const char *b64, size_t len,
+	    uint8_t pub[CR_SSHKEY_PUB]);
+
 /* "SHA256:..." as ssh-keygen -l prints it, into fpr[CR_SSHKEY_FPR]. */
 void	cr_sshkey_fingerprint(const uint8_t pub[CR_SSHKEY_PUB], char *fpr);
 

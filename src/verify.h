@@ -44,6 +44,7 @@ struct cr_verify {
 	struct cr_verify_file	**order;	/* archive order */
 	uint64_t		 expanded;	/* bytes out of the archive */
 	size_t			 nfiles, cap;
+	char			 signature[384];	/* the verdict line */
 };
 
 void	cr_verify_problem(struct cr_verify *, const char *file,
@@ -51,6 +52,17 @@ void	cr_verify_problem(struct cr_verify *, const char *file,
 /* The file at `path` (relative to the bag), or NULL. */
 struct cr_verify_file *cr_verify_find(const struct cr_verify *,
 	    const char *path);
+/* What verify --allowed-signers and --require-signature ask for. */
+struct cr_verify_sig_opts {
+	const char	*allowed;	/* allowed_signers text, or NULL */
+	size_t		 allowed_len;
+	const char	*allowed_path;	/* its name, for messages */
+	int		 require;	/* unsigned is a problem */
+};
+/* The bag's signature (verify-sig.c): problems, and v->signature. */
+void	cr_verify_signature(struct cr_verify *,
+	    const struct cr_verify_sig_opts *);
+
 /* The consistency checks of the records (verify-records.c). */
 void	cr_verify_records(struct cr_verify *);
 
