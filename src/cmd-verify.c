@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -106,9 +107,13 @@ verify_keep(const char *path)
 static int
 verify_expand(struct cr_verify *v, struct archive *a, size_t got)
 {
-	la_int64_t raw = archive_filter_bytes(a, -1);
+	la_int64_t raw;
 
 	v->expanded += got;
+	/* an extracted bag expands nothing (and has no filter to ask) */
+	if (v->directory)
+		return 0;
+	raw = archive_filter_bytes(a, -1);
 	if (v->expanded <= CR_EXPAND_MAX((uint64_t)(raw > 0 ? raw : 0)))
 		return 0;
 	cr_verify_problem(v, "(archive)", "expands to more than 64 MiB plus "
@@ -239,6 +244,11 @@ verify_relpath(struct cr_verify *v, char **top, const char *name)
 	n = strlen(copy);
 	while (n > 0 && copy[n - 1] == '/')
 		copy[--n] = '\0';
+	/* "./" or ".", the root of `tar -C dir .`: above the bag directory */
+	if (*copy == '\0' || strcmp(copy, ".") == 0) {
+		free(copy);
+		return xstrdup("");
+	}
 	p = strchr(copy, '/');
 	if (p != NULL)
 		*p = '\0';
@@ -394,6 +404,88 @@ verify_entry(struct cr_verify *v, struct archive_entry *e,
 }
 
 /*
+ * The bundle as an archive to read: the file (tar.gz, tar.zst, zip), or,
+ * when it is a directory, the extracted bag read from disk, symlinks not
+ * followed (entries named from its parent: "audit-ID/bagit.txt").  NULL
+ * after a message, with *rc set.
+ */
+static struct archive *
+verify_open(struct cr_verify *v, int *fd, size_t *strip, int *rc)
+{
+	struct archive *a;
+	struct stat st;
+	char *real, *slash;
+
+	*fd = -1;
+	*strip = 0;
+	if (stat(v->bundle, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if ((real = realpath(v->bundle, NULL)) == NULL) {
+			cr_error(v->bundle, 0, "cannot open: %s",
+			    strerror(errno));
+			*rc = CR_EXIT_DATAERR;
+			return NULL;
+		}
+		slash = strrchr(real, '/');
+		*strip = slash != NULL ? (size_t)(slash - real) + 1 : 0;
+		v->directory = 1;
+		a = archive_read_disk_new();
+		archive_read_disk_set_symlink_physical(a);
+		archive_read_disk_set_behavior(a, ARCHIVE_READDISK_NO_XATTR |
+		    ARCHIVE_READDISK_NO_ACL | ARCHIVE_READDISK_NO_FFLAGS);
+		if (archive_read_disk_open(a, real) != ARCHIVE_OK) {
+			cr_error(v->bundle, 0, "cannot open: %s",
+			    archive_error_string(a) ? archive_error_string(a) :
+			    "?");
+			archive_read_free(a);
+			a = NULL;
+			*rc = CR_EXIT_DATAERR;
+		}
+		free(real);
+		return a;
+	}
+	*fd = open(v->bundle, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0) {
+		cr_error(v->bundle, 0, "cannot open: %s", strerror(errno));
+		*rc = CR_EXIT_DATAERR;
+		return NULL;
+	}
+	a = archive_read_new();
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_zstd(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_zip_streamable(a);
+	if (archive_read_open_fd(a, *fd, VERIFY_BLOCK) != ARCHIVE_OK) {
+		cr_error(v->bundle, 0, "not an audit bundle: %s",
+		    archive_error_string(a) ? archive_error_string(a) : "?");
+		archive_read_free(a);
+		close(*fd);
+		*fd = -1;
+		*rc = CR_EXIT_DATAERR;
+		return NULL;
+	}
+	return a;
+}
+
+/* The next entry: ARCHIVE_OK or WARN, EOF, or an error (< WARN). */
+static int
+verify_next(struct cr_verify *v, struct archive *a, struct archive_entry *e,
+    size_t strip)
+{
+	const char *name;
+	int r;
+
+	r = archive_read_next_header2(a, e);
+	if (!v->directory || r < ARCHIVE_WARN)
+		return r;
+	if (archive_entry_filetype(e) == AE_IFDIR)
+		archive_read_disk_descend(a);
+	name = archive_entry_pathname(e);
+	if (name != NULL && strlen(name) >= strip)
+		archive_entry_copy_pathname(e, name + strip);
+	return r;
+}
+
+/*
  * Read every entry.  Returns 0, or CR_EXIT_DATAERR when the file is no
  * archive at all, CR_EXIT_IOERR when it cannot be opened.
  */
@@ -404,26 +496,14 @@ verify_read(struct cr_verify *v, char **top)
 	struct archive_entry *e;
 	struct cr_verify_file *f;
 	unsigned long entries = 0;
+	size_t strip;
 	int fd, r, rc = 0;
 
-	fd = open(v->bundle, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		cr_error(v->bundle, 0, "cannot open: %s", strerror(errno));
-		return CR_EXIT_DATAERR;
-	}
-	a = archive_read_new();
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_zstd(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_zip_streamable(a);
-	if (archive_read_open_fd(a, fd, VERIFY_BLOCK) != ARCHIVE_OK) {
-		cr_error(v->bundle, 0, "not an audit bundle: %s",
-		    archive_error_string(a) ? archive_error_string(a) : "?");
-		rc = CR_EXIT_DATAERR;
-		goto out;
-	}
+	if ((a = verify_open(v, &fd, &strip, &rc)) == NULL)
+		return rc;
+	e = archive_entry_new();
 	for (;;) {
-		r = archive_read_next_header(a, &e);
+		r = verify_next(v, a, e, strip);
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN) {
@@ -450,9 +530,10 @@ verify_read(struct cr_verify *v, char **top)
 		    verify_stream(v, a, f) != 0)
 			break;
 	}
-out:
+	archive_entry_free(e);
 	archive_read_free(a);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }
 

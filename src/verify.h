@@ -43,6 +43,7 @@ struct cr_verify {
 	struct cr_map		*listed;	/* paths in manifest-sha256.txt */
 	struct cr_verify_file	**order;	/* archive order */
 	uint64_t		 expanded;	/* bytes out of the archive */
+	int			 directory;	/* an extracted bag */
 	size_t			 nfiles, cap;
 	char			 signature[384];	/* the verdict line */
 };
