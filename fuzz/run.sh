@@ -31,7 +31,8 @@ cc=${CLANG:-clang}
 lib_srcs="diag xmalloc schema stream read-csv read-xml xml-prolog rowcheck validate
 	iso3166 e164 email template template-render outfile token
 	cmd-verify verify-records verify-manifest bag bag-json hash
-	templates-builtin codes cmd-usage sshsig signers verify-sig"
+	templates-builtin codes cmd-usage sshsig signers verify-sig
+	verify-chain rundir"
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-g -O1 -std=c11 -D_GNU_SOURCE -fno-omit-frame-pointer $san

@@ -89,6 +89,7 @@ struct bundle {
 	char			*bundle_name;	/* audit-<id>.<format>, as run
 						   names it (the reports) */
 	const struct cr_sshkey	*signing_key;	/* NULL: unsigned */
+	const struct cr_bundle_opts *opts;
 	struct bundle_file	*files;
 	size_t			 nfiles, cap;
 	int			 spool;		/* the reports; -1: none */
@@ -657,6 +658,16 @@ bundle_tags_head(struct bundle *b, const char *run_id, time_t run_time)
 	    "custrelease run %s\n", run_id);
 	cr_outfile_printf(m, "Payload-Oxum: %llu.%zu\n",
 	    (unsigned long long)octets, npayload);
+	if (b->opts->prev_run_id != NULL && *b->opts->prev_run_id == '\0')
+		cr_outfile_puts(m, "Previous-Run-Id: none\n");
+	else if (b->opts->prev_run_id != NULL) {
+		cr_outfile_printf(m, "Previous-Run-Id: %s\n",
+		    b->opts->prev_run_id);
+		cr_outfile_printf(m, "Previous-Tagmanifest-SHA256: %s\n",
+		    b->opts->prev_tagmanifest_sha256 != NULL &&
+		    *b->opts->prev_tagmanifest_sha256 != '\0' ?
+		    b->opts->prev_tagmanifest_sha256 : "unknown");
+	}
 	cr_outfile_printf(m, "Source-Organization: %s\n", BUNDLE_SOURCE_ORG);
 	s = cr_outfile_mem_finish(m, &len);
 
@@ -681,6 +692,40 @@ bundle_sign(struct bundle *b, const char *tagmanifest, size_t tmlen)
 	cr_sshsig_sign(b->signing_key, CR_BUNDLE_SIG_NAMESPACE, tagmanifest,
 	    tmlen, &sig, &len);
 	bundle_add(b, "", "tagmanifest-sha256.txt.sig", sig, len, sig);
+}
+
+/*
+ * Copies of bag-info.txt and tagmanifest-sha256.txt beside the bundle, in
+ * the run directory, for the next run's link (chain.h).  0 or an exit
+ * code after a message.
+ */
+static int
+bundle_keep_tags(struct bundle *b, int dirfd, const char *dir)
+{
+	static const char *const names[] = {
+		"bag-info.txt", "tagmanifest-sha256.txt"
+	};
+	const struct bundle_file *f;
+	struct cr_outfile *of;
+	char *display;
+	size_t i, k;
+	int rc = 0;
+
+	for (k = 0; rc == 0 && k < 2; k++) {
+		for (i = b->tagfrom, f = NULL; i < b->nfiles; i++)
+			if (strcmp(b->files[i].path, names[k]) == 0)
+				f = &b->files[i];
+		xasprintf(&display, "%s/%s", dir != NULL ? dir : ".",
+		    names[k]);
+		of = f != NULL ? cr_outfile_open(dirfd, names[k], display) :
+		    NULL;
+		free(display);
+		if (of == NULL)
+			return CR_EXIT_IOERR;
+		cr_outfile_write(of, f->data, f->len);
+		rc = cr_outfile_close(of) != 0 ? CR_EXIT_IOERR : 0;
+	}
+	return rc;
 }
 
 /*
@@ -949,6 +994,7 @@ cr_bundle_write_opts(int dirfd, const char *name, const char *run_id,
 	}
 	memset(&b, 0, sizeof b);
 	b.signing_key = o->signing_key;
+	b.opts = o;
 	/* not `name`: the bag's bytes must not depend on where it is put */
 	xasprintf(&b.bundle_name, "audit-%s.%s", run_id, format->name);
 	if (dir != NULL) {
@@ -982,6 +1028,8 @@ cr_bundle_write_opts(int dirfd, const char *name, const char *run_id,
 	if (format->local_times)
 		bundle_tz_restore(tz);
 	free(top);
+	if (rc == 0 && o->keep_tags)
+		rc = bundle_keep_tags(&b, dirfd, dir);
 	if (bundle_free(&b) != 0 && rc == 0)
 		rc = CR_EXIT_IOERR;
 	if (rc != 0 && cr_outfile_status(of) == 0) {

@@ -78,6 +78,16 @@ struct cr_bundle_opts {
 	/* sign tagmanifest-sha256.txt into tagmanifest-sha256.txt.sig (an
 	   SSHSIG, namespace "custrelease"); NULL: unsigned */
 	const struct cr_sshkey	*signing_key;
+	/*
+	 * The run's predecessor in OUT, for bag-info.txt: prev_run_id ""
+	 * writes "Previous-Run-Id: none", NULL (not a run: a test bag)
+	 * writes neither line; prev_tagmanifest_sha256 NULL or "" writes
+	 * "unknown".  keep_tags: also write copies of bag-info.txt and
+	 * tagmanifest-sha256.txt into dirfd, for the next run (chain.h).
+	 */
+	const char		*prev_run_id;
+	const char		*prev_tagmanifest_sha256;
+	int			 keep_tags;
 };
 
 int	cr_bundle_write_opts(int dirfd, const char *name, const char *run_id,

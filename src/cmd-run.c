@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "chain.h"
 #include "cmd-common.h"
 #include "cmd.h"
 #include "bag.h"
@@ -122,6 +123,32 @@ run_release_model(void *arg)
 	cr_model_free(m);
 }
 
+/*
+ * The run OUT's chain continues from (chain.h), into *prev.  A run time
+ * before the head's would put the chain out of time order: a usage error.
+ */
+static int
+run_predecessor(struct cr_rundir *rd, const char *run_id,
+    struct cr_chain_link *prev)
+{
+	int err;
+
+	if (cr_chain_head(rd, prev, &err) != 0) {
+		cr_error(cr_rundir_path(rd), 0, "cannot read the chain of "
+		    "committed runs: %s", strerror(err));
+		return CR_EXIT_IOERR;
+	}
+	if (prev->run_id[0] != '\0' && strncmp(run_id, prev->run_id, 16) < 0)
+		return cr_cmd_usage_error(&cr_cmd_run, "run time %.16s is "
+		    "before the last committed run %s: runs in one OUT go "
+		    "forward in time", run_id, prev->run_id);
+	if (prev->run_id[0] != '\0' && prev->tagmanifest_sha256[0] == '\0')
+		cr_warn(cr_rundir_path(rd), 0, "run %s keeps no copy of its "
+		    "tag manifest: this run links to it by id only",
+		    prev->run_id);
+	return 0;
+}
+
 static int
 run_exec(const struct cr_options *o)
 {
@@ -130,6 +157,7 @@ run_exec(const struct cr_options *o)
 	struct cr_rundir *rd = NULL;
 	struct cr_emit_opts eo;
 	struct cr_decide_counts n;
+	struct cr_chain_link prev;
 	char run_id[CR_RUN_ID_LEN + 1], digest[65], old[65], *display;
 	int rc, status, old_status, tmpfd, emailsfd;
 	size_t i, nreq;
@@ -169,6 +197,8 @@ run_exec(const struct cr_options *o)
 		goto out;
 	}
 
+	if ((rc = run_predecessor(rd, run_id, &prev)) != 0)
+		goto out;
 	cr_runcfg_decide(&cfg, &m, &n);
 	status = n.outcome[CR_REJECTED] ? CR_EXIT_REJECTED : CR_EXIT_OK;
 
@@ -183,6 +213,8 @@ run_exec(const struct cr_options *o)
 	eo.key = cfg.key;
 	eo.keylen = cfg.keylen;
 	eo.signing_key = cfg.signing ? &cfg.signing_key : NULL;
+	eo.prev_run_id = prev.run_id;
+	eo.prev_tagmanifest_sha256 = prev.tagmanifest_sha256;
 	eo.strict = o->strict;
 	eo.exit_status = status;
 	eo.inputs_digest = digest;

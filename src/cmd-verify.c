@@ -35,6 +35,7 @@
 #include "custrelease.h"
 #include "diag.h"
 #include "hash.h"
+#include "rundir.h"
 #include "verify.h"
 #include "xmalloc.h"
 
@@ -579,6 +580,38 @@ verify_info(const char *info, const char *label)
 	return NULL;
 }
 
+/*
+ * The link to the previous run (chain.h): Previous-Run-Id "none" or a run
+ * id, then Previous-Tagmanifest-SHA256 64 hex digits or "unknown"; kept
+ * in v->link for verify --chain.  A bag without them (not from a run, or
+ * from before the chain) has no link.
+ */
+static void
+verify_link(struct cr_verify *v, const char *info)
+{
+	char *id = verify_info(info, "Previous-Run-Id");
+	char *tm = verify_info(info, "Previous-Tagmanifest-SHA256");
+
+	v->link.present = id != NULL;
+	if (id != NULL && strcmp(id, "none") != 0 &&
+	    !cr_rundir_is_run_id(id))
+		cr_verify_problem(v, "bag-info.txt", "Previous-Run-Id is "
+		    "neither none nor a run id");
+	else if (id != NULL && strcmp(id, "none") != 0 && (tm == NULL ||
+	    (strcmp(tm, "unknown") != 0 && (strlen(tm) != 64 ||
+	    strspn(tm, "0123456789abcdef") != 64))))
+		cr_verify_problem(v, "bag-info.txt", "Previous-Tagmanifest-"
+		    "SHA256 is neither unknown nor 64 hex digits");
+	else if (id != NULL) {
+		snprintf(v->link.prev, sizeof v->link.prev, "%s",
+		    strcmp(id, "none") == 0 ? "" : id);
+		snprintf(v->link.prev_tm, sizeof v->link.prev_tm, "%s",
+		    tm != NULL && strcmp(tm, "unknown") != 0 ? tm : "");
+	}
+	free(id);
+	free(tm);
+}
+
 static void
 verify_baginfo(struct cr_verify *v, const char *top, char **ext,
     char **date)
@@ -627,6 +660,7 @@ verify_baginfo(struct cr_verify *v, const char *top, char **ext,
 	*date = verify_info(f->data, "Bagging-Date");
 	if (*date == NULL)
 		cr_verify_problem(v, "bag-info.txt", "no Bagging-Date");
+	verify_link(v, f->data);
 }
 
 /* Decode the %25, %0A, %0D of RFC 8493 manifest paths; NULL if bad. */
@@ -833,25 +867,59 @@ verify_read_signers(const char *path, struct cr_verify_sig_opts *so)
 	return 0;
 }
 
+/* The --allowed-signers file and --require-signature: 0 or an exit code. */
 static int
-verify_exec(const struct cr_options *o)
+verify_sig_opts(const struct cr_options *o, struct cr_verify_sig_opts *so)
 {
+	memset(so, 0, sizeof *so);
+	so->require = o->require_signature;
+	if (o->allowed_signers != NULL)
+		return verify_read_signers(o->allowed_signers, so);
+	return 0;
+}
+
+static void
+verify_free(struct cr_verify *v, char *top)
+{
+	cr_map_foreach(v->files, verify_file_free, NULL);
+	cr_map_free(v->files);
+	cr_map_free(v->listed);
+	free(v->order);
+	free((char *)v->ext_id);
+	free((char *)v->bagging_date);
+	free(top);
+}
+
+/* Its tagmanifest-sha256.txt's digest and run id into its link. */
+static void
+verify_link_done(struct cr_verify *v)
+{
+	const struct cr_verify_file *tm = cr_verify_find(v,
+	    "tagmanifest-sha256.txt");
+
+	snprintf(v->link.run_id, sizeof v->link.run_id, "%s",
+	    v->ext_id != NULL ? v->ext_id : "?");
+	if (tm != NULL)
+		snprintf(v->link.tm, sizeof v->link.tm, "%s", tm->sha256);
+}
+
+/*
+ * One bundle, every check: its problems on stderr, then on stdout its
+ * signature line and its verdict ("BUNDLE: " before both in a chain).
+ * CR_EXIT_OK, CR_EXIT_REJECTED (problems), or 65 / 74 after a message;
+ * *link filled when not NULL.
+ */
+static int
+verify_one(const char *bundle, const struct cr_verify_sig_opts *so,
+    struct cr_verify_link *link)
+{
+	const char *pre = link != NULL ? bundle : "", *sep = link ? ": " : "";
 	struct cr_verify v;
-	struct cr_verify_sig_opts so;
 	char *top = NULL;
 	int rc;
 
-	if (o->argc != 1)
-		return cr_cmd_usage_error(&cr_cmd_verify, o->argc == 0 ?
-		    "verify needs the bundle to check" :
-		    "verify takes one bundle");
-	memset(&so, 0, sizeof so);
-	so.require = o->require_signature;
-	if (o->allowed_signers != NULL &&
-	    (rc = verify_read_signers(o->allowed_signers, &so)) != 0)
-		return rc;
 	memset(&v, 0, sizeof v);
-	v.bundle = o->argv[0];
+	v.bundle = bundle;
 	v.files = cr_map_new();
 	v.listed = cr_map_new();
 	rc = verify_read(&v, &top);
@@ -864,35 +932,171 @@ verify_exec(const struct cr_options *o)
 	if (rc == 0) {
 		verify_bag(&v, top);
 		cr_verify_records(&v);
-		cr_verify_signature(&v, &so);
+		cr_verify_signature(&v, so);
+		verify_link_done(&v);
+		if (link != NULL)
+			*link = v.link;
 		if (v.problems > VERIFY_SHOWN_MAX)
 			cr_msg("%s: %lu more problems not shown", v.bundle,
 			    v.problems - VERIFY_SHOWN_MAX);
-		printf("signature: %s\n", v.signature);
+		printf("%s%ssignature: %s\n", pre, sep, v.signature);
 		if (v.problems == 0)
-			printf("verify: OK\n");
+			printf("%s%sverify: OK\n", pre, sep);
 		else
-			printf("verify: %lu problem%s\n", v.problems,
-			    v.problems == 1 ? "" : "s");
+			printf("%s%sverify: %lu problem%s\n", pre, sep,
+			    v.problems, v.problems == 1 ? "" : "s");
 		rc = v.problems == 0 ? CR_EXIT_OK : CR_EXIT_REJECTED;
-		if (fflush(stdout) != 0) {
-			cr_error("stdout", 0, "write error: %s",
-			    strerror(errno));
-			rc = CR_EXIT_IOERR;
-		}
 	}
-	cr_map_foreach(v.files, verify_file_free, NULL);
-	cr_map_free(v.files);
-	cr_map_free(v.listed);
-	free(v.order);
-	free((char *)v.ext_id);
-	free((char *)v.bagging_date);
-	free(top);
+	verify_free(&v, top);
+	return rc;
+}
+
+struct verify_list {
+	char		**path;
+	char		**run_id;	/* from OUT: the run directory's id */
+	size_t		  n;
+	const char	 *out;
+};
+
+static int
+verify_list_run(void *arg, const char *run_id)
+{
+	static const char *const ext[] = { "tar.gz", "tar.zst", "zip" };
+	struct verify_list *l = arg;
+	struct stat st;
+	char *p;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		xasprintf(&p, "%s/%s/audit-%s.%s", l->out, run_id, run_id,
+		    ext[i]);
+		if (stat(p, &st) == 0)
+			break;
+		free(p);
+		p = NULL;
+	}
+	if (p == NULL)
+		xasprintf(&p, "%s/%s/audit-%s.tar.gz", l->out, run_id, run_id);
+	l->path = xreallocarray(l->path, l->n + 1, sizeof *l->path);
+	l->run_id = xreallocarray(l->run_id, l->n + 1, sizeof *l->run_id);
+	l->run_id[l->n] = xstrdup(run_id);
+	l->path[l->n++] = p;
+	return 0;
+}
+
+/* The bundles of --chain: the operands, or each committed run of OUT. */
+static int
+verify_chain_list(const struct cr_options *o, struct verify_list *l)
+{
+	struct cr_rundir *rd;
+	struct stat st;
+	char *bagit;
+	int i, is_out, rc;
+
+	memset(l, 0, sizeof *l);
+	xasprintf(&bagit, "%s/bagit.txt", o->argv[0]);
+	is_out = o->argc == 1 && stat(o->argv[0], &st) == 0 &&
+	    S_ISDIR(st.st_mode) && stat(bagit, &st) != 0;
+	free(bagit);
+	if (!is_out) {
+		for (i = 0; i < o->argc; i++) {
+			l->path = xreallocarray(l->path, l->n + 1,
+			    sizeof *l->path);
+			l->path[l->n++] = xstrdup(o->argv[i]);
+		}
+		return 0;
+	}
+	l->out = o->argv[0];
+	if ((rc = cr_rundir_lock(o->argv[0], 0, &rd)) != 0)
+		return rc;
+	rc = cr_rundir_foreach_run(rd, verify_list_run, l);
+	cr_rundir_close(rd);
+	return rc;
+}
+
+static void
+verify_chain_problem(void *arg, const char *run_id, const char *msg)
+{
+	(void)arg;
+	cr_msg("chain: %s: %s", run_id, msg);
+}
+
+/* verify --chain: every bundle, then the links between them. */
+static int
+verify_chain(const struct cr_options *o, const struct cr_verify_sig_opts *so)
+{
+	struct verify_list l;
+	struct cr_verify_link *links;
+	unsigned long problems = 0;
+	size_t i, n = 0;
+	int rc;
+
+	if ((rc = verify_chain_list(o, &l)) != 0)
+		return rc;
+	links = xcalloc(l.n + 1, sizeof *links);
+	for (i = 0; i < l.n; i++) {
+		rc = verify_one(l.path[i], so, &links[n]);
+		if ((rc == CR_EXIT_OK || rc == CR_EXIT_REJECTED) &&
+		    l.run_id != NULL && strcmp(links[n].run_id,
+		    l.run_id[i]) != 0) {
+			cr_msg("chain: %s: the bundle of run %s holds run %s",
+			    l.run_id[i], l.run_id[i], links[n].run_id);
+			problems++;
+		}
+		if (rc == CR_EXIT_OK || rc == CR_EXIT_REJECTED)
+			n++;
+		problems += rc != CR_EXIT_OK;
+	}
+	problems += cr_verify_chain(links, n, verify_chain_problem, NULL);
+	if (l.n == 0)
+		problems++, cr_msg("chain: no bundle to check");
+	else if (n > 0)
+		printf("chain: %zu run%s, %s .. %s%s%s%s\n", n, n == 1 ? "" :
+		    "s", links[0].run_id, links[n - 1].run_id,
+		    links[0].prev[0] ? " (the first follows " : "",
+		    links[0].prev, links[0].prev[0] ? ", not given)" : "");
+	if (problems == 0)
+		printf("verify: OK\n");
+	else
+		printf("verify: %lu problem%s\n", problems,
+		    problems == 1 ? "" : "s");
+	for (i = 0; i < l.n; i++) {
+		free(l.path[i]);
+		if (l.run_id != NULL)
+			free(l.run_id[i]);
+	}
+	free(l.path);
+	free(l.run_id);
+	free(links);
+	return problems == 0 ? CR_EXIT_OK : CR_EXIT_REJECTED;
+}
+
+static int
+verify_exec(const struct cr_options *o)
+{
+	struct cr_verify_sig_opts so;
+	int rc;
+
+	if (o->argc == 0 || (o->argc > 1 && !o->chain))
+		return cr_cmd_usage_error(&cr_cmd_verify, o->argc == 0 ?
+		    "verify needs the bundle to check" :
+		    "verify takes one bundle (several with --chain)");
+	if ((rc = verify_sig_opts(o, &so)) != 0)
+		return rc;
+	rc = o->chain ? verify_chain(o, &so) : verify_one(o->argv[0], &so,
+	    NULL);
+	if (fflush(stdout) != 0) {
+		cr_error("stdout", 0, "write error: %s", strerror(errno));
+		rc = CR_EXIT_IOERR;
+	}
 	free((char *)so.allowed);
 	return rc;
 }
 
 const struct cr_cmd cr_cmd_verify = {
-	"verify", "[--allowed-signers FILE] [--require-signature] BUNDLE",
-	verify_exec, CR_OPT_ALLOWED_SIGNERS | CR_OPT_REQUIRE_SIGNATURE
+	"verify", "[--allowed-signers FILE] [--require-signature] BUNDLE\n"
+	"       custrelease verify --chain [--allowed-signers FILE] "
+	"[--require-signature] BUNDLE... | OUT",
+	verify_exec,
+	CR_OPT_ALLOWED_SIGNERS | CR_OPT_REQUIRE_SIGNATURE | CR_OPT_CHAIN
 };

@@ -25,6 +25,7 @@ struct cr_options {
 	int		 quiet;		/* --quiet */
 	int		 json;		/* --json (plan) */
 	int		 require_signature; /* --require-signature (verify) */
+	int		 chain;		/* --chain (verify) */
 	int		 argc;		/* operands after the options */
 	char		**argv;
 };
@@ -53,7 +54,8 @@ enum cr_opt {
 	CR_OPT_JSON		= 1u << 13,
 	CR_OPT_SIGNING_KEY	= 1u << 14,
 	CR_OPT_ALLOWED_SIGNERS	= 1u << 15,
-	CR_OPT_REQUIRE_SIGNATURE = 1u << 16
+	CR_OPT_REQUIRE_SIGNATURE = 1u << 16,
+	CR_OPT_CHAIN		= 1u << 17
 };
 
 /* What shapes a run: run takes them, and plan, its dry run, too. */

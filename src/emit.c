@@ -683,6 +683,9 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 	bo.dir = display;
 	bo.format = o->bundle_format;
 	bo.signing_key = o->signing_key;
+	bo.prev_run_id = o->prev_run_id != NULL ? o->prev_run_id : "";
+	bo.prev_tagmanifest_sha256 = o->prev_tagmanifest_sha256;
+	bo.keep_tags = 1;
 	rc = cr_bundle_write_opts(dirfd, bundle, o->run_id, o->run_time,
 	    entries, e.nfiles, &bo);
 	free(bundle);

@@ -27,6 +27,8 @@ struct cr_emit_opts {
 	const unsigned char	*key;		/* NULL: random tokens */
 	size_t			 keylen;
 	const struct cr_sshkey	*signing_key;	/* NULL: unsigned bundle */
+	const char		*prev_run_id;	/* "": the first in OUT */
+	const char		*prev_tagmanifest_sha256; /* "": unknown */
 	int			 strict;
 	int			 exit_status;	/* recorded in summary.json */
 	const char		*inputs_digest;	/* of manifest and export */

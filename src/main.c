@@ -26,7 +26,7 @@ enum {
 	OPT_CLAIM_URL, OPT_CLAIM_TTL, OPT_FROM, OPT_TEMPLATES,
 	OPT_BUNDLE_FORMAT, OPT_STRICT, OPT_QUIET, OPT_JSON, OPT_HELP,
 	OPT_VERSION, OPT_CONFIG, OPT_SIGNING_KEY, OPT_ALLOWED_SIGNERS,
-	OPT_REQUIRE_SIGNATURE
+	OPT_REQUIRE_SIGNATURE, OPT_CHAIN
 };
 
 /* The cr_opt bit of each option (0: taken by every command). */
@@ -46,6 +46,7 @@ opt_bit(int ch)
 		{ OPT_SIGNING_KEY, CR_OPT_SIGNING_KEY },
 		{ OPT_ALLOWED_SIGNERS, CR_OPT_ALLOWED_SIGNERS },
 		{ OPT_REQUIRE_SIGNATURE, CR_OPT_REQUIRE_SIGNATURE },
+		{ OPT_CHAIN, CR_OPT_CHAIN },
 	};
 	size_t i;
 
@@ -70,6 +71,7 @@ static const struct option long_options[] = {
 	{ "signing-key", required_argument, NULL, OPT_SIGNING_KEY },
 	{ "allowed-signers", required_argument, NULL, OPT_ALLOWED_SIGNERS },
 	{ "require-signature", no_argument, NULL, OPT_REQUIRE_SIGNATURE },
+	{ "chain", no_argument, NULL, OPT_CHAIN },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -115,6 +117,8 @@ usage(FILE *f)
 	    "  --allowed-signers FILE  verify: check the signature against "
 	    "these keys\n"
 	    "  --require-signature   verify: an unsigned bundle is a problem\n"
+	    "  --chain               verify: bundles (or OUT) as one chain of "
+	    "nights\n"
 	    "\n"
 	    "exit: 0 done, 1 some rejected (check: problems), 2 usage, "
 	    "65 bad input,\n"
@@ -175,6 +179,7 @@ main(int argc, char **argv)
 		case OPT_SIGNING_KEY: o.signing_key = optarg; break;
 		case OPT_ALLOWED_SIGNERS: o.allowed_signers = optarg; break;
 		case OPT_REQUIRE_SIGNATURE: o.require_signature = 1; break;
+		case OPT_CHAIN: o.chain = 1; break;
 		case OPT_STRICT: o.strict = 1; break;
 		case OPT_QUIET: o.quiet = 1; break;
 		case OPT_JSON: o.json = 1; break;

@@ -21,6 +21,15 @@
 
 struct cr_map;
 
+/* A bag's place in the chain of nights (chain.h), as verify reads it. */
+struct cr_verify_link {
+	char	run_id[26];	/* External-Identifier */
+	char	prev[26];	/* "": none (the first in its OUT) */
+	char	prev_tm[65];	/* "": unknown */
+	char	tm[65];		/* sha256 of its own tagmanifest-sha256.txt */
+	int	present;	/* bag-info.txt holds Previous-Run-Id */
+};
+
 /* One regular file of the bag, as it streamed past. */
 struct cr_verify_file {
 	char		*path;		/* relative to the bag directory */
@@ -46,6 +55,7 @@ struct cr_verify {
 	int			 directory;	/* an extracted bag */
 	size_t			 nfiles, cap;
 	char			 signature[384];	/* the verdict line */
+	struct cr_verify_link	 link;		/* from bag-info.txt */
 };
 
 void	cr_verify_problem(struct cr_verify *, const char *file,
@@ -63,6 +73,17 @@ struct cr_verify_sig_opts {
 /* The bag's signature (verify-sig.c): problems, and v->signature. */
 void	cr_verify_signature(struct cr_verify *,
 	    const struct cr_verify_sig_opts *);
+
+/*
+ * verify --chain (verify-chain.c): the links of n bags, in any order, put
+ * in chain order (by run id; runs of the same second by their links) and
+ * checked: each names the bag before it and that bag's tag manifest.
+ * Every break is a call of problem(arg, run_id, message), the first break
+ * first.  Returns the number of breaks.
+ */
+unsigned long cr_verify_chain(struct cr_verify_link *links, size_t n,
+	    void (*problem)(void *arg, const char *run_id, const char *msg),
+	    void *arg);
 
 /* The consistency checks of the records (verify-records.c). */
 void	cr_verify_records(struct cr_verify *);
