@@ -652,6 +652,8 @@ bundle_tags_head(struct bundle *b, const char *run_id, time_t run_time)
 	m = cr_outfile_mem("bag-info.txt");
 	cr_outfile_printf(m, "Bag-Software-Agent: custrelease %s\n",
 	    PACKAGE_VERSION);
+	cr_outfile_printf(m, "BagIt-Profile-Identifier: %s\n",
+	    CR_BUNDLE_PROFILE_ID);
 	cr_outfile_printf(m, "Bagging-Date: %s\n", date);
 	cr_outfile_printf(m, "External-Identifier: %s\n", run_id);
 	cr_outfile_printf(m, "Internal-Sender-Description: audit bundle of "

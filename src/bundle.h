@@ -66,6 +66,9 @@ struct cr_bundle_entry {
 int	cr_bundle_write(int dirfd, const char *name, const char *format,
 	    const char *run_id, time_t run_time,
 	    const struct cr_bundle_entry *entries, size_t n);
+/* The bag's BagIt profile (docs/bagit-profile.json), named in bag-info.txt. */
+#define CR_BUNDLE_PROFILE_ID	"urn:custrelease:bagit-profile:audit-bundle:1"
+
 /* The SSHSIG namespace of a bundle's signature (ssh-keygen -Y -n). */
 #define CR_BUNDLE_SIG_NAMESPACE	"custrelease"
 
