@@ -21,7 +21,7 @@
 cd "$top_srcdir" || exit 1
 
 NOW=2026-12-01T02:00:00Z
-KEY=samples/token.key
+KEY=$SAMPLE_KEY
 RUNID=20261201T020000Z-1f737a72
 
 # runs OUT: the entries of OUT named like a run id.
@@ -31,7 +31,7 @@ runs() {
 }
 
 cr run --export samples/export --manifest samples/manifest.csv \
-    --out "$TMP/ref" --now $NOW --token-key $KEY
+    --out "$TMP/ref" --now $NOW --token-key "$KEY"
 expect_rc 1 "clean run of the samples"
 REF=$TMP/ref/$RUNID
 
@@ -41,13 +41,13 @@ while [ $i -le 10 ]; do
 	O=$TMP/race-$i
 	"$CUSTRELEASE" run --export samples/export \
 	    --manifest samples/manifest.csv --out "$O" --now $NOW \
-	    --token-key $KEY >"$O.1.out" 2>"$O.1.err" &
+	    --token-key "$KEY" >"$O.1.out" 2>"$O.1.err" &
 	p1=$!
 	# the second starts 0, 15, ... 135 ms later: both orders happen
 	[ $i -gt 1 ] && sleep "0.$(printf %03d $(( (i - 1) * 15 )))"
 	"$CUSTRELEASE" run --export samples/export \
 	    --manifest samples/manifest.csv --out "$O" --now $NOW \
-	    --token-key $KEY >"$O.2.out" 2>"$O.2.err" &
+	    --token-key "$KEY" >"$O.2.out" 2>"$O.2.err" &
 	p2=$!
 	s1=0; wait $p1 || s1=$?
 	s2=0; wait $p2 || s2=$?
@@ -94,7 +94,7 @@ ok $? "generate a larger export"
 big() {
 	"$CUSTRELEASE" run --export "$TMP/gen/export" \
 	    --manifest "$TMP/gen/manifest.csv" --out "$1" --now "$2" \
-	    --token-key $KEY --quiet >"$TMP/big.out" 2>"$TMP/big.err" &
+	    --token-key "$KEY" --quiet >"$TMP/big.out" 2>"$TMP/big.err" &
 	pid=$!
 }
 
@@ -119,7 +119,7 @@ holder=$pid
 if building "$O" $holder; then
 	kill -STOP $holder
 	cr run --export samples/export --manifest samples/manifest.csv \
-	    --out "$O" --now $NOW --token-key $KEY
+	    --out "$O" --now $NOW --token-key "$KEY"
 	expect_rc 75 "OUT locked by a stopped run: exit 75"
 	expect_err "another run holds the lock" "locked: said on stderr"
 	[ -z "$(runs "$O")" ] && [ "$(ls -A "$O" | wc -l)" -eq 1 ]
@@ -149,7 +149,7 @@ if building "$O" $holder; then
 	wait $holder 2>/dev/null
 	[ -n "$(ls -d "$O"/.tmp-* 2>/dev/null)" ]; ok $? "the killed run left its .tmp-*"
 	cr run --export samples/export --manifest samples/manifest.csv \
-	    --out "$O" --now $NOW --token-key $KEY
+	    --out "$O" --now $NOW --token-key "$KEY"
 	expect_rc 1 "the next run is not blocked by the killed run's lock"
 	[ "$(ls -A "$O")" = "$RUNID" ]
 	ok $? "it removed the killed run's .tmp-* and committed its own run"

@@ -27,7 +27,7 @@ cd "$top_srcdir" || exit 1
 
 NOW=2026-12-01T02:00:00Z
 NOW2=2026-12-02T02:00:00Z
-KEY=samples/token.key
+KEY=$SAMPLE_KEY
 KILLS=20
 KILLS2=5
 
@@ -74,7 +74,7 @@ gen() {
 # runbg OUT NOW: a run in the background; its pid in $pid.
 runbg() {
 	$PRE "$CUSTRELEASE" run --export "$EXPORT" --manifest "$MAN" --out "$1" \
-	    --now "$2" --token-key $KEY --quiet >"$TMP/out" 2>"$TMP/err" &
+	    --now "$2" --token-key "$KEY" --quiet >"$TMP/out" 2>"$TMP/err" &
 	pid=$!
 }
 
@@ -82,7 +82,7 @@ runbg() {
 runfg() {
 	rc=0
 	$PRE "$CUSTRELEASE" run --export "$EXPORT" --manifest "$MAN" --out "$1" \
-	    --now "$2" --token-key $KEY --quiet >"$TMP/out" 2>"$TMP/err" || rc=$?
+	    --now "$2" --token-key "$KEY" --quiet >"$TMP/out" 2>"$TMP/err" || rc=$?
 }
 
 # runs OUT: the entries of OUT named like a run id, one a line.
@@ -177,7 +177,7 @@ killrun() {
 	_st=0
 	wait "$pid" 2>/dev/null || _st=$?
 	case $_st in
-	137) _how="killed at ${_s}s" ;;
+	137) _how="killed at ${_s}s"; landed=$((landed + 1)) ;;
 	1) _how="finished before ${_s}s" ;;
 	*) _how="exit $_st before ${_s}s" ;;
 	esac
@@ -196,13 +196,18 @@ killrun() {
 }
 
 # --- kills on a fresh OUT ---------------------------------------------------
+# Every kill is timed before the clean run's end; a run that finished
+# first tested nothing, so most kills must land.
 intmp=0
+landed=0
 k=1
 while [ $k -le $KILLS ]; do
 	killrun $k $KILLS "$TMP/out-$k" $NOW "$TMP/ref" "$RUNID"
 	k=$((k + 1))
 done
 echo "# $intmp of $KILLS kills left a run being built (.tmp-*)"
+[ "$landed" -ge $((KILLS * 3 / 4)) ]
+ok $? "$landed of $KILLS kills landed before the run finished (at least 3/4)"
 
 # --- kills of a second day's run, with a committed run in OUT ---------------
 runfg "$TMP/ref" $NOW2
@@ -219,6 +224,7 @@ start=$(now_ms)
 runfg "$TMP/probe" $NOW2
 D=$(( $(now_ms) - start ))
 rm -rf "$TMP/probe"
+landed=0
 k=1
 while [ $k -le $KILLS2 ]; do
 	mkdir "$TMP/out2-$k"
@@ -226,5 +232,7 @@ while [ $k -le $KILLS2 ]; do
 	killrun $k $KILLS2 "$TMP/out2-$k" $NOW2 "$TMP/ref" "$RUNID2" "$RUNID"
 	k=$((k + 1))
 done
+[ "$landed" -ge $((KILLS2 * 3 / 5)) ]
+ok $? "second day: $landed of $KILLS2 kills landed (at least 3)"
 
 done_testing

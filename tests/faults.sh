@@ -48,7 +48,7 @@
 cd "$top_srcdir" || exit 1
 
 NOW=2026-12-01T02:00:00Z
-KEY=samples/token.key
+KEY=$SAMPLE_KEY
 MAN=samples/manifest.csv
 RUNID=20261201T020000Z-1f737a72
 RECORDS="decisions.csv ownership.csv customers.csv"
@@ -86,7 +86,7 @@ runit() {
 	_out=$1 _exp=$2
 	shift 2
 	"$@" "$CUSTRELEASE" run --export "$_exp" --manifest $MAN \
-	    --out "$_out" --now $NOW --token-key $KEY --quiet \
+	    --out "$_out" --now $NOW --token-key "$KEY" --quiet \
 	    >"$S/out" 2>"$S/err" || rc=$?
 }
 
@@ -96,7 +96,7 @@ injected() {
 	LD_PRELOAD=$SHIM CR_INJECT_AT=$1 CR_INJECT_ERRNO=$2 \
 	    CR_INJECT_ONLY=${5:-} CR_INJECT_NOSYNC=1 \
 	    "$CUSTRELEASE" run --export "${4:-samples/export}" --manifest $MAN \
-	    --out "$3" --now $NOW --token-key $KEY --quiet \
+	    --out "$3" --now $NOW --token-key "$KEY" --quiet \
 	    >"$S/out" 2>"$S/err" || rc=$?
 }
 
@@ -177,7 +177,7 @@ rc=0
 LD_PRELOAD=$SHIM CR_INJECT_COUNT=$TMP/count CR_INJECT_LOG=$TMP/log \
     CR_INJECT_NOSYNC=1 \
     "$CUSTRELEASE" run --export samples/export --manifest $MAN \
-    --out "$TMP/c" --now $NOW --token-key $KEY --quiet \
+    --out "$TMP/c" --now $NOW --token-key "$KEY" --quiet \
     >"$S/out" 2>"$S/err" || rc=$?
 expect_rc 1 "counting run under the shim"
 committed_ok "$TMP/c" > "$TMP/why"; ok $? "the shim changes nothing: same results"
@@ -357,7 +357,7 @@ for EXP in samples/export.xml "$TMP/export.tar.gz"; do
 	LD_PRELOAD=$SHIM CR_INJECT_ONLY=open,read CR_INJECT_LOG=$TMP/log \
 	    CR_INJECT_NOSYNC=1 \
 	    "$CUSTRELEASE" run --export "$EXP" --manifest $MAN --out "$TMP/c-$name" \
-	    --now $NOW --token-key $KEY --quiet > /dev/null 2>&1
+	    --now $NOW --token-key "$KEY" --quiet > /dev/null 2>&1
 	calls=$(awk -v f="$name" '$3 ~ ("/" f "$") || $3 == f { print $1 }' "$TMP/log")
 	[ -n "$calls" ]; ok $? "$name: the shim sees the export being read"
 	bad=0
@@ -393,7 +393,7 @@ done
 rm -f "$TMP/log"
 LD_PRELOAD=$SHIM CR_INJECT_ONLY=read CR_INJECT_LOG=$TMP/log CR_INJECT_NOSYNC=1 \
     "$CUSTRELEASE" run --export samples/export --manifest $MAN --out "$TMP/e" \
-    --now $NOW --token-key $KEY --quiet > /dev/null 2>&1
+    --now $NOW --token-key "$KEY" --quiet > /dev/null 2>&1
 calls=$(awk -v run="$TMP/e/.tmp-$RUNID-" '$2 == "pread" &&
     index($3, run) == 1 { print $1 }' "$TMP/log")
 [ "$(echo $calls | wc -w)" -ge 20 ]; ok $? "the shim sees the bundle read the run's files ($(echo $calls | wc -w) reads)"
@@ -404,7 +404,7 @@ for N in $calls; do
 	LD_PRELOAD=$SHIM CR_INJECT_AT=$N CR_INJECT_EOF=1 CR_INJECT_ONLY=read \
 	    CR_INJECT_NOSYNC=1 \
 	    "$CUSTRELEASE" run --export samples/export --manifest $MAN \
-	    --out "$OUT" --now $NOW --token-key $KEY --quiet \
+	    --out "$OUT" --now $NOW --token-key "$KEY" --quiet \
 	    >"$S/out" 2>"$S/err" || rc=$?
 	case $rc in
 	74)

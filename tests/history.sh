@@ -6,7 +6,7 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 cd "$top_srcdir" || exit 1
 
-KEY=samples/token.key
+KEY=$SAMPLE_KEY
 NOW=2026-12-01T02:00:00Z
 
 # rss OUTFILE ARGS...: run custrelease, its peak RSS in KiB into OUTFILE.
@@ -28,14 +28,14 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 ok $? "a history of 300,000 released rows generated"
 for o in small big; do
 	cr run --export samples/export --manifest samples/manifest.csv \
-	    --out "$TMP/$o" --now $NOW --token-key $KEY
+	    --out "$TMP/$o" --now $NOW --token-key "$KEY"
 	expect_rc 1 "$o history: first run committed"
 	cr run --export samples/export --manifest samples/manifest.csv \
-	    --out "$TMP/$o" --now 2026-12-02T02:00:00Z --token-key $KEY
+	    --out "$TMP/$o" --now 2026-12-02T02:00:00Z --token-key "$KEY"
 	expect_rc 1 "$o history: rerun committed"
 	rss "$TMP/$o.rss" run --export samples/export \
 	    --manifest samples/manifest-rerun.csv --out "$TMP/$o" \
-	    --now 2026-12-03T02:00:00Z --token-key $KEY
+	    --now 2026-12-03T02:00:00Z --token-key "$KEY"
 done
 for d in 20261202 20261203; do
 	cmp -s "$TMP"/small/$d*/decisions.csv "$TMP"/big/$d*/decisions.csv
@@ -59,7 +59,7 @@ first=$(ls "$TMP/deep" | head -1)
 echo "old-1,2,c-2002,org-nordwind,'@ops,released,," \
     >>"$TMP/deep/$first/decisions.csv"
 cr run --export samples/export --manifest samples/manifest.csv \
-    --out "$TMP/deep" --now $NOW --token-key $KEY
+    --out "$TMP/deep" --now $NOW --token-key "$KEY"
 expect_rc 1 "deep history: run committed"
 grep -q '^nw-0002,.*,skipped,S_ALREADY_RELEASED,.*old-1' \
     "$TMP"/deep/2026*/decisions.csv

@@ -8,12 +8,12 @@
 cd "$top_srcdir" || exit 1
 
 NOW=2026-12-01T02:00:00Z
-KEY=samples/token.key
+KEY=$SAMPLE_KEY
 OUT=$TMP/runs
 RUNID=20261201T020000Z-1f737a72
 
 cr run --export samples/export --manifest samples/manifest.csv --out "$OUT" \
-    --now $NOW --token-key $KEY
+    --now $NOW --token-key "$KEY"
 expect_rc 1 "samples: run committed, some requests rejected"
 grep -q "^run $RUNID: 33 requests: 14 released, 1 skipped, 18 rejected" "$TMP/out"
 ok $? "samples: summary line"
@@ -63,7 +63,7 @@ ok $? "CSV lines end in CRLF"
 
 # The XML form gives byte-identical records and emails.
 cr run --export samples/export.xml --manifest samples/manifest.csv --out "$TMP/outx" \
-    --now $NOW --token-key $KEY
+    --now $NOW --token-key "$KEY"
 expect_rc 1 "XML form: run committed"
 for f in decisions.csv ownership.csv ownership.jsonl customers.csv shares.csv \
     contact_updates.csv; do
@@ -77,7 +77,7 @@ fi
 
 # A rerun with the same inputs is a no-op with the original status.
 cr run --export samples/export --manifest samples/manifest.csv --out "$OUT" \
-    --now $NOW --token-key $KEY
+    --now $NOW --token-key "$KEY"
 expect_rc 1 "same inputs again: original status"
 grep -q "already committed with the same inputs" "$TMP/out"; ok $? "no-op said"
 [ "$(ls "$OUT" | wc -l)" -eq 1 ]; ok $? "no second run"
@@ -89,12 +89,12 @@ for i in 1 2 3 4 5 6 7 8; do lp=$lp/$(printf '%0200d' 0)$i; done
 mkdir -p "$lp" && cp samples/export/*.csv "$lp/"
 (cd "$TMP/lp" && tar -cf "$TMP/lp.tar" 0*)
 cr run --export "$TMP/lp.tar" --manifest samples/manifest.csv \
-    --out "$TMP/lpout" --now $NOW --token-key $KEY --quiet
+    --out "$TMP/lpout" --now $NOW --token-key "$KEY" --quiet
 expect_rc 1 "long archive prefix: run committed"
 [ "$(wc -c < "$TMP/lpout/$RUNID/summary.json")" -gt 8192 ]
 ok $? "long archive prefix: summary.json is over 8 KiB"
 cr run --export "$TMP/lp.tar" --manifest samples/manifest.csv \
-    --out "$TMP/lpout" --now $NOW --token-key $KEY
+    --out "$TMP/lpout" --now $NOW --token-key "$KEY"
 expect_rc 1 "long archive prefix: the rerun exits with the original status"
 grep -q "already committed with the same inputs" "$TMP/out"
 ok $? "long archive prefix: the rerun is a no-op"
@@ -103,13 +103,13 @@ ok $? "long archive prefix: the rerun is a no-op"
 cp -r samples/export "$TMP/other"
 sed -i 's/Zoé/Zoë/' "$TMP/other/customers.csv"
 cr run --export "$TMP/other" --manifest samples/manifest.csv --out "$OUT" \
-    --now $NOW --token-key $KEY
+    --now $NOW --token-key "$KEY"
 expect_rc 65 "same run id, other inputs"
 expect_err "already committed with other inputs" "other inputs: message"
 
 # A later run of the same manifest: applied requests are skipped.
 cr run --export samples/export --manifest samples/manifest.csv --out "$OUT" \
-    --now 2026-12-02T02:00:00Z --token-key $KEY
+    --now 2026-12-02T02:00:00Z --token-key "$KEY"
 expect_rc 1 "rerun on a later day"
 grep -q ": 33 requests: 0 released, 16 skipped, 17 rejected" "$TMP/out"
 ok $? "rerun: 0 released, 16 skipped, 17 rejected"
@@ -119,7 +119,7 @@ ok $? "rerun: 14 S_ALREADY_APPLIED"
 [ "$(ls "$RUN2/emails" | wc -l)" -eq 0 ]; ok $? "rerun: no second claim email"
 
 cr run --export samples/export --manifest samples/manifest-rerun.csv --out "$OUT" \
-    --now 2026-12-03T02:00:00Z --token-key $KEY
+    --now 2026-12-03T02:00:00Z --token-key "$KEY"
 expect_rc 1 "manifest-rerun.csv"
 RUN3=$(ls -d "$OUT"/20261203T* | head -1)
 grep -q '^rq-2026-0001,2,c-3007,org-thames,.*,rejected,E_DUPLICATE_REQUEST,' "$RUN3/decisions.csv"
@@ -135,7 +135,7 @@ n=$("$PYTHON3" tests/token-leak.py "$RUN" "$TMP/err" 2>"$TMP/leak")
 
 # Same key, same request: the same token on a rerun in another OUT.
 cr run --export samples/export --manifest samples/manifest.csv --out "$TMP/out7" \
-    --now $NOW --token-key $KEY --quiet
+    --now $NOW --token-key "$KEY" --quiet
 expect_same "$RUN/customers.csv" "$TMP/out7/$RUNID/customers.csv" "same key: same tokens"
 cmp -s "$RUN/audit-$RUNID.tar.gz" "$TMP/out7/$RUNID/audit-$RUNID.tar.gz"
 ok $? "same inputs: byte-identical audit bundle"
@@ -150,7 +150,7 @@ cmp -s "$RUN/customers.csv" "$TMP/out8/$RUNID/customers.csv"
 
 # --bundle-format zip: the same records, a zip bag that verifies.
 cr run --export samples/export.xml --manifest samples/manifest.xml --out "$TMP/outz" \
-    --now $NOW --token-key $KEY --bundle-format zip --quiet
+    --now $NOW --token-key "$KEY" --bundle-format zip --quiet
 expect_rc 1 "XML manifest, zip bundle"
 ZIPRUN=$(ls -d "$TMP"/outz/2* | head -1)
 [ -f "$ZIPRUN/audit-${ZIPRUN##*/}.zip" ]; ok $? "zip bundle written"
@@ -165,7 +165,7 @@ expect_same "$TMP/own.csv" "$TMP/ownz.csv" "XML manifest: same ownership rows"
 # lists the same files as the tar.gz, and two writes are byte-identical.
 for z in outzst outzst2; do
 	cr run --export samples/export --manifest samples/manifest.csv \
-	    --out "$TMP/$z" --now $NOW --token-key $KEY --bundle-format tar.zst \
+	    --out "$TMP/$z" --now $NOW --token-key "$KEY" --bundle-format tar.zst \
 	    --quiet
 	expect_rc 1 "tar.zst bundle ($z)"
 done
@@ -185,7 +185,7 @@ else
 	skip "tar.zst content" "no zstd command"
 fi
 cr run --export samples/export --manifest samples/manifest.csv --out "$TMP/outbad" \
-    --now $NOW --token-key $KEY --bundle-format tar.bz2 --quiet
+    --now $NOW --token-key "$KEY" --bundle-format tar.bz2 --quiet
 expect_rc 2 "--bundle-format tar.bz2 refused"
 grep -q 'bundle-format "tar.bz2": expected tar.gz, tar.zst or zip' "$TMP/err"
 ok $? "--bundle-format tar.bz2: the message names the known formats"
@@ -194,7 +194,7 @@ ok $? "--bundle-format tar.bz2: the message names the known formats"
 mkdir -p "$TMP/out4/.tmp-20261201T020000Z-1f737a72-999999"
 touch "$TMP/out4/.tmp-20261201T020000Z-1f737a72-999999/decisions.csv"
 cr run --export samples/export --manifest samples/manifest.csv --out "$TMP/out4" \
-    --now $NOW --token-key $KEY --quiet
+    --now $NOW --token-key "$KEY" --quiet
 expect_rc 1 "run after a killed run"
 [ "$(ls -A "$TMP/out4")" = "$RUNID" ]; ok $? "stale temporary entry removed"
 
@@ -204,7 +204,7 @@ if command -v flock > /dev/null; then
 	flock "$TMP/out5" sleep 5 &
 	sleep 1
 	cr run --export samples/export --manifest samples/manifest.csv --out "$TMP/out5" \
-	    --now $NOW --token-key $KEY
+	    --now $NOW --token-key "$KEY"
 	expect_rc 75 "OUT locked by another run"
 	[ -z "$(ls -A "$TMP/out5")" ]; ok $? "locked: nothing written"
 	wait

@@ -14,7 +14,7 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 
 NOW=2026-12-01T02:00:00Z
-KEY=$SAMPLES/token.key
+KEY=$SAMPLE_KEY
 NCUST=35000
 
 # mkexport DIR DUP: the export; DUP=1 adds the early duplicate row.

@@ -30,6 +30,7 @@
 #include "custrelease.h"
 #include "diag.h"
 #include "token.h"
+#include "tmpdir.h"
 
 #define RUN_ID	"20261130T020000Z-0123abcd"
 #define RUN_T	((time_t)1796004000)	/* 2026-11-30T02:00:00Z */
@@ -64,7 +65,7 @@ static const struct cr_bundle_entry entries[] = {
 #define NENTRIES (sizeof entries / sizeof entries[0])
 
 struct fixture {
-	char	dir[64];
+	char	dir[TEST_PATH_MAX];
 	int	dirfd;
 };
 
@@ -73,7 +74,7 @@ setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 
-	strcpy(f->dir, "/tmp/test-bundle.XXXXXX");
+	test_tmpname(f->dir, sizeof f->dir, "test-bundle");
 	assert_non_null(mkdtemp(f->dir));
 	f->dirfd = open(f->dir, O_RDONLY | O_DIRECTORY);
 	assert_true(f->dirfd >= 0);
@@ -85,7 +86,7 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
+	char cmd[TEST_PATH_MAX + 16];
 
 	close(f->dirfd);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);

@@ -27,10 +27,11 @@
 #include "outfile.h"
 #include "template.h"
 #include "token.h"
+#include "tmpdir.h"
 
 /* ---- helpers ---- */
 
-static char tmpdir[] = "/tmp/test-email.XXXXXX";
+static char tmpdir[TEST_PATH_MAX];
 static FILE *diag;		/* captured diagnostics */
 
 static const char *
@@ -955,6 +956,7 @@ static int
 setup(void **state)
 {
 	(void)state;
+	test_tmpname(tmpdir, sizeof tmpdir, "test-email");
 	assert_non_null(mkdtemp(tmpdir));
 	diag = tmpfile();
 	assert_non_null(diag);

@@ -21,6 +21,7 @@
 #include "diag.h"
 #include "read.h"
 #include "xml-prolog.h"
+#include "tmpdir.h"
 
 /* -- Helpers -------------------------------------------------------- */
 
@@ -466,10 +467,12 @@ test_dtd_billion_laughs(void **state)
 static void
 test_dtd_external_entity(void **state)
 {
-	char path[] = "/tmp/test-read-xml-XXXXXX";
+	char path[TEST_PATH_MAX];
 	char *doc;
 	struct capture c;
 	int fd, which;
+
+	test_tmpname(path, sizeof path, "test-read-xml");
 
 	/* a file the entity names; its content must never show up */
 	fd = mkstemp(path);
@@ -587,8 +590,10 @@ test_invalid_utf8(void **state)
 {
 	struct capture c;
 	int saved, fd;
-	char path[] = "/tmp/test-read-xml-err-XXXXXX";
+	char path[TEST_PATH_MAX];
 	char buf[64];
+
+	test_tmpname(path, sizeof path, "test-read-xml-err");
 
 	/* libxml2 must not print on stderr: send it to a file */
 	fd = mkstemp(path);

@@ -27,13 +27,14 @@
 #include "diag.h"
 #include "outfile.h"
 #include "rundir.h"
+#include "tmpdir.h"
 
 #define RUN_A	"20260101T000000Z-0000000a"
 #define RUN_B	"20260101T000000Z-0000000b"
 #define RUN_C	"20250630T235959Z-ffffffff"
 
-static char tmpdir[64];
-static char outdir[128];
+static char tmpdir[TEST_PATH_MAX];
+static char outdir[TEST_PATH_MAX + 16];
 static FILE *devnull;
 
 static int
@@ -45,7 +46,7 @@ rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 static int
 setup(void **state)
 {
-	strcpy(tmpdir, "/tmp/test-rundir-XXXXXX");
+	test_tmpname(tmpdir, sizeof tmpdir, "test-rundir");
 	if (mkdtemp(tmpdir) == NULL)
 		return -1;
 	snprintf(outdir, sizeof outdir, "%s/out", tmpdir);

@@ -29,6 +29,7 @@
 #include "diag.h"
 #include "outfile.h"
 #include "write.h"
+#include "tmpdir.h"
 
 /* --- helpers ------------------------------------------------------- */
 
@@ -335,7 +336,7 @@ test_type_violation_aborts(void **state)
 
 /* --- outfile ------------------------------------------------------- */
 
-static char tmpdir[64];
+static char tmpdir[TEST_PATH_MAX];
 
 static int
 rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
@@ -346,7 +347,7 @@ rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 static int
 setup_tmpdir(void **state)
 {
-	strcpy(tmpdir, "/tmp/test-write-XXXXXX");
+	test_tmpname(tmpdir, sizeof tmpdir, "test-write");
 	return mkdtemp(tmpdir) != NULL ? 0 : -1;
 }
 
