@@ -8,7 +8,7 @@ if [ -z "$PYTHON3" ] || ! command -v sqlite3 >/dev/null 2>&1; then
 	done_testing
 fi
 rc=0
-BENCH_CACHE=$TMP/bench PYTHON3=$PYTHON3 sh "$top_srcdir/bench/run.sh" \
+BENCH_CACHE=$NOBLANK/bench PYTHON3=$PYTHON3 sh "$top_srcdir/bench/run.sh" \
     "$top_builddir" "$top_srcdir" 1000 >"$TMP/bench.out" 2>&1 || rc=$?
 ok $rc "bench/run.sh on 1000 customers (exit $rc)"
 [ $rc -eq 0 ] || sed 's/^/# /' "$TMP/bench.out" | tail -40

@@ -24,7 +24,7 @@ while read -r name pattern; do
 	before=$(ls -A "$TMP/$name" | wc -l)
 	cr check --export "$export_path"
 	expect_rc 65 "$name"
-	expect_err "^custrelease: [^ ]*$pattern" "$name: message"
+	expect_err "^custrelease: .*$pattern" "$name: message"
 	after=$(ls -A "$TMP/$name" | wc -l)
 	[ "$before" -eq "$after" ]; ok $? "$name: nothing written"
 done <<'CASES'

@@ -44,8 +44,8 @@ PRE=""
 : "${CC:=cc}"
 if [ "${CRASH_FSYNC:-0}" != 1 ] && command -v "$CC" > /dev/null 2>&1 &&
     [ "$(head -c 4 "$CUSTRELEASE" | od -An -c | tr -d ' ')" = '177ELF' ] &&
-    $CC -shared -fPIC -o "$TMP/inject.so" tests/inject/inject.c -ldl; then
-	PRE="env LD_PRELOAD=$TMP/inject.so CR_INJECT_NOSYNC=1"
+    $CC -shared -fPIC -o "$NOBLANK/inject.so" tests/inject/inject.c -ldl; then
+	PRE="env LD_PRELOAD=$NOBLANK/inject.so CR_INJECT_NOSYNC=1"
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 	export ASAN_OPTIONS
 	echo "# runs without fsync (tests/inject/inject.c, CR_INJECT_NOSYNC=1)"

@@ -12,7 +12,7 @@ NOW=2026-12-01T02:00:00Z
 KEY=$TMP/token.key
 cp samples/token.key "$KEY" && chmod 600 "$KEY"
 : "${CC:=cc}"
-SHIM=$TMP/inject.so
+SHIM=$NOBLANK/inject.so
 $CC -shared -fPIC -o "$SHIM" "$top_srcdir/tests/inject/inject.c" -ldl
 ok $? "the fault-injection shim builds"
 [ "$(head -c 4 "$CUSTRELEASE" | od -An -c | tr -d ' ')" = '177ELF' ]

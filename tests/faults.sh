@@ -62,7 +62,7 @@ if [ "$(head -c 4 "$CUSTRELEASE" | od -An -c | tr -d ' ')" != '177ELF' ]; then
 	skip "fault injection" "$CUSTRELEASE is not an ELF binary"
 	done_testing
 fi
-SHIM=$TMP/inject.so
+SHIM=$NOBLANK/inject.so
 if ! $CC -shared -fPIC -o "$SHIM" "$top_srcdir/tests/inject/inject.c" -ldl \
     2> "$TMP/cc.err"; then
 	sed 's/^/# cc: /' "$TMP/cc.err"
