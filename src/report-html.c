@@ -87,7 +87,14 @@ static const char rep_css[] =
     "pre{background:#f3f5f7;padding:.6rem .8rem;overflow-x:auto}"
     "svg text{font:13px system-ui,sans-serif;fill:#1d2329}"
     "footer{margin-top:2rem;color:#5b6670;font-size:.85em}"
-    "@media print{body{max-width:none}}";
+    /* on paper: A4, nothing scrolled out of sight, no row split */
+    "@page{size:A4;margin:12mm}"
+    "@media print{body{max-width:none;margin:0;font-size:9pt}"
+    ".scroll{overflow:visible}"
+    "table{table-layout:auto}thead{display:table-header-group}"
+    "tr,pre,svg{break-inside:avoid}"
+    "h2,h3{break-after:avoid}"
+    "td,th,.codes{white-space:normal;overflow-wrap:anywhere}}";
 
 static void
 html_kv(struct cr_outfile *o, const char *k, const char *v, int mono)
