@@ -1,5 +1,5 @@
 /*
- * decide-world.c -- the shared fixture of test-decide*.c (see
+ * decide-world.c -- the fixture of test-decide-load.c (see
  * decide-world.h): the temporary folder, writing and loading one case,
  * deciding it with a language resolver that knows en, fr and es only,
  * and the helpers the tests assert with.
@@ -277,13 +277,6 @@ expect_req(const char *file, int line, struct world *w, size_t i,
 		    codes_str(q->codes, b2, sizeof b2), q->message);
 		_fail(file, line);
 	}
-}
-
-const char *
-msg(struct world *w, size_t i)
-{
-	assert_true(i < w->m.nreq);
-	return w->m.req[i].message;
 }
 
 struct cr_customer *

@@ -1,12 +1,14 @@
 /*
- * decide-world.h -- the shared fixture of the unit tests of the read
- * stage (load.c) and the decide stage (decide.c), test-decide*.c: the
- * export, manifest and history rows as C string macros (CSV and XML
- * forms), one case as struct tables, load() to write it to a temporary
- * folder (CSV) or file (XML), load it and cr_decide() it with a language
- * resolver that knows en, fr and es only, and the helpers the tests
- * assert with.  A test program runs its tests in a cmocka group with
- * group_setup() and group_teardown() (the temporary folder).
+ * decide-world.h -- the fixture of the unit tests of what the read stage
+ * (load.c) and the decide stage (decide.c) keep in the model,
+ * test-decide-load.c: the export, manifest and history rows as C string
+ * macros (CSV and XML forms), one case as struct tables, load() to write
+ * it to a temporary folder (CSV) or file (XML), load it and cr_decide()
+ * it with a language resolver that knows en, fr and es only, and the
+ * helpers the tests assert with.  A test program runs its tests in a
+ * cmocka group with group_setup() and group_teardown() (the temporary
+ * folder).  The decision rules themselves are not tested in C: they are
+ * the data cases of tests/rules/ (tests/rules.sh).
  */
 #ifndef DECIDE_WORLD_H
 #define DECIDE_WORLD_H
@@ -125,8 +127,7 @@ void	expect_req(const char *, int, struct world *, size_t,
 #define INCONSISTENT(w, i, why) EXPECT((w), (i), CR_REJECTED, \
 	"E_EXPORT_INCONSISTENT", "the export is inconsistent: " why)
 
-/* The message of request i; the kept customer or product of that id. */
-const char		*msg(struct world *, size_t);
+/* The kept customer or product of that id. */
 struct cr_customer	*customer(struct world *, const char *);
 struct cr_product	*product(struct world *, const char *);
 /* The number of entries of a map, 0 for none. */
