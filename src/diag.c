@@ -2,6 +2,7 @@
  * diag.c -- the stderr diagnostics of diag.h.  It formats and counts; it
  * does not decide exit codes, colour output or translate messages.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +31,7 @@ diag_vprint(const char *file, unsigned long line, const char *kind,
     const char *fmt, va_list ap)
 {
 	FILE *f = cr_diag_stream();
+	int saved = errno;
 
 	fputs("custrelease: ", f);
 	if (file != NULL)
@@ -39,6 +41,11 @@ diag_vprint(const char *file, unsigned long line, const char *kind,
 	vfprintf(f, fmt, ap);
 	fputc('\n', f);
 	fflush(f);
+	/*
+	 * Callers often choose their exit code from errno after the message:
+	 * a closed or full stderr (2>&-, EBADF) must not change it.
+	 */
+	errno = saved;
 }
 
 void

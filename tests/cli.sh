@@ -114,4 +114,24 @@ cr plan --config "$TMP/shared.conf" --manifest "$SAMPLES/manifest.csv" \
 expect_rc 2 "plan takes bundle_format from the same file, and refuses bogus"
 expect_err "bundle format|bundle-format" "the error names the bundle format"
 
+# The exit code does not depend on stderr: closed (2>&-), the message
+# cannot be written, and the code chosen after it must not change.
+n=0
+for c in "check --export $TMP/nonexistent" \
+    "plan --export $TMP/nonexistent --manifest $SAMPLES/manifest.csv" \
+    "run --export $SAMPLES/export --manifest $TMP/nonexistent --out $TMP/cl" \
+    "run --export $SAMPLES/export --manifest $SAMPLES/manifest.csv --out $TMP/cl --token-key $TMP/nonexistent" \
+    "verify $TMP/nonexistent" "verify --bogus x"; do
+	a=0 b=0
+	# shellcheck disable=SC2086 # the words of the command
+	"$CUSTRELEASE" $c >/dev/null 2>/dev/null || a=$?
+	# shellcheck disable=SC2086
+	"$CUSTRELEASE" $c >/dev/null 2>&- || b=$?
+	if [ $a -ne $b ] || [ $a -eq 0 ]; then
+		echo "# $c: exit $a, with stderr closed $b"
+		n=$((n + 1))
+	fi
+done
+ok $n "with stderr closed, every error keeps its exit code"
+
 done_testing
