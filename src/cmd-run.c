@@ -111,16 +111,29 @@ run_id_make(time_t t, const char *sha, char out[CR_RUN_ID_LEN + 1])
 	out[25] = '\0';
 }
 
-/* Wipe the tokens, then free the model: before the bundle (emit.h). */
+/*
+ * The run's model and whether it is freed: run_exec owns it, and frees it
+ * once, either when cr_emit_run hands it back through the release
+ * callback (before the bundle, emit.h) or at the end.
+ */
+struct run_model {
+	struct cr_model	m;
+	int		freed;
+};
+
+/* Wipe the tokens, then free the model, once. */
 static void
 run_release_model(void *arg)
 {
-	struct cr_model *m = arg;
+	struct run_model *rm = arg;
 	size_t i;
 
-	for (i = 0; i < m->nreq; i++)
-		explicit_bzero(m->req[i].token, sizeof m->req[i].token);
-	cr_model_free(m);
+	if (rm->freed)
+		return;
+	for (i = 0; i < rm->m.nreq; i++)
+		explicit_bzero(rm->m.req[i].token, sizeof rm->m.req[i].token);
+	cr_model_free(&rm->m);
+	rm->freed = 1;
 }
 
 /*
@@ -153,7 +166,8 @@ static int
 run_exec(const struct cr_options *o)
 {
 	struct cr_runcfg cfg;
-	struct cr_model m;
+	struct run_model rm;
+	struct cr_model *m = &rm.m;
 	struct cr_rundir *rd = NULL;
 	struct cr_emit_opts eo;
 	struct cr_decide_counts n;
@@ -162,21 +176,22 @@ run_exec(const struct cr_options *o)
 	int rc, status, old_status, tmpfd, emailsfd;
 	size_t i, nreq;
 
+	memset(&rm, 0, sizeof rm);
 	if (o->export_path == NULL || o->manifest_path == NULL ||
 	    o->out_dir == NULL)
 		return cr_cmd_usage_error(&cr_cmd_run, "--export, --manifest "
 		    "and --out are required");
-	if ((rc = cr_runcfg_begin(&cr_cmd_run, o, &cfg, &m)) != 0)
+	if ((rc = cr_runcfg_begin(&cr_cmd_run, o, &cfg, m)) != 0)
 		goto out;
-	run_id_make(cfg.now, m.manifest_sha256, run_id);
+	run_id_make(cfg.now, m->manifest_sha256, run_id);
 
 	/* inputs first: an unreadable one leaves OUT untouched */
-	if ((rc = cr_runcfg_load_export(o, &m)) != 0 ||
+	if ((rc = cr_runcfg_load_export(o, m)) != 0 ||
 	    (rc = cr_rundir_lock(o->out_dir, 1, &rd)) != 0 ||
 	    (rc = cr_rundir_cleanup(rd)) != 0 ||
-	    (rc = cr_model_load_history(&m, rd)) != 0)
+	    (rc = cr_model_load_history(m, rd)) != 0)
 		goto out;
-	cr_emit_inputs_digest(&m, digest);
+	cr_emit_inputs_digest(m, digest);
 
 	if (cr_rundir_has_run(rd, run_id)) {
 		if (run_committed(rd, run_id, old, &old_status) != 0) {
@@ -199,7 +214,7 @@ run_exec(const struct cr_options *o)
 
 	if ((rc = run_predecessor(rd, run_id, &prev)) != 0)
 		goto out;
-	cr_runcfg_decide(&cfg, &m, &n);
+	cr_runcfg_decide(&cfg, m, &n);
 	status = n.outcome[CR_REJECTED] ? CR_EXIT_REJECTED : CR_EXIT_OK;
 
 	memset(&eo, 0, sizeof eo);
@@ -219,12 +234,12 @@ run_exec(const struct cr_options *o)
 	eo.exit_status = status;
 	eo.inputs_digest = digest;
 	eo.release = run_release_model;
-	eo.release_arg = &m;
-	nreq = m.nreq;
+	eo.release_arg = &rm;
+	nreq = m->nreq;
 	if (cfg.key == NULL && n.outcome[CR_RELEASED] != 0)
 		cr_warn(NULL, 0, "no --token-key: claim tokens are random, and "
 		    "a rerun of this run would mint others");
-	if ((rc = cr_emit_tokens(&m, &eo)) != 0 ||
+	if ((rc = cr_emit_tokens(m, &eo)) != 0 ||
 	    (rc = cr_rundir_begin(rd, run_id, &tmpfd)) != 0 ||
 	    (rc = cr_rundir_mkdir(rd, "emails", &emailsfd)) != 0)
 		goto out;
@@ -232,9 +247,9 @@ run_exec(const struct cr_options *o)
 	i = strlen(display);
 	if (i > 0 && display[i - 1] == '/')
 		display[i - 1] = '\0';
-	cr_model_drop_indexes(&m);	/* decided: the maps may go */
+	cr_model_drop_indexes(m);	/* decided: the maps may go */
 	cr_outfile_sync_on_close(0);	/* cr_rundir_commit syncs them all */
-	rc = cr_emit_run(&m, &eo, tmpfd, emailsfd, display);
+	rc = cr_emit_run(m, &eo, tmpfd, emailsfd, display);
 	free(display);
 	if (rc == 0)
 		rc = cr_rundir_commit(rd);
@@ -250,7 +265,7 @@ run_exec(const struct cr_options *o)
 	rc = status;
 out:
 	cr_rundir_close(rd);
-	run_release_model(&m);	/* a no-op when emit has done it */
+	run_release_model(&rm);
 	cr_runcfg_free(&cfg);
 	return rc;
 }

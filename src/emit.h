@@ -33,12 +33,15 @@ struct cr_emit_opts {
 	int			 exit_status;	/* recorded in summary.json */
 	const char		*inputs_digest;	/* of manifest and export */
 	/*
-	 * Called once (when not NULL) after the records are written and what
-	 * the claim emails need is copied out of the model (mailer.h), and
-	 * before the emails and the bundle, which read only that copy and
-	 * files: the caller may free the model there, so that the model and
-	 * the bundle's working set are never in memory together.
-	 * cr_emit_run() does not touch the model after the call.
+	 * Called at most once (when not NULL) after the records are written
+	 * and what the claim emails need is copied out of the model
+	 * (mailer.h), and before the emails and the bundle, which read only
+	 * that copy and files: the caller may free the model there, so that
+	 * the model and the bundle's working set are never in memory
+	 * together.  Ownership: the model stays the caller's throughout;
+	 * cr_emit_run() never frees it and does not touch it after the call
+	 * (nor after an error), so the caller frees it exactly once, here or
+	 * after cr_emit_run() returns, and must remember which.
 	 */
 	void			(*release)(void *arg);
 	void			*release_arg;
