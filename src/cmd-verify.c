@@ -490,8 +490,8 @@ verify_next(struct cr_verify *v, struct archive *a, struct archive_entry *e,
  * Read every entry.  Returns 0, or CR_EXIT_DATAERR when the file is no
  * archive at all, CR_EXIT_IOERR when it cannot be opened.
  */
-static int
-verify_read(struct cr_verify *v, char **top)
+int
+cr_verify_read(struct cr_verify *v, char **top)
 {
 	struct archive *a;
 	struct archive_entry *e;
@@ -878,8 +878,8 @@ verify_sig_opts(const struct cr_options *o, struct cr_verify_sig_opts *so)
 	return 0;
 }
 
-static void
-verify_free(struct cr_verify *v, char *top)
+void
+cr_verify_free(struct cr_verify *v, char *top)
 {
 	cr_map_foreach(v->files, verify_file_free, NULL);
 	cr_map_free(v->files);
@@ -911,7 +911,7 @@ verify_link_done(struct cr_verify *v)
  */
 static int
 verify_one(const char *bundle, const struct cr_verify_sig_opts *so,
-    struct cr_verify_link *link)
+    const struct cr_verify_replay *rp, struct cr_verify_link *link)
 {
 	const char *pre = link != NULL ? bundle : "", *sep = link ? ": " : "";
 	struct cr_verify v;
@@ -922,7 +922,7 @@ verify_one(const char *bundle, const struct cr_verify_sig_opts *so,
 	v.bundle = bundle;
 	v.files = cr_map_new();
 	v.listed = cr_map_new();
-	rc = verify_read(&v, &top);
+	rc = cr_verify_read(&v, &top);
 	if (rc == 0 && (top == NULL || cr_verify_find(&v, "bagit.txt") ==
 	    NULL)) {
 		cr_error(v.bundle, 0, "not an audit bundle: no bagit.txt in "
@@ -934,20 +934,26 @@ verify_one(const char *bundle, const struct cr_verify_sig_opts *so,
 		cr_verify_records(&v);
 		cr_verify_signature(&v, so);
 		verify_link_done(&v);
+		if (rp != NULL)
+			rc = cr_verify_replay(&v, rp);
 		if (link != NULL)
 			*link = v.link;
 		if (v.problems > VERIFY_SHOWN_MAX)
 			cr_msg("%s: %lu more problems not shown", v.bundle,
 			    v.problems - VERIFY_SHOWN_MAX);
 		printf("%s%ssignature: %s\n", pre, sep, v.signature);
+		if (rp != NULL && rc == 0)
+			printf("%s%sreplay: %s\n", pre, sep, v.problems == 0 ?
+			    "the export gives these records" : "see above");
 		if (v.problems == 0)
 			printf("%s%sverify: OK\n", pre, sep);
 		else
 			printf("%s%sverify: %lu problem%s\n", pre, sep,
 			    v.problems, v.problems == 1 ? "" : "s");
-		rc = v.problems == 0 ? CR_EXIT_OK : CR_EXIT_REJECTED;
+		if (rc == 0)
+			rc = v.problems == 0 ? CR_EXIT_OK : CR_EXIT_REJECTED;
 	}
-	verify_free(&v, top);
+	cr_verify_free(&v, top);
 	return rc;
 }
 
@@ -1035,7 +1041,7 @@ verify_chain(const struct cr_options *o, const struct cr_verify_sig_opts *so)
 		return rc;
 	links = xcalloc(l.n + 1, sizeof *links);
 	for (i = 0; i < l.n; i++) {
-		rc = verify_one(l.path[i], so, &links[n]);
+		rc = verify_one(l.path[i], so, NULL, &links[n]);
 		if ((rc == CR_EXIT_OK || rc == CR_EXIT_REJECTED) &&
 		    l.run_id != NULL && strcmp(links[n].run_id,
 		    l.run_id[i]) != 0) {
@@ -1075,6 +1081,7 @@ static int
 verify_exec(const struct cr_options *o)
 {
 	struct cr_verify_sig_opts so;
+	struct cr_verify_replay rp;
 	int rc;
 
 	if (o->argc == 0 || (o->argc > 1 && !o->chain))
@@ -1083,8 +1090,22 @@ verify_exec(const struct cr_options *o)
 		    "verify takes one bundle (several with --chain)");
 	if ((rc = verify_sig_opts(o, &so)) != 0)
 		return rc;
+	memset(&rp, 0, sizeof rp);
+	rp.export_path = o->export_path;
+	rp.token_key = o->token_key;
+	rp.templates = o->templates;
+	if (o->chain && o->export_path != NULL) {
+		free((char *)so.allowed);
+		return cr_cmd_usage_error(&cr_cmd_verify, "--export replays "
+		    "one bundle, not a --chain");
+	}
+	if (o->export_path == NULL && (o->token_key || o->templates)) {
+		free((char *)so.allowed);
+		return cr_cmd_usage_error(&cr_cmd_verify, "--token-key and "
+		    "--templates go with --export");
+	}
 	rc = o->chain ? verify_chain(o, &so) : verify_one(o->argv[0], &so,
-	    NULL);
+	    o->export_path != NULL ? &rp : NULL, NULL);
 	if (fflush(stdout) != 0) {
 		cr_error("stdout", 0, "write error: %s", strerror(errno));
 		rc = CR_EXIT_IOERR;
@@ -1096,7 +1117,10 @@ verify_exec(const struct cr_options *o)
 const struct cr_cmd cr_cmd_verify = {
 	"verify", "[--allowed-signers FILE] [--require-signature] BUNDLE\n"
 	"       custrelease verify --chain [--allowed-signers FILE] "
-	"[--require-signature] BUNDLE... | OUT",
+	"[--require-signature] BUNDLE... | OUT\n"
+	"       custrelease verify --export PATH [--token-key FILE] "
+	"[--templates DIR] BUNDLE",
 	verify_exec,
-	CR_OPT_ALLOWED_SIGNERS | CR_OPT_REQUIRE_SIGNATURE | CR_OPT_CHAIN
+	CR_OPT_ALLOWED_SIGNERS | CR_OPT_REQUIRE_SIGNATURE | CR_OPT_CHAIN |
+	    CR_OPT_EXPORT | CR_OPT_TOKEN_KEY | CR_OPT_TEMPLATES
 };

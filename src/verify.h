@@ -85,6 +85,29 @@ unsigned long cr_verify_chain(struct cr_verify_link *links, size_t n,
 	    void (*problem)(void *arg, const char *run_id, const char *msg),
 	    void *arg);
 
+/*
+ * Read the archive (or extracted bag) v->bundle into v, every file hashed,
+ * the records and tag files kept (cmd-verify.c): 0, or 65 / 74 after a
+ * message.  *top: the bag directory's name, to free.  cr_verify_free()
+ * releases what v holds (not v->bundle).
+ */
+int	cr_verify_read(struct cr_verify *, char **top);
+void	cr_verify_free(struct cr_verify *, char *top);
+
+/* What verify --export asks for (verify-replay.c). */
+struct cr_verify_replay {
+	const char	*export_path;
+	const char	*token_key;	/* NULL: tokens not compared */
+	const char	*templates;	/* NULL: the built-in templates */
+};
+/*
+ * Decide the bag's manifest again against the export, with the options of
+ * its summary.json, and compare every payload file with the bag's: each
+ * difference a problem naming the file, line and both values.  0, or an
+ * exit code when the replay could not run.
+ */
+int	cr_verify_replay(struct cr_verify *, const struct cr_verify_replay *);
+
 /* The consistency checks of the records (verify-records.c). */
 void	cr_verify_records(struct cr_verify *);
 

@@ -68,12 +68,12 @@ done
 # error that names the command and the option, before anything is read.
 all="export=x manifest=x out=x now=x token-key=x claim-url=x claim-ttl=x
 from=x templates=x bundle-format=x config=x strict quiet json signing-key=x
-allowed-signers=x require-signature"
+allowed-signers=x require-signature chain"
 takes_run="export manifest out now token-key claim-url claim-ttl from
 templates bundle-format config strict quiet signing-key"
 takes_plan="$takes_run json"
 takes_check="export manifest strict quiet config"
-takes_verify="allowed-signers require-signature"
+takes_verify="allowed-signers require-signature chain export token-key templates"
 for c in run plan check verify; do
 	eval "takes=\$takes_$c"
 	n=0
@@ -89,8 +89,8 @@ for c in run plan check verify; do
 	done
 	ok $n "$c refuses every option it does not take"
 done
-cr verify --strict --json --export foo "$TMP/none.tar.gz"
-expect_rc 2 "verify --strict --json --export is a usage error"
+cr verify --strict --json --out foo "$TMP/none.tar.gz"
+expect_rc 2 "verify --strict --json --out is a usage error"
 cr check --bundle-format bogus --claim-ttl 99999 --export "$SAMPLES/export"
 expect_rc 2 "check --bundle-format --claim-ttl is a usage error"
 expect_err "^usage: custrelease check " "the usage line is check's"
