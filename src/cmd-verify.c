@@ -943,8 +943,9 @@ verify_one(const char *bundle, const struct cr_verify_sig_opts *so,
 			    v.problems - VERIFY_SHOWN_MAX);
 		printf("%s%ssignature: %s\n", pre, sep, v.signature);
 		if (rp != NULL && rc == 0)
-			printf("%s%sreplay: %s\n", pre, sep, v.problems == 0 ?
-			    "the export gives these records" : "see above");
+			printf("%s%sreplay: %s; %s\n", pre, sep, v.replay,
+			    v.problems == 0 ? "the export gives them" :
+			    "see the problems");
 		if (v.problems == 0)
 			printf("%s%sverify: OK\n", pre, sep);
 		else

@@ -463,7 +463,7 @@ emit_summary(struct emit *e)
 	struct cr_model *m = e->m;
 	struct cr_outfile *f = emit_open(e, "summary.json");
 	struct cr_decide_counts n;
-	char run_time[21];
+	char run_time[21], tdigest[65];
 	size_t i;
 	int c, first;
 
@@ -506,9 +506,11 @@ emit_summary(struct emit *e)
 	cr_json_string(f, e->o->claim_url);
 	cr_outfile_puts(f, ", \"from\": ");
 	cr_json_string(f, e->o->from);
+	cr_templates_digest(e->o->templates, tdigest);
 	cr_outfile_printf(f, ", \"bundle_format\": \"%s\", \"strict\": %s, "
-	    "\"token_key\": \"%s\"}\n}\n", e->o->bundle_format,
-	    e->o->strict ? "true" : "false", e->o->key ? "file" : "random");
+	    "\"token_key\": \"%s\", \"templates_sha256\": \"%s\"}\n}\n",
+	    e->o->bundle_format, e->o->strict ? "true" : "false",
+	    e->o->key ? "file" : "random", tdigest);
 	return emit_table(e, "summary.json", f);
 }
 

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <nettle/sha2.h>
 #include <unistr.h>
 
 #include "custrelease.h"
@@ -836,4 +837,37 @@ cr_templates_has(const struct cr_templates *ts, const char *lang,
 	const struct tlang *tl = template_find(ts, lang, strlen(lang));
 
 	return tl != NULL && tl->have[part];
+}
+
+void
+cr_templates_digest(const struct cr_templates *ts, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	struct sha256_ctx ctx;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	const struct tlang *l;
+	size_t i, len;
+	int k;
+
+	sha256_init(&ctx);
+	for (i = 0; i < ts->n; i++) {
+		l = &ts->langs[i];
+		for (k = 0; k < 3; k++) {
+			if (!l->have[k])
+				continue;
+			sha256_update(&ctx, strlen(l->name) + 1,
+			    (const uint8_t *)l->name);
+			sha256_update(&ctx, strlen(template_ext[k]) + 1,
+			    (const uint8_t *)template_ext[k]);
+			len = strlen(l->part[k].text);
+			sha256_update(&ctx, len + 1,
+			    (const uint8_t *)l->part[k].text);
+		}
+	}
+	sha256_digest(&ctx, sizeof d, d);
+	for (i = 0; i < sizeof d; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[64] = '\0';
 }

@@ -65,6 +65,13 @@ int			 cr_templates_open(const char *dir,
 /* The built-in templates, checked as a directory is; 0 or CR_EXIT_USAGE. */
 int			 cr_templates_builtin(struct cr_templates **);
 void			 cr_templates_free(struct cr_templates *);
+/*
+ * The SHA-256 of a template set (each language's files in order: name,
+ * kind, text as parsed), in hex: summary.json records the run's, so that
+ * a replay knows whether its templates are the run's.
+ */
+void			 cr_templates_digest(const struct cr_templates *,
+			    char out[65]);
 
 /*
  * The template language for a customer's `lang` (docs/format.md 3): NULL or blank

@@ -226,26 +226,73 @@ replay_same_but_tokens(const struct cr_verify_file *f,
 	return same;
 }
 
-/* summary.json without --token-key: the same once token_key agrees. */
+/*
+ * Replace the value of "key": "..." in text by the bag's; malloc'd, or
+ * NULL when either lacks the key.
+ */
+static char *
+replay_take_value(const char *text, const char *bag, const char *key)
+{
+	const char *p = strstr(text, key), *q = strstr(bag, key), *pe, *qe;
+	char *out;
+
+	if (p == NULL || q == NULL)
+		return NULL;
+	p += strlen(key);
+	q += strlen(key);
+	if ((pe = strchr(p, '"')) == NULL || (qe = strchr(q, '"')) == NULL)
+		return NULL;
+	xasprintf(&out, "%.*s%.*s%s", (int)(p - text), text, (int)(qe - q), q,
+	    pe);
+	return out;
+}
+
+/*
+ * summary.json once the values that the replay may not share are taken
+ * from the bag: token_key without --token-key, templates_sha256 when the
+ * templates are not the run's.
+ */
 static int
 replay_same_summary(const struct cr_verify_file *f,
-    const struct cr_verify_file *g)
+    const struct cr_verify_file *g, int keyed, int same_templates)
 {
-	static const char want[] = "\"token_key\": \"file\"";
-	static const char got[] = "\"token_key\": \"random\"";
-	const char *p;
-	char *fixed;
-	size_t n;
+	char *a, *b;
 	int same;
 
-	if (f->data == NULL || g->data == NULL ||
-	    (p = strstr(g->data, got)) == NULL || strstr(f->data, want) == NULL)
+	if (f->data == NULL || g->data == NULL)
 		return 0;
-	n = (size_t)(p - g->data);
-	xasprintf(&fixed, "%.*s%s%s", (int)n, g->data, want, p + sizeof got - 1);
-	same = strlen(fixed) == f->len && memcmp(fixed, f->data, f->len) == 0;
-	free(fixed);
+	a = xstrdup(g->data);
+	if (!keyed && (b = replay_take_value(a, f->data,
+	    "\"token_key\": \"")) != NULL) {
+		free(a);
+		a = b;
+	}
+	if (!same_templates && (b = replay_take_value(a, f->data,
+	    "\"templates_sha256\": \"")) != NULL) {
+		free(a);
+		a = b;
+	}
+	same = strlen(a) == f->len && memcmp(a, f->data, f->len) == 0;
+	free(a);
 	return same;
+}
+
+/* Whether the replay's templates are the run's (as summary.json says). */
+static int
+replay_same_templates(const struct cr_verify *bag, const struct cr_verify *re)
+{
+	const struct cr_verify_file *f = cr_verify_find(bag,
+	    "data/summary.json"), *g = cr_verify_find(re, "data/summary.json");
+	const char *key = "\"templates_sha256\": \"";
+	const char *p, *q;
+
+	if (f == NULL || g == NULL || f->data == NULL || g->data == NULL)
+		return 1;
+	p = strstr(f->data, key);
+	q = strstr(g->data, key);
+	if (p == NULL)		/* a run from before the digest: compare */
+		return 1;
+	return q != NULL && strncmp(p, q, strlen(key) + 64) == 0;
 }
 
 /* Every payload file of the bag against the replay's. */
@@ -253,12 +300,18 @@ static void
 replay_compare(struct cr_verify *bag, const struct cr_verify *re, int keyed)
 {
 	const struct cr_verify_file *f, *g;
+	int same_templates = replay_same_templates(bag, re);
 	size_t i;
 
+	snprintf(bag->replay, sizeof bag->replay, "%s", same_templates ?
+	    "every record and email compared" : "every record compared; the "
+	    "emails not: the templates are not the run's (--templates)");
 	for (i = 0; i < bag->nfiles; i++) {
 		f = bag->order[i];
 		if (strncmp(f->path, "data/", 5) != 0 ||
-		    strncmp(f->path, "data/report.", 12) == 0)
+		    strncmp(f->path, "data/report.", 12) == 0 ||
+		    (!same_templates &&
+		    strncmp(f->path, "data/emails/", 12) == 0))
 			continue;
 		if ((g = cr_verify_find(re, f->path)) == NULL) {
 			cr_verify_problem(bag, f->path, "replay: the export "
@@ -270,14 +323,15 @@ replay_compare(struct cr_verify *bag, const struct cr_verify *re, int keyed)
 		if (!keyed && strcmp(f->path, "data/customers.csv") == 0 &&
 		    replay_same_but_tokens(f, g))
 			continue;
-		if (!keyed && strcmp(f->path, "data/summary.json") == 0 &&
-		    replay_same_summary(f, g))
+		if (strcmp(f->path, "data/summary.json") == 0 &&
+		    replay_same_summary(f, g, keyed, same_templates))
 			continue;
 		replay_diff(bag, f, g);
 	}
 	for (i = 0; i < re->nfiles; i++) {
 		g = re->order[i];
 		if (strncmp(g->path, "data/", 5) == 0 &&
+		    (same_templates || strncmp(g->path, "data/emails/", 12)) &&
 		    cr_verify_find(bag, g->path) == NULL)
 			cr_verify_problem(bag, g->path, "replay: the export "
 			    "gives it, the bag lacks it");

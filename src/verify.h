@@ -56,6 +56,7 @@ struct cr_verify {
 	size_t			 nfiles, cap;
 	char			 signature[384];	/* the verdict line */
 	struct cr_verify_link	 link;		/* from bag-info.txt */
+	char			 replay[128];	/* what a replay compared */
 };
 
 void	cr_verify_problem(struct cr_verify *, const char *file,

@@ -22,7 +22,7 @@ expect_rc 1 "the sample run"
 B1=$(ls "$TMP"/o/20261201*/audit-*)
 v --export samples/export --token-key "$KEY" "$B1"
 expect_rc 0 "the export and the key give the bag's records"
-grep -qx "replay: the export gives these records" "$TMP/out"
+grep -qx "replay: every record and email compared; the export gives them" "$TMP/out"
 ok $? "and verify says so"
 v --export samples/export "$B1"
 expect_rc 0 "without the key: the same but for the token digests"
@@ -56,13 +56,25 @@ cr run --export samples/export --manifest samples/manifest.csv \
     --out "$TMP/p" --now 2026-12-01T02:00:00Z --token-key "$KEY" --quiet \
     --templates "$TMP/tpl"
 B3=$(ls "$TMP"/p/2026*/audit-*)
+grep -q '"templates_sha256": "[0-9a-f]\{64\}"' "$TMP"/p/2026*/summary.json
+ok $? "summary.json records the templates' digest"
 v --export samples/export --token-key "$KEY" "$B3"
-expect_rc 1 "other templates: the emails differ"
-grep -q 'data/emails/.*\.eml: replay: ' "$TMP/err" &&
-    ! grep -q 'decisions\.csv: replay' "$TMP/err"
-ok $? "only the emails are named"
+expect_rc 0 "other templates: the records still match"
+grep -q "the emails not: the templates are not the run's" "$TMP/out"
+ok $? "and verify says the emails were not compared"
 v --export samples/export --token-key "$KEY" --templates "$TMP/tpl" "$B3"
-expect_rc 0 "with the run's templates they match"
+expect_rc 0 "with the run's templates the emails match too"
+grep -q "every record and email compared" "$TMP/out"
+ok $? "and were compared"
+# an email edited in the bag: found when the templates are the run's
+mkdir "$TMP/e"
+tar -xzf "$B1" -C "$TMP/e"
+bag=$(ls -d "$TMP"/e/audit-*)
+sed -i 's/REDACTED/REDACTEX/' "$bag/data/emails/c-1001.eml"
+v --export samples/export --token-key "$KEY" "$bag"
+expect_rc 1 "an edited email is found by the replay"
+grep -q 'data/emails/c-1001\.eml: replay: ' "$TMP/err"
+ok $? "and named"
 
 [ -z "$(ls -A "$TMP/t")" ]
 ok $? "the replays left nothing in TMPDIR"
