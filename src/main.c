@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
@@ -126,6 +128,24 @@ usage(FILE *f)
 	    "See custrelease(1).\n", f);
 }
 
+/*
+ * A closed stdin, stdout or stderr (2>&- in a crontab) would be the next
+ * file opened: a diagnostic would then be written into a record.  Such a
+ * descriptor is opened on /dev/null first.
+ */
+static void
+std_fds_open(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			abort();	/* the lowest free descriptor is fd */
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -134,6 +154,7 @@ main(int argc, char **argv)
 	int ch, rc, longindex = 0;
 
 	setlocale(LC_CTYPE, "C.UTF-8");
+	std_fds_open();
 	memset(&o, 0, sizeof o);
 
 	if (argc < 2)

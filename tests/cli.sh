@@ -134,4 +134,15 @@ for c in "check --export $TMP/nonexistent" \
 done
 ok $n "with stderr closed, every error keeps its exit code"
 
+# With stdout and stderr closed, a diagnostic must not land in a file the
+# run opens (the next free descriptor): the records stay clean.
+rc=0
+"$CUSTRELEASE" run --export "$SAMPLES/export" --manifest "$SAMPLES/manifest.csv" \
+    --out "$TMP/closed" --now 2026-12-01T02:00:00Z >&- 2>&- || rc=$?
+expect_rc 1 "a run with stdout and stderr closed commits"
+! grep -rq "warning: no --token-key" "$TMP/closed"
+ok $? "its warning went nowhere near its files"
+cr verify "$TMP"/closed/2026*/audit-*
+expect_rc 0 "and its bundle verifies"
+
 done_testing
