@@ -205,7 +205,11 @@ load_manifest_row(void *arg, const struct cr_row *row)
 		return CR_EXIT_DATAERR;
 	}
 	cr_rowcheck(row, load_problem, &p);
-	m->req = xreallocarray(m->req, m->nreq + 1, sizeof *m->req);
+	/* doubled, not grown by one: a million requests, a million copies */
+	if (m->nreq == m->reqcap) {
+		m->reqcap = m->reqcap ? 2 * m->reqcap : 64;
+		m->req = xreallocarray(m->req, m->reqcap, sizeof *m->req);
+	}
 	q = &m->req[m->nreq];
 	memset(q, 0, sizeof *q);
 	q->index = m->nreq++;

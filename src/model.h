@@ -89,7 +89,7 @@ struct cr_model_input {
 /* Everything load.c fills and decide.c reads. */
 struct cr_model {
 	struct cr_request	*req;
-	size_t			 nreq;
+	size_t			 nreq, reqcap;	/* reqcap: allocated */
 	char			*manifest_path;
 	int			 manifest_fd;	/* the manifest read once, */
 	int			 has_manifest_fd; /* kept open for the bundle */
