@@ -27,6 +27,7 @@
 #include "custrelease.h"
 #include "diag.h"
 #include "hash.h"
+#include "outfile.h"
 #include "verify.h"
 #include "xmalloc.h"
 
@@ -70,15 +71,17 @@ replay_quoted(const char *msg, const char *after)
  * decisions.csv of one committed run.
  */
 static char *
-replay_history(const struct cr_bag_table *t)
+replay_history(const struct cr_bag_table *t, size_t *len)
 {
 	int ri = cr_bag_col(t, "request_id"), ci = cr_bag_col(t, "customer_id"),
 	    ki = cr_bag_col(t, "codes"), mi = cr_bag_col(t, "message");
-	char *out = xstrdup("request_id,line,customer_id,reseller_id,"
-	    "requested_by,outcome,codes,message\r\n"), *rid, *cid, *s;
+	struct cr_outfile *out = cr_outfile_mem("history");
 	const char *codes, *msg;
+	char *rid, *cid;
 	size_t i;
 
+	cr_outfile_puts(out, "request_id,line,customer_id,reseller_id,"
+	    "requested_by,outcome,codes,message\r\n");
 	for (i = 0; i < t->nrows; i++) {
 		codes = cr_bag_cell(t, i, ki);
 		msg = cr_bag_cell(t, i, mi);
@@ -92,16 +95,13 @@ replay_history(const struct cr_bag_table *t)
 		else if ((cid = replay_quoted(msg, "was applied by an earlier "
 		    "run for customer \"")) != NULL)
 			rid = xstrdup(cr_bag_cell(t, i, ri));
-		if (rid != NULL && cid != NULL) {
-			xasprintf(&s, "%s%s,1,%s,,,released,,\r\n", out, rid,
+		if (rid != NULL && cid != NULL)
+			cr_outfile_printf(out, "%s,1,%s,,,released,,\r\n", rid,
 			    cid);
-			free(out);
-			out = s;
-		}
 		free(rid);
 		free(cid);
 	}
-	return out;
+	return cr_outfile_mem_finish(out, len);
 }
 
 /*
@@ -119,6 +119,7 @@ replay_setup(struct cr_verify *bag, const char *dir, const char *name,
 	    "data/manifest.csv");
 	struct cr_bag_table *t;
 	char *out, *hist, err[128];
+	size_t histlen;
 	int rc;
 
 	if (man == NULL)
@@ -137,13 +138,13 @@ replay_setup(struct cr_verify *bag, const char *dir, const char *name,
 		name = man->path + 5;
 	xasprintf(manifest, "%s/%s", dir, name);
 	xasprintf(&out, "%s/out/%s", dir, REPLAY_HISTORY);
-	hist = replay_history(t);
+	hist = replay_history(t, &histlen);
 	cr_bag_table_free(t);
 	rc = replay_put(dir, *manifest + strlen(dir) + 1, man->data, man->len);
 	if (rc == 0 && (mkdir(out, 0700) != 0 && errno != EEXIST))
 		rc = CR_EXIT_IOERR;
 	if (rc == 0)
-		rc = replay_put(out, "decisions.csv", hist, strlen(hist));
+		rc = replay_put(out, "decisions.csv", hist, histlen);
 	if (rc == 0)
 		rc = replay_put(out, "tagmanifest-sha256.txt", "replay\n", 7);
 	free(hist);
