@@ -17,11 +17,14 @@
 
 #define CHAIN_FILE_MAX	65536	/* a bag-info.txt is about 400 bytes */
 
+/* Every committed run and the predecessor its bag-info.txt copy names. */
 struct chain_runs {
-	char	(*id)[CR_RUN_ID_LEN + 1];
-	char	(*prev)[CR_RUN_ID_LEN + 1];
-	size_t	 n, cap;
-	int	 err;
+	struct cr_rundir *rd;
+	char		*buf;		/* CHAIN_FILE_MAX bytes, for reading */
+	char		(*id)[CR_RUN_ID_LEN + 1];
+	char		(*prev)[CR_RUN_ID_LEN + 1];
+	size_t		 n, cap;
+	int		 err;
 };
 
 /* OUT/<run_id>/<name> into buf (NUL-terminated): its length, -1 when
@@ -86,9 +89,7 @@ cr_chain_bag_info(const char *text, size_t len, const char *key, char *out,
 static int
 chain_collect(void *arg, const char *run_id)
 {
-	struct chain_runs *r = ((void **)arg)[0];
-	struct cr_rundir *rd = ((void **)arg)[1];
-	char *buf = ((void **)arg)[2];
+	struct chain_runs *r = arg;
 	ssize_t n;
 
 	if (r->n == r->cap) {
@@ -98,13 +99,13 @@ chain_collect(void *arg, const char *run_id)
 	}
 	snprintf(r->id[r->n], sizeof r->id[r->n], "%s", run_id);
 	r->prev[r->n][0] = '\0';
-	n = chain_read(rd, run_id, CR_CHAIN_BAG_INFO, buf);
+	n = chain_read(r->rd, run_id, CR_CHAIN_BAG_INFO, r->buf);
 	if (n == -2) {
 		r->err = errno;
 		return CR_EXIT_IOERR;
 	}
 	if (n >= 0)
-		(void)cr_chain_bag_info(buf, (size_t)n, "Previous-Run-Id",
+		(void)cr_chain_bag_info(r->buf, (size_t)n, "Previous-Run-Id",
 		    r->prev[r->n], sizeof r->prev[r->n]);
 	r->n++;
 	return 0;
@@ -119,15 +120,15 @@ chain_cmp(const void *a, const void *b)
 int
 cr_chain_head(struct cr_rundir *rd, struct cr_chain_link *head, int *err)
 {
-	struct chain_runs r = { NULL, NULL, 0, 0, 0 };
-	char *buf = xmalloc(CHAIN_FILE_MAX), (*named)[CR_RUN_ID_LEN + 1];
-	void *arg[3] = { &r, rd, buf };
+	struct chain_runs r = { rd, xmalloc(CHAIN_FILE_MAX), NULL, NULL, 0, 0,
+	    0 };
+	char (*named)[CR_RUN_ID_LEN + 1];
 	ssize_t n;
 	size_t i;
 	int rc;
 
 	memset(head, 0, sizeof *head);
-	rc = cr_rundir_foreach_run(rd, chain_collect, arg);
+	rc = cr_rundir_foreach_run(rd, chain_collect, &r);
 	named = NULL;
 	if (rc == 0 && r.n > 0) {
 		named = xreallocarray(NULL, r.n, sizeof *named);
@@ -140,17 +141,18 @@ cr_chain_head(struct cr_rundir *rd, struct cr_chain_link *head, int *err)
 				break;
 		snprintf(head->run_id, sizeof head->run_id, "%s",
 		    r.id[i < r.n ? i : r.n - 1]);
-		n = chain_read(rd, head->run_id, CR_CHAIN_TAGMANIFEST, buf);
+		n = chain_read(rd, head->run_id, CR_CHAIN_TAGMANIFEST, r.buf);
 		if (n == -2) {
 			r.err = errno;
 			rc = CR_EXIT_IOERR;
 		} else if (n >= 0)
-			cr_sha256_hex(buf, (size_t)n, head->tagmanifest_sha256);
+			cr_sha256_hex(r.buf, (size_t)n,
+			    head->tagmanifest_sha256);
 	}
 	*err = r.err;
 	free(named);
 	free(r.id);
 	free(r.prev);
-	free(buf);
+	free(r.buf);
 	return rc;
 }
