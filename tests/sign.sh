@@ -95,11 +95,10 @@ tar -C "$TMP/x" -czf "$TMP/resigned.tar.gz" "$BAG"
 cr verify --allowed-signers "$TMP/allowed" "$TMP/resigned.tar.gz"
 expect_rc 0 "custrelease verifies ssh-keygen's signature"
 
-# tampering: a byte of a tag file
-cp -R "$TMP/x" "$TMP/t1"
-sed -i 's/Bag-Software-Agent: custrelease/Bag-Software-Agent: custreleasE/' \
-    "$TMP/t1/$BAG/bag-info.txt"
-"$PYTHON3" - "$TMP/t1/$BAG" tag <<'PY'
+# rebag DIR tags|all: recompute the tag manifests of the bag DIR (all: the
+# payload manifests and Payload-Oxum first), as a forger would.
+rebag() {
+	"$PYTHON3" - "$1" "$2" <<'PY'
 import hashlib, os, sys
 d, what = sys.argv[1], sys.argv[2]
 def rewrite(name, algo, files):
@@ -110,6 +109,11 @@ def rewrite(name, algo, files):
 payload = sorted(os.path.relpath(os.path.join(r, n), d)
                  for r, _, ns in os.walk(os.path.join(d, "data")) for n in ns)
 if what == "all":
+    size = sum(os.path.getsize(os.path.join(d, p)) for p in payload)
+    info = open(os.path.join(d, "bag-info.txt")).read().splitlines()
+    info = [("Payload-Oxum: %d.%d" % (size, len(payload)))
+            if l.startswith("Payload-Oxum:") else l for l in info]
+    open(os.path.join(d, "bag-info.txt"), "w").write("\n".join(info) + "\n")
     rewrite("manifest-sha256.txt", "sha256", payload)
     rewrite("manifest-sha512.txt", "sha512", payload)
 tags = ["bag-info.txt", "bagit.txt", "manifest-sha256.txt",
@@ -117,6 +121,13 @@ tags = ["bag-info.txt", "bagit.txt", "manifest-sha256.txt",
 rewrite("tagmanifest-sha256.txt", "sha256", tags)
 rewrite("tagmanifest-sha512.txt", "sha512", tags + ["tagmanifest-sha256.txt"])
 PY
+}
+
+# tampering: a byte of a tag file
+cp -R "$TMP/x" "$TMP/t1"
+sed -i 's/Bag-Software-Agent: custrelease/Bag-Software-Agent: custreleasE/' \
+    "$TMP/t1/$BAG/bag-info.txt"
+rebag "$TMP/t1/$BAG" tags
 tar -C "$TMP/t1" -czf "$TMP/t1.tar.gz" "$BAG"
 cr verify --allowed-signers "$TMP/allowed" "$TMP/t1.tar.gz"
 expect_rc 1 "bag-info.txt edited, tag manifests recomputed: the signature fails"
@@ -125,28 +136,7 @@ expect_err "tagmanifest-sha256\.txt\.sig: does not verify" "and says so"
 # a payload byte, re-bagged consistently and re-signed with an unlisted key
 cp -R "$TMP/x" "$TMP/t2"
 sed -i '0,/Martin/s//Martín/' "$TMP/t2/$BAG/data/customers.csv"
-"$PYTHON3" - "$TMP/t2/$BAG" all <<'PY'
-import hashlib, os, sys
-d = sys.argv[1]
-def rewrite(name, algo, files):
-    with open(os.path.join(d, name), "w") as f:
-        for p in files:
-            h = hashlib.new(algo, open(os.path.join(d, p), "rb").read())
-            f.write("%s  %s\n" % (h.hexdigest(), p))
-payload = sorted(os.path.relpath(os.path.join(r, n), d)
-                 for r, _, ns in os.walk(os.path.join(d, "data")) for n in ns)
-size = sum(os.path.getsize(os.path.join(d, p)) for p in payload)
-info = open(os.path.join(d, "bag-info.txt")).read().splitlines()
-info = [("Payload-Oxum: %d.%d" % (size, len(payload)))
-        if l.startswith("Payload-Oxum:") else l for l in info]
-open(os.path.join(d, "bag-info.txt"), "w").write("\n".join(info) + "\n")
-rewrite("manifest-sha256.txt", "sha256", payload)
-rewrite("manifest-sha512.txt", "sha512", payload)
-tags = ["bag-info.txt", "bagit.txt", "manifest-sha256.txt",
-        "manifest-sha512.txt"]
-rewrite("tagmanifest-sha256.txt", "sha256", tags)
-rewrite("tagmanifest-sha512.txt", "sha512", tags + ["tagmanifest-sha256.txt"])
-PY
+rebag "$TMP/t2/$BAG" all
 rm "$TMP/t2/$BAG/tagmanifest-sha256.txt.sig"
 (cd "$TMP/t2/$BAG" && ssh-keygen -q -Y sign -f "$TMP/other" -n custrelease \
     tagmanifest-sha256.txt) 2>/dev/null
