@@ -158,6 +158,16 @@ expect_rc 2 "plan checks the signing key too"
 cr run --export samples/export --manifest samples/manifest.csv \
     --out "$TMP/l" --now $NOW --token-key "$TK" --signing-key "$TMP/key.pub"
 expect_rc 2 "a public key is not a signing key"
+cr run --export samples/export --manifest samples/manifest.csv \
+    --out "$TMP/l" --now $NOW --token-key "$TK" --signing-key "$TMP/nokey"
+expect_rc 2 "a signing key that does not exist is a usage error"
+expect_err "nokey:0: cannot read signing key" "and names the file"
+cr verify --allowed-signers "$TMP/nosigners" "$B"
+expect_rc 2 "an allowed-signers file that does not exist is a usage error"
+expect_err "nosigners:0: cannot read allowed signers" "and names the file"
+printf '# a comment\n\nbroken line\nops ssh-rsa AAAA\n' >"$TMP/junk-signers"
+cr verify --allowed-signers "$TMP/junk-signers" "$B"
+expect_rc 1 "an allowed-signers file without the key: the signature is a problem"
 leak=0
 grep -v -- '-----' "$TMP/key" | tr -d '\n' | fold -w 16 >"$TMP/pieces"
 while read -r piece; do
