@@ -2,9 +2,11 @@
 # bench/history.sh -- what a large history of committed runs costs a run:
 # builds an OUT holding RUNS synthetic committed runs of ROWS released rows
 # each (tests/gen-history.py writes their decisions.csv directly, in
-# seconds), then runs the samples' 33-request manifest once on an empty OUT
-# and once on that one, and prints both runs' peak RSS and wall time.  It
-# does not run in make check (tests/history.sh is the functional test).
+# seconds), then runs the samples' 33-request manifest twice on an empty
+# OUT and twice on that one (there, the first run builds the history index
+# and the second looks its requests up in it), and prints each run's peak
+# RSS and wall time.  It does not run in make check (tests/history.sh and
+# tests/history-index.sh are the functional tests).
 #
 #	bench/history.sh BUILDDIR SRCDIR [RUNS [ROWS]]	(default 300 10000)
 #
@@ -22,11 +24,13 @@ export CUSTRELEASE_TEMPLATES="$src/templates" LC_ALL=C.UTF-8 TZ=UTC
 "$py" "$src/tests/gen-history.py" "$work/big" "$runs" "$rows"
 echo "history: $runs runs of $rows released rows ($((runs * rows)) rows, $(du -sh "$work/big" | cut -f1))"
 
-# measure NAME OUT: one run of the samples' manifest; peak RSS and wall.
+# measure NAME OUT [NOW]: one run of the samples' manifest; peak RSS and
+# wall.
 measure() {
 	"$py" - "$1" "$build/src/custrelease" run --export "$src/samples/export" \
 	    --manifest "$src/samples/manifest.csv" --out "$2" \
-	    --now 2026-12-01T02:00:00Z --token-key "$src/samples/token.key" <<'PY'
+	    --now "${3:-2026-12-01T02:00:00Z}" \
+	    --token-key "$src/samples/token.key" <<'PY'
 import os, resource, sys, time
 t = time.monotonic()
 # posix_spawn (vfork): the child's peak is custrelease's, not a copy of ours
@@ -35,7 +39,7 @@ pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ, file_actions=fa)
 rc = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
 t = time.monotonic() - t
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print("%-14s exit %d  peak RSS %7.1f MB  wall %.3f s"
+print("%-22s exit %d  peak RSS %7.1f MB  wall %.3f s"
       % (sys.argv[1], rc, rss / 1024, t))
 PY
 }
@@ -43,13 +47,20 @@ PY
 # fallback's includes the pages the spawning interpreter shares with it.
 if [ -x /usr/bin/time ]; then
 	measure() {
-		/usr/bin/time -f "$(printf '%-14s' "$1") exit %x  peak RSS %M KiB  wall %e s" \
+		/usr/bin/time -f "$(printf '%-22s' "$1") exit %x  peak RSS %M KiB  wall %e s" \
 		    "$build/src/custrelease" run --export "$src/samples/export" \
 		    --manifest "$src/samples/manifest.csv" --out "$2" \
-		    --now 2026-12-01T02:00:00Z \
+		    --now "${3:-2026-12-01T02:00:00Z}" \
 		    --token-key "$src/samples/token.key" >/dev/null 2>"$work/time" || :
 		tail -1 "$work/time"
 	}
 fi
-measure "empty OUT" "$work/empty"
-measure "large history" "$work/big"
+# Night 1 on the generated history finds no index: it reads every
+# decisions.csv, and builds the index after its commit.  Night 2 (the same
+# manifest, so every request is already applied on both OUTs) looks its
+# requests up; compare it with night 2 on an OUT of one night.
+measure "empty OUT, night 1" "$work/empty"
+measure "large, night 1" "$work/big"
+measure "empty OUT, night 2" "$work/empty" 2026-12-02T02:00:00Z
+measure "large, night 2" "$work/big" 2026-12-02T02:00:00Z
+echo "index: $(ls "$work/big/.history-index" | wc -l) segments, $(du -sh "$work/big/.history-index" | cut -f1)"

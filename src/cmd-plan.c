@@ -102,7 +102,7 @@ plan_exec(const struct cr_options *o)
 		goto out;
 	if (o->out_dir != NULL &&
 	    ((rc = cr_rundir_lock(o->out_dir, 0, &rd)) != 0 ||
-	    (rc = cr_model_load_history(&m, rd)) != 0))
+	    (rc = cr_model_load_history(&m, rd, NULL)) != 0))
 		goto out;
 	if ((rc = cr_runcfg_load_export(o, &m)) != 0)
 		goto out;

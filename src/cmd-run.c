@@ -24,6 +24,7 @@
 #include "decide.h"
 #include "diag.h"
 #include "emit.h"
+#include "history.h"
 #include "model.h"
 #include "outfile.h"
 #include "rundir.h"
@@ -169,6 +170,7 @@ run_exec(const struct cr_options *o)
 	struct run_model rm;
 	struct cr_model *m = &rm.m;
 	struct cr_rundir *rd = NULL;
+	struct cr_history *hist = NULL;
 	struct cr_emit_opts eo;
 	struct cr_decide_counts n;
 	struct cr_chain_link prev;
@@ -189,7 +191,7 @@ run_exec(const struct cr_options *o)
 	if ((rc = cr_runcfg_load_export(o, m)) != 0 ||
 	    (rc = cr_rundir_lock(o->out_dir, 1, &rd)) != 0 ||
 	    (rc = cr_rundir_cleanup(rd)) != 0 ||
-	    (rc = cr_model_load_history(m, rd)) != 0)
+	    (rc = cr_model_load_history(m, rd, &hist)) != 0)
 		goto out;
 	cr_emit_inputs_digest(m, digest);
 
@@ -255,6 +257,10 @@ run_exec(const struct cr_options *o)
 		rc = cr_rundir_commit(rd);
 	if (rc != 0)
 		goto out;
+	if (hist != NULL && cr_history_update(hist, run_id) != 0)
+		cr_warn(NULL, 0, "cannot update the history index: %s; the "
+		    "next run reads the committed runs instead and rebuilds "
+		    "it", cr_history_error(hist));
 	if (!o->quiet)
 		printf("run %s: %zu requests: %zu released, %zu skipped, "
 		    "%zu rejected; %zu products, %zu claim emails\n"
@@ -264,6 +270,7 @@ run_exec(const struct cr_options *o)
 		    n.outcome[CR_RELEASED], o->out_dir, run_id);
 	rc = status;
 out:
+	cr_history_free(hist);
 	cr_rundir_close(rd);
 	run_release_model(&rm);
 	cr_runcfg_free(&cfg);

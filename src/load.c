@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "export.h"
 #include "hash.h"
+#include "history.h"
 #include "model.h"
 #include "read.h"
 #include "rowcheck.h"
@@ -246,9 +247,24 @@ cr_model_load_manifest(struct cr_model *m, const char *path)
 /*
  * Only the released rows that a request of the manifest can ask about are
  * kept: its request_id (applied before?) or its customer_id (released
- * before?).  The manifest is read first, so memory follows the manifest,
- * never the number of runs or rows in OUT's history.
+ * before?), the oldest first.  The manifest is read first, so memory
+ * follows the manifest, never the number of runs or rows in OUT's
+ * history; the history index (history.h) answers for the runs it covers,
+ * so time does not follow them either.
  */
+static void
+load_history_found(void *arg, int kind, const char *key, size_t len,
+    const char *value, size_t vlen)
+{
+	struct cr_model *m = arg;
+	struct cr_map **map = kind == CR_HIST_REQUEST ? &m->hist_applied :
+	    &m->hist_released;
+	void **slot;
+
+	if (cr_map_put(load_map(map), key, len, &slot, NULL))
+		*slot = xmemdup0(value, vlen);
+}
+
 static int
 load_history_row(void *arg, const struct cr_row *row)
 {
@@ -256,38 +272,30 @@ load_history_row(void *arg, const struct cr_row *row)
 	const char *rid = row->val[DEC_REQUEST_ID];
 	const char *cid = row->val[DEC_CUSTOMER_ID];
 	const char *outcome = row->val[DEC_OUTCOME];
-	void **slot;
 
 	if (outcome == NULL || strcmp(outcome, "released") != 0 ||
 	    rid == NULL || cid == NULL)
 		return 0;
-	if (load_touched(m->req_first, rid, row->len[DEC_REQUEST_ID]) &&
-	    cr_map_put(load_map(&m->hist_applied), rid,
-	    row->len[DEC_REQUEST_ID], &slot, NULL))
-		*slot = xstrdup(cid);
-	if (load_touched(m->touched_customers, cid, row->len[DEC_CUSTOMER_ID]) &&
-	    cr_map_put(load_map(&m->hist_released), cid,
-	    row->len[DEC_CUSTOMER_ID], &slot, NULL))
-		*slot = xstrdup(rid);
+	if (load_touched(m->req_first, rid, row->len[DEC_REQUEST_ID]))
+		load_history_found(m, CR_HIST_REQUEST, rid,
+		    row->len[DEC_REQUEST_ID], cid, row->len[DEC_CUSTOMER_ID]);
+	if (load_touched(m->touched_customers, cid, row->len[DEC_CUSTOMER_ID]))
+		load_history_found(m, CR_HIST_CUSTOMER, cid,
+		    row->len[DEC_CUSTOMER_ID], rid, row->len[DEC_REQUEST_ID]);
 	return 0;
 }
 
-struct load_history {
-	struct cr_model		*m;
-	struct cr_rundir	*rd;
-};
-
 static int
-load_history_run(void *arg, const char *run_id)
+load_history_run(struct cr_model *m, struct cr_rundir *rd,
+    const char *run_id)
 {
-	struct load_history *h = arg;
 	struct cr_stream *s;
 	char *name;
 	int fd, rc;
 
-	xasprintf(&name, "%s/%s/decisions.csv", cr_rundir_path(h->rd), run_id);
-	fd = openat(cr_rundir_fd(h->rd), name + strlen(cr_rundir_path(h->rd)) +
-	    1, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	xasprintf(&name, "%s/%s/decisions.csv", cr_rundir_path(rd), run_id);
+	fd = openat(cr_rundir_fd(rd), name + strlen(cr_rundir_path(rd)) + 1,
+	    O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		cr_error(name, 0, "cannot read a committed run: %s",
 		    strerror(errno));
@@ -296,22 +304,118 @@ load_history_run(void *arg, const char *run_id)
 	}
 	s = cr_stream_fd(fd, name);
 	rc = cr_csv_read(s, cr_schema_get(CR_T_DECISIONS), load_history_row,
-	    h->m);
+	    m);
 	cr_stream_free(s);
 	close(fd);
 	free(name);
-	h->m->hist_runs++;
 	return rc;
 }
 
-int
-cr_model_load_history(struct cr_model *m, struct cr_rundir *rd)
-{
-	struct load_history h = { m, rd };
+/* The names of the committed runs, oldest first. */
+struct load_runs {
+	char	**names;
+	size_t	  n;
+};
 
+static int
+load_collect_run(void *arg, const char *run_id)
+{
+	struct load_runs *r = arg;
+
+	r->names = xreallocarray(r->names, r->n + 1, sizeof *r->names);
+	r->names[r->n++] = xstrdup(run_id);
+	return 0;
+}
+
+/* The history query: the manifest's request ids and customer ids. */
+struct load_keys {
+	void	 (*each)(void *, int, const char *, size_t);
+	void	  *eacharg;
+	int	   kind;
+};
+
+static void
+load_key_each(void *arg, const char *key, void *value)
+{
+	struct load_keys *k = arg;
+
+	(void)value;
+	k->each(k->eacharg, k->kind, key, strlen(key));
+}
+
+static void
+load_keys_foreach(void *arg, void (*each)(void *, int, const char *, size_t),
+    void *eacharg)
+{
+	struct cr_model *m = arg;
+	struct load_keys k = { each, eacharg, CR_HIST_REQUEST };
+
+	if (m->req_first != NULL)
+		cr_map_foreach(m->req_first, load_key_each, &k);
+	k.kind = CR_HIST_CUSTOMER;
+	if (m->touched_customers != NULL)
+		cr_map_foreach(m->touched_customers, load_key_each, &k);
+}
+
+static int
+load_keys_wants(void *arg, int kind, const char *key, size_t len)
+{
+	struct cr_model *m = arg;
+
+	return load_touched(kind == CR_HIST_REQUEST ? m->req_first :
+	    m->touched_customers, key, len);
+}
+
+static void	load_free_string(void *, const char *, void *);
+static void	load_free_map(struct cr_map *,
+		    void (*)(void *, const char *, void *), void *);
+
+static void
+load_history_forget(struct cr_model *m)
+{
+	load_free_map(m->hist_applied, load_free_string, NULL);
+	load_free_map(m->hist_released, load_free_string, NULL);
+	m->hist_applied = m->hist_released = NULL;
+}
+
+int
+cr_model_load_history(struct cr_model *m, struct cr_rundir *rd,
+    struct cr_history **hp)
+{
+	struct load_runs runs = { NULL, 0 };
+	struct cr_history *h;
+	struct cr_history_query q;
+	size_t i;
+	int rc = 0;
+
+	if (hp != NULL)
+		*hp = NULL;
 	if (rd == NULL || cr_rundir_fd(rd) < 0)
 		return 0;
-	return cr_rundir_foreach_run(rd, load_history_run, &h);
+	if ((rc = cr_rundir_foreach_run(rd, load_collect_run, &runs)) == 0) {
+		h = cr_history_open(rd, runs.names, runs.n);
+		memset(&q, 0, sizeof q);
+		q.nkeys = (m->req_first ? cr_map_count(m->req_first) : 0) +
+		    (m->touched_customers ?
+		    cr_map_count(m->touched_customers) : 0);
+		q.foreach = load_keys_foreach;
+		q.wants = load_keys_wants;
+		q.found = load_history_found;
+		q.arg = m;
+		while (cr_history_query(h, &q) != 0)
+			load_history_forget(m);
+		for (i = cr_history_covered(h); i < runs.n && rc == 0; i++)
+			rc = load_history_run(m, rd, runs.names[i]);
+		m->hist_runs = (unsigned)runs.n;
+		if (hp != NULL && rc == 0)
+			*hp = h;
+		else
+			cr_history_free(h);
+	}
+	for (i = 0; i < runs.n; i++)
+		free(runs.names[i]);
+	free(runs.names);
+	return rc;
 }
 
 /* --- the export ------------------------------------------------------------ */

@@ -133,6 +133,7 @@ struct cr_model {
 
 struct cr_rundir;
 struct cr_export;
+struct cr_history;
 
 /*
  * Read the manifest (at most a few hundred thousand rows: kept whole),
@@ -140,7 +141,13 @@ struct cr_export;
  * export keeping only what the manifest touches.  0 or an exit code.
  */
 int	cr_model_load_manifest(struct cr_model *, const char *path);
-int	cr_model_load_history(struct cr_model *, struct cr_rundir *);
+/*
+ * The history: *hist (when not NULL) gets the history index handle
+ * (history.h), for cr_history_update once the run is committed; the
+ * caller frees it.
+ */
+int	cr_model_load_history(struct cr_model *, struct cr_rundir *,
+	    struct cr_history **hist);
 int	cr_model_load_export(struct cr_model *, struct cr_export *,
 	    int strict);
 void	cr_model_free(struct cr_model *);

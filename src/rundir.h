@@ -10,6 +10,7 @@
  *	OUT/.failed-<run_id>-<pid>/	a run moved back out of the way after
  *					its commit could not be made durable;
  *					kept as evidence, never read
+ *	OUT/.history-index/		the history index (history.h), a cache
  *
  * Protocol of `run`:
  *	cr_rundir_lock(out, 1, &rd)	flock(LOCK_EX|LOCK_NB) on OUT's fd

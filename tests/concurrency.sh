@@ -70,8 +70,8 @@ while [ $i -le 10 ]; do
 		;;
 	esac
 	if [ -z "$why" ]; then
-		if [ "$(ls -A "$O")" != "$RUNID" ]; then
-			why="OUT holds $(ls -A "$O" | tr '\n' ' ')"
+		if [ "$(out_ls "$O")" != "$RUNID" ]; then
+			why="OUT holds $(out_ls "$O" | tr '\n' ' ')"
 		elif ! diff -rq "$REF" "$O/$RUNID" > /dev/null 2>&1; then
 			why="the committed run differs from a clean run"
 		fi
@@ -133,7 +133,7 @@ if building "$O" $holder; then
 	kill -CONT $holder
 	st=0; wait $holder || st=$?
 	[ $st -eq 1 ]; ok $? "the holder, resumed, commits (exit $st)"
-	[ "$(runs "$O" | wc -l)" -eq 1 ] && [ "$(ls -A "$O" | wc -l)" -eq 1 ]
+	[ "$(runs "$O" | wc -l)" -eq 1 ] && [ "$(out_ls "$O" | wc -l)" -eq 1 ]
 	ok $? "one committed run, nothing else"
 else
 	wait $holder
@@ -151,7 +151,7 @@ if building "$O" $holder; then
 	cr run --export samples/export --manifest samples/manifest.csv \
 	    --out "$O" --now $NOW --token-key "$KEY"
 	expect_rc 1 "the next run is not blocked by the killed run's lock"
-	[ "$(ls -A "$O")" = "$RUNID" ]
+	[ "$(out_ls "$O")" = "$RUNID" ]
 	ok $? "it removed the killed run's .tmp-* and committed its own run"
 	diff -rq "$REF" "$O/$RUNID" > /dev/null 2>&1
 	ok $? "its run is byte for byte a clean run"

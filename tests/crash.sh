@@ -147,7 +147,7 @@ check_killed() {
 		.tmp-"$3"-*)
 			state="$state tmp"
 			;;
-		"${4:-/}")
+		"${4:-/}"|.history-index)
 			;;
 		*)
 			_bad="$_bad unexpected:$_e"
@@ -167,11 +167,11 @@ check_killed() {
 # check_rerun OUT REF_OUT: OUT holds exactly what REF_OUT holds, every run
 # byte for byte (one committed run per day, nothing else).
 check_rerun() {
-	if [ "$(ls -A "$1")" != "$(ls -A "$2")" ]; then
-		echo "# OUT holds $(ls -A "$1" | tr '\n' ' '), want $(ls -A "$2" | tr '\n' ' ')"
+	if [ "$(out_ls "$1")" != "$(out_ls "$2")" ]; then
+		echo "# OUT holds $(out_ls "$1" | tr '\n' ' '), want $(out_ls "$2" | tr '\n' ' ')"
 		return 1
 	fi
-	if ! diff -rq "$2" "$1" > "$TMP/diff" 2>&1; then
+	if ! diff -rq -x .history-index "$2" "$1" > "$TMP/diff" 2>&1; then
 		sed 's/^/# /' "$TMP/diff" | head -5
 		return 1
 	fi

@@ -149,10 +149,10 @@ load(struct world *w, const struct tables *t)
 		put_file(path, "decisions.csv", H_DEC, t->history);
 		snprintf(path, sizeof path, "%s/out", w->dir);
 		assert_int_equal(cr_rundir_lock(path, 0, &rd), 0);
-		assert_int_equal(cr_model_load_history(&w->m, rd), 0);
+		assert_int_equal(cr_model_load_history(&w->m, rd, NULL), 0);
 		cr_rundir_close(rd);
 	} else
-		assert_int_equal(cr_model_load_history(&w->m, NULL), 0);
+		assert_int_equal(cr_model_load_history(&w->m, NULL, NULL), 0);
 
 	if (t->xml != NULL) {
 		put_parts(w->dir, "export.xml", t->xml);

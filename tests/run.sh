@@ -196,7 +196,7 @@ touch "$TMP/out4/.tmp-20261201T020000Z-1f737a72-999999/decisions.csv"
 cr run --export samples/export --manifest samples/manifest.csv --out "$TMP/out4" \
     --now $NOW --token-key "$KEY" --quiet
 expect_rc 1 "run after a killed run"
-[ "$(ls -A "$TMP/out4")" = "$RUNID" ]; ok $? "stale temporary entry removed"
+[ "$(out_ls "$TMP/out4")" = "$RUNID" ]; ok $? "stale temporary entry removed"
 
 # The lock: a second run on the same OUT exits 75.
 if command -v flock > /dev/null; then
