@@ -142,6 +142,19 @@ def main():
 
     verify_seeds(top, outdir)
     sshsig_seeds(top, outdir)
+    history_seeds(outdir)
+
+
+def history_seeds(outdir):
+    """fuzz-history: byte 0 bit 0 set: a segment body after a valid header;
+    clear: a whole segment file (its run line will not match: refused)."""
+    body = (b"Cc-1\tr-1\nCc-2\tr\\x09\nRr-1\tc-1\n"
+            b"Rr\\\\x\tc-\\x0a\n")
+    put(outdir, "history", b"\1" + body)
+    put(outdir, "history", b"\1")
+    put(outdir, "history", b"\0custrelease-history-index 1\n"
+        b"run 20261201T020000Z-0123abcd 79 1.000000000\n"
+        b"entries 00000000000000000004 00000000000000000046\n" + body)
 
 
 def sshsig_seeds(top, outdir):
