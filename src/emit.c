@@ -628,7 +628,7 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 	e.spool_fd = -1;
 	e.display = display;
 	cr_format_time(o->run_time, e.effective_at);
-	cr_format_time(o->run_time + (time_t)o->ttl_days * 86400, e.expires_at);
+	cr_format_time(cr_claim_expiry(o->run_time, o->ttl_days), e.expires_at);
 
 	if ((rc = emit_spool_open(&e)) != 0 ||
 	    (rc = emit_manifest_copy(&e)) != 0 ||

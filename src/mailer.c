@@ -22,6 +22,7 @@
 #include "emit.h"
 #include "mailer.h"
 #include "outfile.h"
+#include "rowcheck.h"
 #include "xmalloc.h"
 
 struct mailer_mail {
@@ -113,7 +114,7 @@ mailer_copy(struct cr_mailer *ml, const struct cr_emit_opts *o,
 	em->from = o->from;
 	em->claim_url = o->claim_url;
 	em->run_time = o->run_time;
-	em->expires = o->run_time + (time_t)o->ttl_days * 86400;
+	em->expires = cr_claim_expiry(o->run_time, o->ttl_days);
 	em->request_id = mailer_dup(a, q->r.val[MAN_REQUEST_ID]);
 	em->customer_id = mailer_dup(a, q->r.val[MAN_CUSTOMER_ID]);
 	em->firstname = mailer_dup(a, c->r.val[CUS_FIRSTNAME]);

@@ -112,6 +112,12 @@ cr_format_time(time_t t, char out[21])
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+time_t
+cr_claim_expiry(time_t run_time, long ttl_days)
+{
+	return run_time + (time_t)ttl_days * 86400;
+}
+
 static const char *
 expected_enum(const struct cr_column *c, char *buf, size_t bufsize)
 {

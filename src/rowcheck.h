@@ -39,5 +39,11 @@ int	cr_parse_bool(const char *);
 int	cr_parse_time(const char *, time_t *);
 /* Format t as "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with the NUL). */
 void	cr_format_time(time_t, char out[21]);
+/*
+ * A claim's expiry (docs/format.md 4): the run time plus ttl_days whole
+ * days of 86,400 seconds.  The one place the rule lives: the records, the
+ * emails and verify all take it from here.
+ */
+time_t	cr_claim_expiry(time_t run_time, long ttl_days);
 
 #endif

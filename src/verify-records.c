@@ -417,7 +417,7 @@ rec_customers(struct rec *r)
 	if (r->run_time != NULL && cr_parse_time(r->run_time, &t0) == 0 &&
 	    cr_json_uint(r->sum, "options.claim_ttl_days", &ttl) &&
 	    ttl < 100000)
-		cr_format_time(t0 + (time_t)ttl * 86400, want);
+		cr_format_time(cr_claim_expiry(t0, (long)ttl), want);
 	for (i = 0; i < t->nrows; i++) {
 		id = val(t, i, "customer_id");
 		tok = val(t, i, "claim_token_sha256");
