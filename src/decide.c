@@ -354,218 +354,305 @@ decide_mismatch(const struct cr_customer *c, const struct cr_rec *acc)
 
 /* --- one request ----------------------------------------------------------------- */
 
+/*
+ * One request being decided: its manifest values, what the phases found
+ * (the reseller organization, the customer, the import account, the
+ * reseller's roles on the customer's domains, the import mismatch), and
+ * the message under construction.  Each phase returns 1 when it decided
+ * the outcome (rejected or skipped), 0 to go on.
+ */
+struct decide_req {
+	struct cr_model			*m;
+	struct cr_request		*q;
+	const struct cr_decide_opts	*o;
+	struct decide_msg		 dm;
+	const char			*rid, *oid, *cid, *quickshare_to;
+	const char			*import_to, *reseller_contacts;
+	const char			*on_mismatch;
+	struct cr_rec			*org, *import_account;
+	struct cr_customer		*c;
+	char				*reseller_roles;	/* or NULL */
+	char				*mismatch;		/* or NULL */
+	char				 b1[128], b2[128], b3[128];
+};
+
+static int
+decide_rejected(struct decide_req *d)
+{
+	if (d->q->codes == 0)
+		return 0;
+	d->q->outcome = CR_REJECTED;
+	return 1;
+}
+
+/* Phase 1: the request itself (its values, its request_id). */
+static int
+decide_request(struct decide_req *d)
+{
+	struct cr_request *q = d->q;
+	const char *applied_for;
+	size_t first;
+
+	if (q->bad != NULL)
+		decide_add(q, &d->dm, CR_E_BAD_REQUEST, "bad request: %s",
+		    q->bad);
+	if (d->rid != NULL) {
+		first = (size_t)(uintptr_t)decide_get(d->m->req_first,
+		    d->rid) - 1;
+		applied_for = decide_get(d->m->hist_applied, d->rid);
+		if (first < q->index)
+			decide_add(q, &d->dm, CR_E_DUPLICATE_REQUEST,
+			    "request_id \"%s\" already used at line %lu",
+			    Q(d->b1, d->rid), d->m->req[first].r.line);
+		else if (applied_for != NULL && !cr_streq(applied_for, d->cid))
+			decide_add(q, &d->dm, CR_E_DUPLICATE_REQUEST,
+			    "request_id \"%s\" was applied by an earlier run "
+			    "for customer \"%s\"", Q(d->b1, d->rid),
+			    Q(d->b2, applied_for));
+	}
+	return decide_rejected(d);
+}
+
+/* Phase 2: applied by a committed run. */
+static int
+decide_applied(struct decide_req *d)
+{
+	if (decide_get(d->m->hist_applied, d->rid) == NULL)
+		return 0;
+	decide_add(d->q, &d->dm, CR_S_ALREADY_APPLIED, "request_id \"%s\" "
+	    "was applied by an earlier run", Q(d->b1, d->rid));
+	d->q->outcome = CR_SKIPPED;
+	return 1;
+}
+
+/* Phase 3: who is who, and is the export sound there. */
+static int
+decide_parties(struct decide_req *d)
+{
+	struct cr_request *q = d->q;
+	const char *is_reseller;
+	char *broken;
+
+	d->org = decide_get(d->m->orgs, d->oid);
+	d->c = decide_get(d->m->customers, d->cid);
+	is_reseller = d->org != NULL ? d->org->val[ORG_RESELLER] : NULL;
+	if (d->org == NULL)
+		decide_add(q, &d->dm, CR_E_UNKNOWN_RESELLER, "reseller_id "
+		    "\"%s\": no such organization", Q(d->b1, d->oid));
+	else if (is_reseller != NULL && cr_parse_bool(is_reseller) == 0)
+		decide_add(q, &d->dm, CR_E_NOT_RESELLER, "organization \"%s\" "
+		    "is not a reseller (reseller=%s)", Q(d->b1, d->oid),
+		    Q(d->b2, is_reseller));
+	else if (is_reseller == NULL)
+		decide_add(q, &d->dm, CR_E_NOT_RESELLER, "organization \"%s\" "
+		    "is not a reseller (reseller is empty)", Q(d->b1, d->oid));
+	if (d->c == NULL)
+		decide_add(q, &d->dm, CR_E_UNKNOWN_CUSTOMER, "customer_id "
+		    "\"%s\": no such customer", Q(d->b1, d->cid));
+	else if (!cr_streq(d->c->r.val[CUS_RESELLER_ID], d->oid))
+		decide_add(q, &d->dm, CR_E_NOT_YOUR_CUSTOMER, "customer \"%s\" "
+		    "belongs to \"%s\", not to \"%s\"", Q(d->b1, d->cid),
+		    d->c->r.val[CUS_RESELLER_ID] ?
+		    Q(d->b3, d->c->r.val[CUS_RESELLER_ID]) : "",
+		    Q(d->b2, d->oid));
+	if ((broken = decide_broken(d->m, q, d->org, d->c)) != NULL) {
+		decide_add(q, &d->dm, CR_E_EXPORT_INCONSISTENT, "the export "
+		    "is inconsistent: %s", broken);
+		free(broken);
+	}
+	return decide_rejected(d);
+}
+
+/* Phase 4: the customer's state (released before, twice in this run). */
+static int
+decide_state(struct decide_req *d)
+{
+	struct cr_request *q = d->q;
+	struct cr_customer *c = d->c;
+	const char *status = c->r.val[CUS_STATUS];
+	const char *released_by = decide_get(d->m->hist_released, d->cid);
+	const struct cr_request *first;
+
+	if (released_by != NULL || cr_streq(status, "released")) {
+		if (released_by != NULL)
+			decide_add(q, &d->dm, CR_S_ALREADY_RELEASED, "customer "
+			    "\"%s\" was released by request \"%s\" of an "
+			    "earlier run", Q(d->b1, d->cid),
+			    Q(d->b2, released_by));
+		else
+			decide_add(q, &d->dm, CR_S_ALREADY_RELEASED, "customer "
+			    "\"%s\" is already released (status released)",
+			    Q(d->b1, d->cid));
+		q->outcome = CR_SKIPPED;
+		return 1;
+	}
+	if (c->released_by != 0) {
+		first = &d->m->req[c->released_by - 1];
+		decide_add(q, &d->dm, CR_E_DUPLICATE_CUSTOMER, "customer "
+		    "\"%s\" was released by request \"%s\" (line %lu) of this "
+		    "run", Q(d->b1, d->cid), first->r.val[MAN_REQUEST_ID],
+		    first->r.line);
+	}
+	if (!cr_streq(status, "active"))
+		decide_add(q, &d->dm, CR_E_CUSTOMER_STATUS, "customer \"%s\" "
+		    "status \"%s\": expected active", Q(d->b1, d->cid),
+		    status ? Q(d->b2, status) : "");
+	return decide_rejected(d);
+}
+
+/* Phase 5, first half: the customer's contact. */
+static void
+decide_contact(struct decide_req *d)
+{
+	struct decide_join problems = { NULL, 0 };
+	struct cr_contact kc;
+
+	decide_contact_of(&d->c->r, &kc, 0);
+	if (cr_validate_contact(&kc, decide_contact_problem, &problems) > 0) {
+		decide_more(&problems.text, problems.items);
+		decide_add(d->q, &d->dm, CR_E_CONTACT_INVALID, "customer "
+		    "contact invalid: %s", problems.text);
+	}
+	free(problems.text);
+	if (kc.email != NULL && d->org->val[ORG_EMAIL] != NULL &&
+	    cr_email_equal(kc.email, d->org->val[ORG_EMAIL]))
+		decide_add(d->q, &d->dm, CR_E_EMAIL_IS_RESELLER, "customer "
+		    "email \"%s\" is the reseller's own email",
+		    Q(d->b1, kc.email));
+}
+
+/* Phase 5: the contact, the accounts, the reseller's roles. */
+static int
+decide_checks(struct decide_req *d)
+{
+	struct cr_request *q = d->q;
+	struct cr_rec *share_account;
+
+	decide_contact(d);
+	share_account = decide_get(d->m->accounts, d->quickshare_to);
+	d->import_account = decide_get(d->m->accounts, d->import_to);
+	if (d->quickshare_to != NULL && share_account == NULL)
+		decide_add(q, &d->dm, CR_E_UNKNOWN_ACCOUNT, "quickshare_to "
+		    "\"%s\": no such account", Q(d->b1, d->quickshare_to));
+	if (d->import_to != NULL && d->import_account == NULL)
+		decide_add(q, &d->dm, CR_E_UNKNOWN_ACCOUNT, "import_to \"%s\": "
+		    "no such account", Q(d->b1, d->import_to));
+	d->reseller_roles = decide_reseller_roles(d->c, d->org);
+	if (d->reseller_roles != NULL && d->reseller_contacts == NULL)
+		decide_add(q, &d->dm, CR_E_RESELLER_CONTACT, "the reseller is "
+		    "%s; set reseller_contacts to replace or keep",
+		    d->reseller_roles);
+	if (d->import_account != NULL &&
+	    (d->mismatch = decide_mismatch(d->c, d->import_account)) != NULL &&
+	    cr_streq(d->on_mismatch, "reject"))
+		decide_add(q, &d->dm, CR_E_CONTACT_MISMATCH, "import_to "
+		    "account \"%s\" does not match the customer (%s %s)",
+		    Q(d->b1, d->import_to), d->mismatch,
+		    strchr(d->mismatch, ',') ? "differ" : "differs");
+	return decide_rejected(d);
+}
+
+/* Released: one domain's quickshare grant and reseller contact updates. */
+static void
+decide_domain(struct decide_req *d, struct cr_product *p)
+{
+	struct cr_request *q = d->q;
+	size_t k;
+	int shared;
+
+	if (d->quickshare_to != NULL) {
+		for (shared = 0, k = 0; k < p->nshares; k++)
+			shared |= cr_streq(p->shares[k]->val[SH_USERNAME],
+			    d->quickshare_to);
+		if (shared)
+			decide_add(q, &d->dm, CR_W_ALREADY_SHARED, "%s is "
+			    "already shared with \"%s\"",
+			    Q(d->b1, p->r.val[PRD_NAME]),
+			    Q(d->b2, d->quickshare_to));
+		else {
+			q->grants = xreallocarray(q->grants, q->ngrants + 1,
+			    sizeof *q->grants);
+			q->grants[q->ngrants++] = p;
+		}
+	}
+	if (!cr_streq(d->reseller_contacts, "replace"))
+		return;
+	for (k = 0; k < p->ncontacts; k++) {
+		if (!decide_is_reseller_contact(p->contacts[k], d->org))
+			continue;
+		q->updates = xreallocarray(q->updates, q->nupdates + 1,
+		    sizeof *q->updates);
+		q->updates[q->nupdates].product = p;
+		q->updates[q->nupdates++].contact = p->contacts[k];
+	}
+}
+
+/* Released: the effects and the warnings. */
+static void
+decide_release(struct decide_req *d)
+{
+	struct cr_request *q = d->q;
+	struct cr_customer *c = d->c;
+	const char *lang = c->r.val[CUS_LANG];
+	size_t i;
+	int defaulted = 0;
+
+	q->outcome = CR_RELEASED;
+	q->customer = c;
+	q->org = d->org;
+	c->released_by = q->index + 1;
+	if (d->import_account != NULL && d->mismatch == NULL)
+		q->import_account = d->import_account;
+	if (d->mismatch != NULL) {
+		q->change_owner = 1;
+		decide_add(q, &d->dm, CR_W_CHANGE_OWNER_REQUIRED, "import_to "
+		    "account \"%s\" does not match the customer (%s %s): "
+		    "released to a new account, a change of owner is required",
+		    Q(d->b1, d->import_to), d->mismatch,
+		    strchr(d->mismatch, ',') ? "differ" : "differs");
+	}
+	if (d->reseller_roles != NULL && cr_streq(d->reseller_contacts, "keep"))
+		decide_add(q, &d->dm, CR_W_RESELLER_CONTACT_KEPT, "the reseller "
+		    "stays %s", d->reseller_roles);
+	for (i = 0; i < c->nproducts; i++)
+		if (decide_is_domain(c->products[i]))
+			decide_domain(d, c->products[i]);
+	if (c->nproducts == 0)
+		decide_add(q, &d->dm, CR_W_NO_PRODUCTS, "customer \"%s\" has no "
+		    "products: the account alone is released", Q(d->b1, d->cid));
+	q->lang = d->o && d->o->resolve_lang ? d->o->resolve_lang(
+	    d->o->lang_arg, lang, &defaulted) : "en";
+	if (defaulted)
+		decide_add(q, &d->dm, CR_W_LANG_DEFAULTED, "no claim email "
+		    "template for lang \"%s\": the email is in English",
+		    Q(d->b1, lang));
+}
+
+/* The five phases in order; the first that decides ends the request. */
 static void
 decide_one(struct cr_model *m, struct cr_request *q,
     const struct cr_decide_opts *o)
 {
-	struct decide_msg dm;
-	const char *rid = q->r.val[MAN_REQUEST_ID];
-	const char *oid = q->r.val[MAN_RESELLER_ID];
-	const char *cid = q->r.val[MAN_CUSTOMER_ID];
-	const char *qs = q->r.val[MAN_QUICKSHARE_TO];
-	const char *imp = q->r.val[MAN_IMPORT_TO];
-	const char *rc = q->r.val[MAN_RESELLER_CONTACTS];
-	const char *om = q->r.val[MAN_ON_MISMATCH];
-	const char *hist, *status, *lang;
-	struct cr_customer *c;
-	struct cr_rec *org, *acc_q, *acc_i;
-	struct cr_contact kc;
-	struct decide_join j = { NULL, 0 };
-	struct cr_product *p;
-	char b1[128], b2[128], b3[128], *s;
-	size_t i, k, first;
-	int defaulted, shared;
+	struct decide_req req, *d = &req;
 
-	memset(&dm, 0, sizeof dm);
+	memset(d, 0, sizeof *d);
+	d->m = m;
+	d->q = q;
+	d->o = o;
+	d->rid = q->r.val[MAN_REQUEST_ID];
+	d->oid = q->r.val[MAN_RESELLER_ID];
+	d->cid = q->r.val[MAN_CUSTOMER_ID];
+	d->quickshare_to = q->r.val[MAN_QUICKSHARE_TO];
+	d->import_to = q->r.val[MAN_IMPORT_TO];
+	d->reseller_contacts = q->r.val[MAN_RESELLER_CONTACTS];
+	d->on_mismatch = q->r.val[MAN_ON_MISMATCH];
 	q->codes = 0;
-
-	/* phase 1: the request itself */
-	if (q->bad != NULL)
-		decide_add(q, &dm, CR_E_BAD_REQUEST, "bad request: %s", q->bad);
-	if (rid != NULL) {
-		first = (size_t)(uintptr_t)decide_get(m->req_first, rid) - 1;
-		hist = decide_get(m->hist_applied, rid);
-		if (first < q->index)
-			decide_add(q, &dm, CR_E_DUPLICATE_REQUEST,
-			    "request_id \"%s\" already used at line %lu",
-			    Q(b1, rid), m->req[first].r.line);
-		else if (hist != NULL && !cr_streq(hist, cid))
-			decide_add(q, &dm, CR_E_DUPLICATE_REQUEST,
-			    "request_id \"%s\" was applied by an earlier run "
-			    "for customer \"%s\"", Q(b1, rid), Q(b2, hist));
-	}
-	if (q->codes != 0)
-		goto rejected;
-
-	/* phase 2: applied by a committed run */
-	if (decide_get(m->hist_applied, rid) != NULL) {
-		decide_add(q, &dm, CR_S_ALREADY_APPLIED, "request_id \"%s\" was "
-		    "applied by an earlier run", Q(b1, rid));
-		q->outcome = CR_SKIPPED;
-		goto done;
-	}
-
-	/* phase 3: who is who, and is the export sound there */
-	org = decide_get(m->orgs, oid);
-	c = decide_get(m->customers, cid);
-	if (org == NULL)
-		decide_add(q, &dm, CR_E_UNKNOWN_RESELLER, "reseller_id \"%s\": "
-		    "no such organization", Q(b1, oid));
-	else if (org->val[ORG_RESELLER] != NULL &&
-	    cr_parse_bool(org->val[ORG_RESELLER]) == 0)
-		decide_add(q, &dm, CR_E_NOT_RESELLER, "organization \"%s\" is "
-		    "not a reseller (reseller=%s)", Q(b1, oid),
-		    Q(b2, org->val[ORG_RESELLER]));
-	else if (org->val[ORG_RESELLER] == NULL)
-		decide_add(q, &dm, CR_E_NOT_RESELLER, "organization \"%s\" is "
-		    "not a reseller (reseller is empty)", Q(b1, oid));
-	if (c == NULL)
-		decide_add(q, &dm, CR_E_UNKNOWN_CUSTOMER, "customer_id \"%s\": "
-		    "no such customer", Q(b1, cid));
-	else if (!cr_streq(c->r.val[CUS_RESELLER_ID], oid))
-		decide_add(q, &dm, CR_E_NOT_YOUR_CUSTOMER, "customer \"%s\" "
-		    "belongs to \"%s\", not to \"%s\"", Q(b1, cid),
-		    c->r.val[CUS_RESELLER_ID] ? Q(b3, c->r.val[CUS_RESELLER_ID]) :
-		    "", Q(b2, oid));
-	if ((s = decide_broken(m, q, org, c)) != NULL) {
-		decide_add(q, &dm, CR_E_EXPORT_INCONSISTENT, "the export is "
-		    "inconsistent: %s", s);
-		free(s);
-	}
-	if (q->codes != 0)
-		goto rejected;
-
-	/* phase 4: the customer's state */
-	status = c->r.val[CUS_STATUS];
-	hist = decide_get(m->hist_released, cid);
-	if (cr_streq(status, "released") || hist != NULL) {
-		if (hist != NULL)
-			decide_add(q, &dm, CR_S_ALREADY_RELEASED, "customer "
-			    "\"%s\" was released by request \"%s\" of an "
-			    "earlier run", Q(b1, cid), Q(b2, hist));
-		else
-			decide_add(q, &dm, CR_S_ALREADY_RELEASED, "customer "
-			    "\"%s\" is already released (status released)",
-			    Q(b1, cid));
-		q->outcome = CR_SKIPPED;
-		goto done;
-	}
-	if (c->released_by != 0)
-		decide_add(q, &dm, CR_E_DUPLICATE_CUSTOMER, "customer \"%s\" "
-		    "was released by request \"%s\" (line %lu) of this run",
-		    Q(b1, cid), m->req[c->released_by - 1].r.val[MAN_REQUEST_ID],
-		    m->req[c->released_by - 1].r.line);
-	if (!cr_streq(status, "active"))
-		decide_add(q, &dm, CR_E_CUSTOMER_STATUS, "customer \"%s\" "
-		    "status \"%s\": expected active", Q(b1, cid),
-		    status ? Q(b2, status) : "");
-	if (q->codes != 0)
-		goto rejected;
-
-	/* phase 5: everything else */
-	decide_contact_of(&c->r, &kc, 0);
-	if (cr_validate_contact(&kc, decide_contact_problem, &j) > 0) {
-		decide_more(&j.text, j.items);
-		decide_add(q, &dm, CR_E_CONTACT_INVALID, "customer contact "
-		    "invalid: %s", j.text);
-	}
-	free(j.text);
-	j.text = NULL;
-	j.items = 0;
-	if (kc.email != NULL && org->val[ORG_EMAIL] != NULL &&
-	    cr_email_equal(kc.email, org->val[ORG_EMAIL]))
-		decide_add(q, &dm, CR_E_EMAIL_IS_RESELLER, "customer email "
-		    "\"%s\" is the reseller's own email", Q(b1, kc.email));
-	acc_q = decide_get(m->accounts, qs);
-	acc_i = decide_get(m->accounts, imp);
-	if (qs != NULL && acc_q == NULL)
-		decide_add(q, &dm, CR_E_UNKNOWN_ACCOUNT, "quickshare_to \"%s\": "
-		    "no such account", Q(b1, qs));
-	if (imp != NULL && acc_i == NULL)
-		decide_add(q, &dm, CR_E_UNKNOWN_ACCOUNT, "import_to \"%s\": no "
-		    "such account", Q(b1, imp));
-	s = decide_reseller_roles(c, org);
-	if (s != NULL && rc == NULL)
-		decide_add(q, &dm, CR_E_RESELLER_CONTACT, "the reseller is %s; "
-		    "set reseller_contacts to replace or keep", s);
-	if (acc_i != NULL && (j.text = decide_mismatch(c, acc_i)) != NULL &&
-	    cr_streq(om, "reject"))
-		decide_add(q, &dm, CR_E_CONTACT_MISMATCH, "import_to account "
-		    "\"%s\" does not match the customer (%s %s)",
-		    Q(b1, imp), j.text, strchr(j.text, ',') ? "differ" :
-		    "differs");
-	if (q->codes != 0) {
-		free(s);
-		free(j.text);
-		goto rejected;
-	}
-
-	/* released: effects and warnings */
-	q->outcome = CR_RELEASED;
-	q->customer = c;
-	q->org = org;
-	c->released_by = q->index + 1;
-	if (acc_i != NULL && j.text == NULL)
-		q->import_account = acc_i;
-	if (j.text != NULL) {
-		q->change_owner = 1;
-		decide_add(q, &dm, CR_W_CHANGE_OWNER_REQUIRED, "import_to "
-		    "account \"%s\" does not match the customer (%s %s): "
-		    "released to a new account, a change of owner is required",
-		    Q(b1, imp), j.text, strchr(j.text, ',') ? "differ" :
-		    "differs");
-		free(j.text);
-	}
-	if (s != NULL && cr_streq(rc, "keep"))
-		decide_add(q, &dm, CR_W_RESELLER_CONTACT_KEPT, "the reseller "
-		    "stays %s", s);
-	free(s);
-	for (i = 0; i < c->nproducts; i++) {
-		p = c->products[i];
-		if (!decide_is_domain(p))
-			continue;
-		if (qs != NULL) {
-			for (shared = 0, k = 0; k < p->nshares; k++)
-				shared |= cr_streq(
-				    p->shares[k]->val[SH_USERNAME], qs);
-			if (shared)
-				decide_add(q, &dm, CR_W_ALREADY_SHARED, "%s is "
-				    "already shared with \"%s\"",
-				    Q(b1, p->r.val[PRD_NAME]), Q(b2, qs));
-			else {
-				q->grants = xreallocarray(q->grants,
-				    q->ngrants + 1, sizeof *q->grants);
-				q->grants[q->ngrants++] = p;
-			}
-		}
-		if (!cr_streq(rc, "replace"))
-			continue;
-		for (k = 0; k < p->ncontacts; k++) {
-			if (!decide_is_reseller_contact(p->contacts[k], org))
-				continue;
-			q->updates = xreallocarray(q->updates, q->nupdates + 1,
-			    sizeof *q->updates);
-			q->updates[q->nupdates].product = p;
-			q->updates[q->nupdates++].contact = p->contacts[k];
-		}
-	}
-	if (c->nproducts == 0)
-		decide_add(q, &dm, CR_W_NO_PRODUCTS, "customer \"%s\" has no "
-		    "products: the account alone is released", Q(b1, cid));
-	lang = c->r.val[CUS_LANG];
-	defaulted = 0;
-	q->lang = o && o->resolve_lang ? o->resolve_lang(o->lang_arg, lang,
-	    &defaulted) : "en";
-	if (defaulted)
-		decide_add(q, &dm, CR_W_LANG_DEFAULTED, "no claim email "
-		    "template for lang \"%s\": the email is in English",
-		    Q(b1, lang));
-	goto done;
-
-rejected:
-	q->outcome = CR_REJECTED;
-done:
-	decide_finish(q, &dm);
+	if (!decide_request(d) && !decide_applied(d) && !decide_parties(d) &&
+	    !decide_state(d) && !decide_checks(d))
+		decide_release(d);
+	free(d->reseller_roles);
+	free(d->mismatch);
+	decide_finish(q, &d->dm);
 }
 
 void
