@@ -13,13 +13,15 @@
 #include "cmd.h"
 #include "custrelease.h"
 #include "decide.h"
+#include "json-write.h"
 #include "model.h"
 #include "outfile.h"
 #include "rundir.h"
 #include "write.h"
 
+/* The codes of q joined by ';', as decisions.csv writes them. */
 static void
-plan_codes(const struct cr_request *q, char *buf, size_t size, int json)
+plan_codes(const struct cr_request *q, char *buf, size_t size)
 {
 	size_t o = 0;
 	int c, first = 1;
@@ -28,9 +30,8 @@ plan_codes(const struct cr_request *q, char *buf, size_t size, int json)
 	for (c = 0; c < CR_CODE_COUNT && o < size; c++) {
 		if (!(q->codes & (1U << c)))
 			continue;
-		o += (size_t)snprintf(buf + o, size - o, json ? "%s\"%s\"" :
-		    "%s%s", first ? "" : json ? ", " : ";",
-		    cr_code_name((enum cr_code)c));
+		o += (size_t)snprintf(buf + o, size - o, "%s%s",
+		    first ? "" : ";", cr_code_name((enum cr_code)c));
 		first = 0;
 	}
 }
@@ -46,7 +47,7 @@ plan_text(const struct cr_model *m)
 	    "customer_id", "outcome", "codes: message");
 	for (i = 0; i < m->nreq; i++) {
 		q = &m->req[i];
-		plan_codes(q, codes, sizeof codes, 0);
+		plan_codes(q, codes, sizeof codes);
 		printf("%-6lu %-20s %-12s %-9s %s%s%s\n", q->r.line,
 		    q->r.val[MAN_REQUEST_ID] ? q->r.val[MAN_REQUEST_ID] : "-",
 		    q->r.val[MAN_CUSTOMER_ID] ? q->r.val[MAN_CUSTOMER_ID] : "-",
@@ -56,33 +57,50 @@ plan_text(const struct cr_model *m)
 }
 
 static void
+plan_json_request(struct cr_jw *jw, const struct cr_request *q)
+{
+	int c;
+
+	cr_jw_object(jw);
+	cr_jw_key(jw, "request_id");
+	cr_jw_string(jw, q->r.val[MAN_REQUEST_ID]);
+	cr_jw_key(jw, "line");
+	cr_jw_uint(jw, q->r.line);
+	cr_jw_key(jw, "customer_id");
+	cr_jw_string(jw, q->r.val[MAN_CUSTOMER_ID]);
+	cr_jw_key(jw, "reseller_id");
+	cr_jw_string(jw, q->r.val[MAN_RESELLER_ID]);
+	cr_jw_key(jw, "requested_by");
+	cr_jw_string(jw, q->r.val[MAN_REQUESTED_BY]);
+	cr_jw_key(jw, "outcome");
+	cr_jw_string(jw, cr_outcome_name(q->outcome));
+	cr_jw_key(jw, "codes");
+	cr_jw_array(jw);
+	for (c = 0; c < CR_CODE_COUNT; c++)
+		if (q->codes & (1U << c))
+			cr_jw_string(jw, cr_code_name((enum cr_code)c));
+	cr_jw_end(jw);
+	cr_jw_key(jw, "message");
+	cr_jw_string(jw, q->message);
+	cr_jw_end(jw);
+}
+
+static void
 plan_json(const struct cr_model *m)
 {
 	struct cr_outfile *out = cr_outfile_fdopen(1, "stdout");
-	const struct cr_request *q;
-	char codes[512];
+	struct cr_jw jw;
 	size_t i;
 
-	cr_outfile_puts(out, "[");
+	cr_jw_init(&jw, out, 1);
+	cr_jw_array(&jw);
 	for (i = 0; i < m->nreq; i++) {
-		q = &m->req[i];
-		plan_codes(q, codes, sizeof codes, 1);
-		cr_outfile_puts(out, i ? ",\n {\"request_id\": " :
-		    "\n {\"request_id\": ");
-		cr_json_string(out, q->r.val[MAN_REQUEST_ID]);
-		cr_outfile_printf(out, ", \"line\": %lu, \"customer_id\": ",
-		    q->r.line);
-		cr_json_string(out, q->r.val[MAN_CUSTOMER_ID]);
-		cr_outfile_puts(out, ", \"reseller_id\": ");
-		cr_json_string(out, q->r.val[MAN_RESELLER_ID]);
-		cr_outfile_puts(out, ", \"requested_by\": ");
-		cr_json_string(out, q->r.val[MAN_REQUESTED_BY]);
-		cr_outfile_printf(out, ", \"outcome\": \"%s\", \"codes\": [%s], "
-		    "\"message\": ", cr_outcome_name(q->outcome), codes);
-		cr_json_string(out, q->message);
-		cr_outfile_puts(out, "}");
+		cr_jw_break(&jw, 1);
+		plan_json_request(&jw, &m->req[i]);
 	}
-	cr_outfile_puts(out, "\n]\n");
+	cr_jw_break(&jw, 0);
+	cr_jw_end(&jw);
+	cr_jw_finish(&jw);
 	cr_outfile_close(out);
 }
 

@@ -31,6 +31,7 @@
 #include "diag.h"
 #include "email.h"
 #include "emit.h"
+#include "json-write.h"
 #include "mailer.h"
 #include "outfile.h"
 #include "rowcheck.h"
@@ -457,60 +458,134 @@ emit_inputs(struct emit *e)
 	return emit_table(e, "inputs.sha256", mem);
 }
 
+/* "counts" of summary.json: by outcome, then by code (those that occur). */
+static void
+emit_summary_counts(struct cr_jw *jw, const struct cr_model *m)
+{
+	struct cr_decide_counts n;
+	int c;
+
+	cr_decide_count(m, &n);
+	cr_jw_object(jw);
+	cr_jw_key(jw, "requests");
+	cr_jw_uint(jw, m->nreq);
+	cr_jw_key(jw, "released");
+	cr_jw_uint(jw, n.outcome[CR_RELEASED]);
+	cr_jw_key(jw, "skipped");
+	cr_jw_uint(jw, n.outcome[CR_SKIPPED]);
+	cr_jw_key(jw, "rejected");
+	cr_jw_uint(jw, n.outcome[CR_REJECTED]);
+	cr_jw_key(jw, "products_released");
+	cr_jw_uint(jw, n.products);
+	cr_jw_key(jw, "emails");
+	cr_jw_uint(jw, n.outcome[CR_RELEASED]);
+	cr_jw_break(jw, 4);
+	cr_jw_key(jw, "codes");
+	cr_jw_object(jw);
+	for (c = 0; c < CR_CODE_COUNT; c++) {
+		if (n.code[c] == 0)
+			continue;
+		cr_jw_key(jw, cr_code_name((enum cr_code)c));
+		cr_jw_uint(jw, n.code[c]);
+	}
+	cr_jw_end(jw);
+	cr_jw_end(jw);
+}
+
+/* "inputs" of summary.json: the manifest and every export file. */
+static void
+emit_summary_inputs(struct cr_jw *jw, const struct cr_model *m)
+{
+	size_t i;
+
+	cr_jw_object(jw);
+	cr_jw_key(jw, "manifest");
+	cr_jw_object(jw);
+	cr_jw_key(jw, "name");
+	cr_jw_string(jw, m->manifest_name);
+	cr_jw_key(jw, "sha256");
+	cr_jw_string(jw, m->manifest_sha256);
+	cr_jw_end(jw);
+	cr_jw_break(jw, 4);
+	cr_jw_key(jw, "export");
+	cr_jw_array(jw);
+	for (i = 0; i < m->ninputs; i++) {
+		cr_jw_break(jw, 6);
+		cr_jw_object(jw);
+		cr_jw_key(jw, "name");
+		cr_jw_string(jw, m->inputs[i].name);
+		cr_jw_key(jw, "sha256");
+		cr_jw_string(jw, m->inputs[i].sha256);
+		cr_jw_end(jw);
+	}
+	cr_jw_end(jw);
+	cr_jw_end(jw);
+}
+
+/* "options" of summary.json: what decided, never a key or a token. */
+static void
+emit_summary_options(struct cr_jw *jw, const struct cr_emit_opts *o)
+{
+	char tdigest[65];
+
+	cr_templates_digest(o->templates, tdigest);
+	cr_jw_object(jw);
+	cr_jw_key(jw, "claim_ttl_days");
+	cr_jw_int(jw, o->ttl_days);
+	cr_jw_key(jw, "claim_url");
+	cr_jw_string(jw, o->claim_url);
+	cr_jw_key(jw, "from");
+	cr_jw_string(jw, o->from);
+	cr_jw_key(jw, "bundle_format");
+	cr_jw_string(jw, o->bundle_format);
+	cr_jw_key(jw, "strict");
+	cr_jw_bool(jw, o->strict);
+	cr_jw_key(jw, "token_key");
+	cr_jw_string(jw, o->key ? "file" : "random");
+	cr_jw_key(jw, "templates_sha256");
+	cr_jw_string(jw, tdigest);
+	cr_jw_end(jw);
+}
+
 static int
 emit_summary(struct emit *e)
 {
-	struct cr_model *m = e->m;
 	struct cr_outfile *f = emit_open(e, "summary.json");
-	struct cr_decide_counts n;
-	char run_time[21], tdigest[65];
-	size_t i;
-	int c, first;
+	struct cr_jw jw;
+	char run_time[21];
 
 	if (f == NULL)
 		return CR_EXIT_IOERR;
-	cr_decide_count(m, &n);
 	cr_format_time(e->o->run_time, run_time);
-	cr_outfile_puts(f, "{\n  \"run_id\": ");
-	cr_json_string(f, e->o->run_id);
-	cr_outfile_printf(f, ",\n  \"run_time\": \"%s\",\n", run_time);
-	cr_outfile_printf(f, "  \"version\": \"%s\",\n", PACKAGE_VERSION);
-	cr_outfile_printf(f, "  \"exit_status\": %d,\n", e->o->exit_status);
-	cr_outfile_printf(f, "  \"counts\": {\"requests\": %zu, \"released\": "
-	    "%zu, \"skipped\": %zu, \"rejected\": %zu, \"products_released\": "
-	    "%zu, \"emails\": %zu,\n    \"codes\": {", m->nreq,
-	    n.outcome[CR_RELEASED], n.outcome[CR_SKIPPED],
-	    n.outcome[CR_REJECTED], n.products, n.outcome[CR_RELEASED]);
-	for (first = 1, c = 0; c < CR_CODE_COUNT; c++) {
-		if (n.code[c] == 0)
-			continue;
-		cr_outfile_printf(f, "%s\"%s\": %zu", first ? "" : ", ",
-		    cr_code_name((enum cr_code)c), n.code[c]);
-		first = 0;
-	}
-	cr_outfile_puts(f, "}},\n  \"inputs\": {\"manifest\": {\"name\": ");
-	cr_json_string(f, m->manifest_name);
-	cr_outfile_printf(f, ", \"sha256\": \"%s\"},\n    \"export\": [",
-	    m->manifest_sha256);
-	for (i = 0; i < m->ninputs; i++) {
-		cr_outfile_puts(f, i ? ",\n      {\"name\": " :
-		    "\n      {\"name\": ");
-		cr_json_string(f, m->inputs[i].name);
-		cr_outfile_printf(f, ", \"sha256\": \"%s\"}",
-		    m->inputs[i].sha256);
-	}
-	cr_outfile_printf(f, "]},\n  \"inputs_digest\": \"%s\",\n",
-	    e->o->inputs_digest);
-	cr_outfile_printf(f, "  \"options\": {\"claim_ttl_days\": %ld, "
-	    "\"claim_url\": ", e->o->ttl_days);
-	cr_json_string(f, e->o->claim_url);
-	cr_outfile_puts(f, ", \"from\": ");
-	cr_json_string(f, e->o->from);
-	cr_templates_digest(e->o->templates, tdigest);
-	cr_outfile_printf(f, ", \"bundle_format\": \"%s\", \"strict\": %s, "
-	    "\"token_key\": \"%s\", \"templates_sha256\": \"%s\"}\n}\n",
-	    e->o->bundle_format, e->o->strict ? "true" : "false",
-	    e->o->key ? "file" : "random", tdigest);
+	cr_jw_init(&jw, f, 1);
+	cr_jw_object(&jw);
+	cr_jw_break(&jw, 2);
+	cr_jw_key(&jw, "run_id");
+	cr_jw_string(&jw, e->o->run_id);
+	cr_jw_break(&jw, 2);
+	cr_jw_key(&jw, "run_time");
+	cr_jw_string(&jw, run_time);
+	cr_jw_break(&jw, 2);
+	cr_jw_key(&jw, "version");
+	cr_jw_string(&jw, PACKAGE_VERSION);
+	cr_jw_break(&jw, 2);
+	cr_jw_key(&jw, "exit_status");
+	cr_jw_int(&jw, e->o->exit_status);
+	cr_jw_break(&jw, 2);
+	cr_jw_key(&jw, "counts");
+	emit_summary_counts(&jw, e->m);
+	cr_jw_break(&jw, 2);
+	cr_jw_key(&jw, "inputs");
+	emit_summary_inputs(&jw, e->m);
+	cr_jw_break(&jw, 2);
+	cr_jw_key(&jw, "inputs_digest");
+	cr_jw_string(&jw, e->o->inputs_digest);
+	cr_jw_break(&jw, 2);
+	cr_jw_key(&jw, "options");
+	emit_summary_options(&jw, e->o);
+	cr_jw_break(&jw, 0);
+	cr_jw_end(&jw);
+	cr_jw_finish(&jw);
 	return emit_table(e, "summary.json", f);
 }
 

@@ -69,7 +69,4 @@ size_t			 cr_tw_rows(const struct cr_table_writer *);
  */
 int			 cr_tw_close(struct cr_table_writer *);
 
-/* One JSON string, quoted and escaped as the JSONL format writes it. */
-void			 cr_json_string(struct cr_outfile *, const char *);
-
 #endif
