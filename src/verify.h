@@ -1,9 +1,11 @@
 /*
- * verify.h -- what the two halves of `custrelease verify` share:
- * cmd-verify.c reads the archive as a stream and checks the bag (RFC 8493:
- * completeness, checksums, Payload-Oxum, tag manifest); verify-records.c
+ * verify.h -- what the parts of `custrelease verify` share: verify-read.c
+ * reads the archive as a stream, verify-bag.c checks the bag (RFC 8493:
+ * completeness, checksums, Payload-Oxum, tag manifest), verify-records.c
  * checks that the run's records agree with each other and with
- * summary.json.  Every problem is printed as
+ * summary.json, verify-sig.c, verify-chain.c and verify-replay.c the
+ * signature, the chain and the replay; cmd-verify.c calls them in turn.
+ * Every problem is printed as
  *
  *	custrelease: BUNDLE: FILE: problem
  *
@@ -59,6 +61,9 @@ struct cr_verify {
 	char			 replay[128];	/* what a replay compared */
 };
 
+/* Problems printed (all are counted); cmd-verify.c says how many more. */
+#define CR_VERIFY_SHOWN_MAX	100
+
 void	cr_verify_problem(struct cr_verify *, const char *file,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The file at `path` (relative to the bag), or NULL. */
@@ -88,11 +93,16 @@ unsigned long cr_verify_chain(struct cr_verify_link *links, size_t n,
 
 /*
  * Read the archive (or extracted bag) v->bundle into v, every file hashed,
- * the records and tag files kept (cmd-verify.c): 0, or 65 / 74 after a
+ * the records and tag files kept (verify-read.c): 0, or 65 / 74 after a
  * message.  *top: the bag directory's name, to free.  cr_verify_free()
  * releases what v holds (not v->bundle).
  */
 int	cr_verify_read(struct cr_verify *, char **top);
+/*
+ * The BagIt checks (verify-bag.c) of a bag read into v, whose top
+ * directory is `top`: problems, v->ext_id, v->bagging_date, v->link.
+ */
+void	cr_verify_bag(struct cr_verify *, const char *top);
 void	cr_verify_free(struct cr_verify *, char *top);
 
 /* What verify --export asks for (verify-replay.c). */

@@ -1,0 +1,558 @@
+/*
+ * verify-read.c -- the first half of `custrelease verify`: the bundle read
+ * once, as a stream, with libarchive (or an extracted bag directory),
+ * into a struct cr_verify.  Nothing is extracted to disk.  Every file's
+ * SHA-256 and SHA-512 are computed as it streams past; only the tag files
+ * and the run's records (capped) are kept in memory, and of an email only
+ * whether it is redacted and its To address.  Also the problem counter
+ * that every check reports through.
+ *
+ * It deliberately trusts nothing in the archive: names are checked before
+ * use, sizes and entry counts capped, and no entry is ever opened as a
+ * file.  It does not check the bag (verify-bag.c) nor the records
+ * (verify-records.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <nettle/sha2.h>
+
+#include "bag.h"
+#include "custrelease.h"
+#include "diag.h"
+#include "hash.h"
+#include "verify.h"
+#include "xmalloc.h"
+
+#define VERIFY_KEEP_MAX		(256u * 1024 * 1024)	/* records, manifests */
+#define VERIFY_EMAIL_MAX	(16u * 1024 * 1024)	/* one email */
+#define VERIFY_BLOCK		(64 * 1024)
+
+void
+cr_verify_problem(struct cr_verify *v, const char *file, const char *fmt,
+    ...)
+{
+	char msg[512];
+	va_list ap;
+
+	/* a forged bag can hold a million problems: print the first ones */
+	if (v->problems++ >= CR_VERIFY_SHOWN_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	cr_msg("%s: %s: %s", v->bundle, file, msg);
+}
+
+struct cr_verify_file *
+cr_verify_find(const struct cr_verify *v, const char *path)
+{
+	void **slot = cr_map_get(v->files, path, strlen(path));
+
+	return slot != NULL ? *slot : NULL;
+}
+
+/* ---- reading the archive ------------------------------------------------ */
+
+/* Whether a file's contents are kept in memory for the later checks. */
+static int
+verify_keep(const char *path)
+{
+	static const char *const data[] = {
+		"data/decisions.csv", "data/ownership.csv",
+		"data/ownership.jsonl", "data/customers.csv",
+		"data/shares.csv", "data/contact_updates.csv",
+		"data/summary.json", "data/inputs.sha256",
+		"data/manifest.csv", "data/manifest.xml"
+	};
+	static const char *const tags[] = {
+		"bagit.txt", "bag-info.txt", "manifest-sha256.txt",
+		"manifest-sha512.txt", "tagmanifest-sha256.txt",
+		"tagmanifest-sha512.txt", "tagmanifest-sha256.txt.sig"
+	};
+	size_t i;
+
+	/* only the files read later: any other is hashed, never kept */
+	for (i = 0; i < sizeof tags / sizeof tags[0]; i++)
+		if (strcmp(path, tags[i]) == 0)
+			return 1;
+	for (i = 0; i < sizeof data / sizeof data[0]; i++)
+		if (strcmp(path, data[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Count `got` more bytes out of the archive: 0, or -1 after a problem
+ * when the archive has expanded to more than 64 MiB plus 100 times what
+ * was read of it.  Measured as it goes, so a bomb stops early and a
+ * bundle from a pipe is measured too.
+ */
+static int
+verify_expand(struct cr_verify *v, struct archive *a, size_t got)
+{
+	la_int64_t raw;
+
+	v->expanded += got;
+	/* an extracted bag expands nothing (and has no filter to ask) */
+	if (v->directory)
+		return 0;
+	raw = archive_filter_bytes(a, -1);
+	if (v->expanded <= CR_EXPAND_MAX((uint64_t)(raw > 0 ? raw : 0)))
+		return 0;
+	cr_verify_problem(v, "(archive)", "expands to more than 64 MiB plus "
+	    "100 times its size: not read further");
+	return -1;
+}
+
+/* Read past an entry that is not checked, counted: 0 or -1. */
+static int
+verify_drain(struct cr_verify *v, struct archive *a)
+{
+	char buf[VERIFY_BLOCK];
+	la_ssize_t got;
+
+	while ((got = archive_read_data(a, buf, sizeof buf)) > 0)
+		if (verify_expand(v, a, (size_t)got) != 0)
+			return -1;
+	return 0;	/* a damaged entry: the next header says so */
+}
+
+static int
+verify_is_email(const char *path)
+{
+	size_t n = strlen(path);
+
+	return strncmp(path, "data/emails/", 12) == 0 && n > 16 &&
+	    strchr(path + 12, '/') == NULL &&
+	    strcmp(path + n - 4, ".eml") == 0;
+}
+
+/* REDACTED in an email, quoted-printable soft line breaks removed. */
+static int
+verify_redacted(const char *s, size_t n)
+{
+	static const char w[] = "REDACTED";
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '=' && i + 1 < n && (s[i + 1] == '\n' ||
+		    (s[i + 1] == '\r' && i + 2 < n && s[i + 2] == '\n'))) {
+			i += s[i + 1] == '\r' ? 2 : 1;
+			continue;
+		}
+		if (s[i] == w[k]) {
+			if (++k == sizeof w - 1)
+				return 1;
+		} else
+			k = s[i] == w[0];
+	}
+	return 0;
+}
+
+/*
+ * The address of an email's To header (headers unfolded, up to the blank
+ * line): the addr-spec between the last < and >, or the whole trimmed
+ * value.  Allocated; NULL when there is no To header.
+ */
+static char *
+verify_email_to(const char *s, size_t n)
+{
+	const char *line, *eol, *end = s + n, *lt, *gt;
+	char *val = NULL, *addr;
+	size_t len = 0, k;
+	int in_to = 0;
+
+	for (line = s; line < end; line = eol + 1) {
+		eol = memchr(line, '\n', (size_t)(end - line));
+		if (eol == NULL)
+			eol = end;
+		k = (size_t)(eol - line);
+		if (k > 0 && line[k - 1] == '\r')
+			k--;
+		if (k == 0)
+			break;			/* end of the header */
+		if (line[0] == ' ' || line[0] == '\t') {
+			if (!in_to)
+				continue;
+		} else if (val == NULL && k >= 3 &&
+		    strncasecmp(line, "To:", 3) == 0) {
+			in_to = 1;
+			line += 3;
+			k -= 3;
+			val = xmalloc(n + 1);
+		} else {
+			in_to = 0;
+			continue;
+		}
+		memcpy(val + len, line, k);
+		len += k;
+	}
+	if (val == NULL)
+		return NULL;
+	val[len] = '\0';
+	lt = strrchr(val, '<');
+	gt = lt != NULL ? strchr(lt, '>') : NULL;
+	if (lt != NULL && gt != NULL)
+		addr = xmemdup0(lt + 1, (size_t)(gt - lt - 1));
+	else {
+		lt = val + strspn(val, " \t");
+		k = strlen(lt);
+		while (k > 0 && (lt[k - 1] == ' ' || lt[k - 1] == '\t'))
+			k--;
+		addr = xmemdup0(lt, k);
+	}
+	free(val);
+	return addr;
+}
+
+/*
+ * The entry's path relative to the bag directory ("" for the directory
+ * itself), or NULL (a problem was reported).  The first entry names the
+ * bag directory: *top.
+ */
+static char *
+verify_relpath(struct cr_verify *v, char **top, const char *name)
+{
+	const char *rel, *why;
+	char *copy, *p;
+	size_t n;
+
+	while (strncmp(name, "./", 2) == 0)
+		name += 2;
+	if (*name == '/') {
+		cr_verify_problem(v, name, "absolute path in the archive");
+		return NULL;
+	}
+	copy = xstrdup(name);
+	n = strlen(copy);
+	while (n > 0 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	/* "./" or ".", the root of `tar -C dir .`: above the bag directory */
+	if (*copy == '\0' || strcmp(copy, ".") == 0) {
+		free(copy);
+		return xstrdup("");
+	}
+	p = strchr(copy, '/');
+	if (p != NULL)
+		*p = '\0';
+	if (*top == NULL)
+		*top = xstrdup(copy);
+	if (strcmp(*top, copy) != 0) {
+		cr_verify_problem(v, name, "outside the bag directory %s/",
+		    *top);
+		free(copy);
+		return NULL;
+	}
+	rel = p != NULL ? p + 1 : "";
+	if (*rel == '\0') {
+		free(copy);
+		return xstrdup("");
+	}
+	if ((why = cr_bag_path_problem(rel)) != NULL) {
+		cr_verify_problem(v, name, "%s", why);
+		free(copy);
+		return NULL;
+	}
+	p = xstrdup(rel);
+	free(copy);
+	return p;
+}
+
+/*
+ * Stream one regular file: digests, size, kept contents.  Returns 0, or -1
+ * when the archive itself broke (reported).
+ */
+static int
+verify_stream(struct cr_verify *v, struct archive *a,
+    struct cr_verify_file *f)
+{
+	struct sha256_ctx s256;
+	struct sha512_ctx s512;
+	unsigned char d256[SHA256_DIGEST_SIZE], d512[SHA512_DIGEST_SIZE];
+	int keep = verify_keep(f->path), email = verify_is_email(f->path);
+	size_t cap = 0, max = email ? VERIFY_EMAIL_MAX : VERIFY_KEEP_MAX;
+	char *buf;
+	la_ssize_t got;
+
+	sha256_init(&s256);
+	sha512_init(&s512);
+	buf = xmalloc(VERIFY_BLOCK);
+	while ((got = archive_read_data(a, buf, VERIFY_BLOCK)) > 0) {
+		if (verify_expand(v, a, (size_t)got) != 0) {
+			free(buf);
+			return -1;
+		}
+		sha256_update(&s256, (size_t)got, (uint8_t *)buf);
+		sha512_update(&s512, (size_t)got, (uint8_t *)buf);
+		f->size += (uint64_t)got;
+		if (!(keep || email) || f->toobig)
+			continue;
+		if (f->len + (size_t)got > max) {
+			f->toobig = 1;
+			free(f->data);
+			f->data = NULL;
+			f->len = 0;
+			continue;
+		}
+		if (f->len + (size_t)got + 1 > cap) {
+			cap = cap ? cap : VERIFY_BLOCK;
+			while (cap < f->len + (size_t)got + 1)
+				cap *= 2;
+			f->data = xrealloc(f->data, cap);
+		}
+		memcpy(f->data + f->len, buf, (size_t)got);
+		f->len += (size_t)got;
+		f->data[f->len] = '\0';
+	}
+	free(buf);
+	if (got < 0) {
+		cr_verify_problem(v, f->path, "archive damaged: %s",
+		    archive_error_string(a) ? archive_error_string(a) : "?");
+		return -1;
+	}
+	if ((keep || email) && !f->toobig && f->data == NULL)
+		f->data = xstrdup("");
+	sha256_digest(&s256, sizeof d256, d256);
+	sha512_digest(&s512, sizeof d512, d512);
+	cr_bag_hex(d256, sizeof d256, f->sha256);
+	cr_bag_hex(d512, sizeof d512, f->sha512);
+	if (email) {
+		if (!f->toobig) {
+			f->redacted = verify_redacted(f->data, f->len);
+			f->to = verify_email_to(f->data, f->len);
+		}
+		free(f->data);
+		f->data = NULL;
+		f->len = 0;
+	} else if (f->toobig)
+		cr_verify_problem(v, f->path, "over %u MiB: not checked "
+		    "against the other records", VERIFY_KEEP_MAX >> 20);
+	return 0;
+}
+
+static void
+verify_add(struct cr_verify *v, struct cr_verify_file *f)
+{
+	if (v->nfiles == v->cap) {
+		v->cap = v->cap ? 2 * v->cap : 64;
+		v->order = xreallocarray(v->order, v->cap, sizeof *v->order);
+	}
+	v->order[v->nfiles++] = f;
+}
+
+/*
+ * The file of a bag entry, added to v, or NULL for an entry that is not
+ * one (a directory, or a problem reported: no name, outside the bag, not
+ * a regular file, a second entry of that path).
+ */
+static struct cr_verify_file *
+verify_entry(struct cr_verify *v, struct archive_entry *e,
+    unsigned long entries, char **top)
+{
+	struct cr_verify_file *f;
+	const char *name;
+	char *rel;
+	void **slot;
+
+	name = archive_entry_pathname_utf8(e);
+	if (name == NULL)
+		name = archive_entry_pathname(e);
+	if (name == NULL) {
+		cr_verify_problem(v, "(archive)", "entry %lu has no name",
+		    entries);
+		return NULL;
+	}
+	if ((rel = verify_relpath(v, top, name)) == NULL)
+		return NULL;
+	if (archive_entry_filetype(e) == AE_IFDIR) {
+		free(rel);
+		return NULL;
+	}
+	if (archive_entry_filetype(e) != AE_IFREG ||
+	    archive_entry_hardlink(e) != NULL || *rel == '\0') {
+		cr_verify_problem(v, *rel ? rel : name, "not a regular file");
+		free(rel);
+		return NULL;
+	}
+	if (cr_map_put(v->files, rel, strlen(rel), &slot, NULL) == 0) {
+		cr_verify_problem(v, rel, "appears twice in the archive");
+		free(rel);
+		return NULL;
+	}
+	f = xcalloc(1, sizeof *f);
+	f->path = rel;
+	*slot = f;
+	verify_add(v, f);
+	return f;
+}
+
+/*
+ * The bundle as an archive to read: the file (tar.gz, tar.zst, zip), or,
+ * when it is a directory, the extracted bag read from disk, symlinks not
+ * followed (entries named from its parent: "audit-ID/bagit.txt").  NULL
+ * after a message, with *rc set.
+ */
+static struct archive *
+verify_open(struct cr_verify *v, int *fd, size_t *strip, int *rc)
+{
+	struct archive *a;
+	struct stat st;
+	char *real, *slash;
+
+	*fd = -1;
+	*strip = 0;
+	if (stat(v->bundle, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if ((real = realpath(v->bundle, NULL)) == NULL) {
+			cr_error(v->bundle, 0, "cannot open: %s",
+			    strerror(errno));
+			*rc = CR_EXIT_DATAERR;
+			return NULL;
+		}
+		slash = strrchr(real, '/');
+		*strip = slash != NULL ? (size_t)(slash - real) + 1 : 0;
+		v->directory = 1;
+		a = archive_read_disk_new();
+		archive_read_disk_set_symlink_physical(a);
+		archive_read_disk_set_behavior(a, ARCHIVE_READDISK_NO_XATTR |
+		    ARCHIVE_READDISK_NO_ACL | ARCHIVE_READDISK_NO_FFLAGS);
+		if (archive_read_disk_open(a, real) != ARCHIVE_OK) {
+			cr_error(v->bundle, 0, "cannot open: %s",
+			    archive_error_string(a) ? archive_error_string(a) :
+			    "?");
+			archive_read_free(a);
+			a = NULL;
+			*rc = CR_EXIT_DATAERR;
+		}
+		free(real);
+		return a;
+	}
+	*fd = open(v->bundle, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0) {
+		cr_error(v->bundle, 0, "cannot open: %s", strerror(errno));
+		*rc = CR_EXIT_DATAERR;
+		return NULL;
+	}
+	a = archive_read_new();
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_zstd(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_zip_streamable(a);
+	if (archive_read_open_fd(a, *fd, VERIFY_BLOCK) != ARCHIVE_OK) {
+		cr_error(v->bundle, 0, "not an audit bundle: %s",
+		    archive_error_string(a) ? archive_error_string(a) : "?");
+		archive_read_free(a);
+		close(*fd);
+		*fd = -1;
+		*rc = CR_EXIT_DATAERR;
+		return NULL;
+	}
+	return a;
+}
+
+/* The next entry: ARCHIVE_OK or WARN, EOF, or an error (< WARN). */
+static int
+verify_next(struct cr_verify *v, struct archive *a, struct archive_entry *e,
+    size_t strip)
+{
+	const char *name;
+	int r;
+
+	r = archive_read_next_header2(a, e);
+	if (!v->directory || r < ARCHIVE_WARN)
+		return r;
+	if (archive_entry_filetype(e) == AE_IFDIR)
+		archive_read_disk_descend(a);
+	name = archive_entry_pathname(e);
+	if (name != NULL && strlen(name) >= strip)
+		archive_entry_copy_pathname(e, name + strip);
+	return r;
+}
+
+/*
+ * Read every entry.  Returns 0, or CR_EXIT_DATAERR when the file is no
+ * archive at all, CR_EXIT_IOERR when it cannot be opened.
+ */
+int
+cr_verify_read(struct cr_verify *v, char **top)
+{
+	struct archive *a;
+	struct archive_entry *e;
+	struct cr_verify_file *f;
+	unsigned long entries = 0;
+	size_t strip;
+	int fd, r, rc = 0;
+
+	if ((a = verify_open(v, &fd, &strip, &rc)) == NULL)
+		return rc;
+	e = archive_entry_new();
+	for (;;) {
+		r = verify_next(v, a, e, strip);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN) {
+			if (entries == 0) {
+				cr_error(v->bundle, 0, "not an audit bundle: "
+				    "%s", archive_error_string(a) ?
+				    archive_error_string(a) : "?");
+				rc = CR_EXIT_DATAERR;
+			} else
+				cr_verify_problem(v, "(archive)", "damaged "
+				    "after %lu entries: %s", entries,
+				    archive_error_string(a) ?
+				    archive_error_string(a) : "?");
+			break;
+		}
+		if (++entries > CR_BAG_ENTRIES_MAX) {
+			cr_verify_problem(v, "(archive)", "more than %lu "
+			    "entries: not read further", CR_BAG_ENTRIES_MAX);
+			break;
+		}
+		f = verify_entry(v, e, entries, top);
+		/* anything else is read past, counted against the bomb cap */
+		if (f == NULL ? verify_drain(v, a) != 0 :
+		    verify_stream(v, a, f) != 0)
+			break;
+	}
+	archive_entry_free(e);
+	archive_read_free(a);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+
+static void
+verify_file_free(void *arg, const char *key, void *value)
+{
+	struct cr_verify_file *f = value;
+
+	(void)arg;
+	(void)key;
+	free(f->path);
+	free(f->data);
+	free(f->to);
+	free(f);
+}
+
+void
+cr_verify_free(struct cr_verify *v, char *top)
+{
+	cr_map_foreach(v->files, verify_file_free, NULL);
+	cr_map_free(v->files);
+	cr_map_free(v->listed);
+	free(v->order);
+	free((char *)v->ext_id);
+	free((char *)v->bagging_date);
+	free(top);
+}
