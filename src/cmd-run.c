@@ -163,6 +163,80 @@ run_predecessor(struct cr_rundir *rd, const char *run_id,
 	return 0;
 }
 
+/*
+ * The run id is committed already: a no-op with its status when its
+ * inputs were these, else an input error.
+ */
+static int
+run_again(const struct cr_options *o, struct cr_rundir *rd,
+    const char *run_id, const char *digest)
+{
+	char old[65];
+	int old_status;
+
+	if (run_committed(rd, run_id, old, &old_status) != 0) {
+		cr_error(o->out_dir, 0, "run %s exists but its summary.json "
+		    "cannot be read", run_id);
+		return CR_EXIT_DATAERR;
+	}
+	if (strcmp(old, digest) != 0) {
+		cr_error(o->out_dir, 0, "run %s is already committed with "
+		    "other inputs (same manifest and time, other export?)",
+		    run_id);
+		return CR_EXIT_DATAERR;
+	}
+	if (!o->quiet)
+		printf("run %s: already committed with the same inputs; "
+		    "nothing to do\n", run_id);
+	return old_status;
+}
+
+/* Build the run under .tmp-, write every file, commit. */
+static int
+run_write(struct cr_rundir *rd, struct cr_model *m,
+    const struct cr_emit_opts *eo)
+{
+	char *display;
+	size_t len;
+	int rc, tmpfd, emailsfd;
+
+	if ((rc = cr_rundir_begin(rd, eo->run_id, &tmpfd)) != 0 ||
+	    (rc = cr_rundir_mkdir(rd, "emails", &emailsfd)) != 0)
+		return rc;
+	display = cr_rundir_display(rd, "");
+	len = strlen(display);
+	if (len > 0 && display[len - 1] == '/')
+		display[len - 1] = '\0';
+	cr_model_drop_indexes(m);	/* decided: the maps may go */
+	cr_outfile_sync_on_close(0);	/* cr_rundir_commit syncs them all */
+	rc = cr_emit_run(m, eo, tmpfd, emailsfd, display);
+	free(display);
+	if (rc == 0)
+		rc = cr_rundir_commit(rd);
+	return rc;
+}
+
+/* What the write stage needs, from the options, the config and the chain. */
+static void
+run_emit_opts(struct cr_emit_opts *eo, const struct cr_options *o,
+    const struct cr_runcfg *cfg, const struct cr_chain_link *prev)
+{
+	memset(eo, 0, sizeof *eo);
+	eo->run_time = cfg->now;
+	eo->ttl_days = cfg->ttl_days;
+	eo->claim_url = cfg->claim_url;
+	eo->from = cfg->from;
+	eo->bundle_format = cfg->bundle_format;
+	eo->templates = cfg->templates;
+	eo->key = cfg->key;
+	eo->keylen = cfg->keylen;
+	eo->signing_key = cfg->signing ? &cfg->signing_key : NULL;
+	eo->prev_run_id = prev->run_id;
+	eo->prev_tagmanifest_sha256 = prev->tagmanifest_sha256;
+	eo->strict = o->strict;
+	eo->release = run_release_model;
+}
+
 static int
 run_exec(const struct cr_options *o)
 {
@@ -174,9 +248,9 @@ run_exec(const struct cr_options *o)
 	struct cr_emit_opts eo;
 	struct cr_decide_counts n;
 	struct cr_chain_link prev;
-	char run_id[CR_RUN_ID_LEN + 1], digest[65], old[65], *display;
-	int rc, status, old_status, tmpfd, emailsfd;
-	size_t i, nreq;
+	char run_id[CR_RUN_ID_LEN + 1], digest[65];
+	int rc, status;
+	size_t nreq;
 
 	memset(&rm, 0, sizeof rm);
 	if (o->export_path == NULL || o->manifest_path == NULL ||
@@ -196,21 +270,7 @@ run_exec(const struct cr_options *o)
 	cr_emit_inputs_digest(m, digest);
 
 	if (cr_rundir_has_run(rd, run_id)) {
-		if (run_committed(rd, run_id, old, &old_status) != 0) {
-			cr_error(o->out_dir, 0, "run %s exists but its "
-			    "summary.json cannot be read", run_id);
-			rc = CR_EXIT_DATAERR;
-		} else if (strcmp(old, digest) != 0) {
-			cr_error(o->out_dir, 0, "run %s is already committed "
-			    "with other inputs (same manifest and time, other "
-			    "export?)", run_id);
-			rc = CR_EXIT_DATAERR;
-		} else {
-			if (!o->quiet)
-				printf("run %s: already committed with the "
-				    "same inputs; nothing to do\n", run_id);
-			rc = old_status;
-		}
+		rc = run_again(o, rd, run_id, digest);
 		goto out;
 	}
 
@@ -219,43 +279,17 @@ run_exec(const struct cr_options *o)
 	cr_runcfg_decide(&cfg, m, &n);
 	status = n.outcome[CR_REJECTED] ? CR_EXIT_REJECTED : CR_EXIT_OK;
 
-	memset(&eo, 0, sizeof eo);
+	run_emit_opts(&eo, o, &cfg, &prev);
 	eo.run_id = run_id;
-	eo.run_time = cfg.now;
-	eo.ttl_days = cfg.ttl_days;
-	eo.claim_url = cfg.claim_url;
-	eo.from = cfg.from;
-	eo.bundle_format = cfg.bundle_format;
-	eo.templates = cfg.templates;
-	eo.key = cfg.key;
-	eo.keylen = cfg.keylen;
-	eo.signing_key = cfg.signing ? &cfg.signing_key : NULL;
-	eo.prev_run_id = prev.run_id;
-	eo.prev_tagmanifest_sha256 = prev.tagmanifest_sha256;
-	eo.strict = o->strict;
 	eo.exit_status = status;
 	eo.inputs_digest = digest;
-	eo.release = run_release_model;
 	eo.release_arg = &rm;
 	nreq = m->nreq;
 	if (cfg.key == NULL && n.outcome[CR_RELEASED] != 0)
 		cr_warn(NULL, 0, "no --token-key: claim tokens are random, and "
 		    "a rerun of this run would mint others");
 	if ((rc = cr_emit_tokens(m, &eo)) != 0 ||
-	    (rc = cr_rundir_begin(rd, run_id, &tmpfd)) != 0 ||
-	    (rc = cr_rundir_mkdir(rd, "emails", &emailsfd)) != 0)
-		goto out;
-	display = cr_rundir_display(rd, "");
-	i = strlen(display);
-	if (i > 0 && display[i - 1] == '/')
-		display[i - 1] = '\0';
-	cr_model_drop_indexes(m);	/* decided: the maps may go */
-	cr_outfile_sync_on_close(0);	/* cr_rundir_commit syncs them all */
-	rc = cr_emit_run(m, &eo, tmpfd, emailsfd, display);
-	free(display);
-	if (rc == 0)
-		rc = cr_rundir_commit(rd);
-	if (rc != 0)
+	    (rc = run_write(rd, m, &eo)) != 0)
 		goto out;
 	if (hist != NULL && cr_history_update(hist, run_id) != 0)
 		cr_warn(NULL, 0, "cannot update the history index: %s; the "

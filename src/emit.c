@@ -681,18 +681,97 @@ cr_emit_tokens(struct cr_model *m, const struct cr_emit_opts *o)
 	return 0;
 }
 
+/* The redacted copy of every email into the spool, each an entry. */
+static int
+emit_redacted(struct emit *e, struct cr_mailer *mailer)
+{
+	struct emit_file *ef;
+	char *path;
+	uint64_t off;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < cr_mailer_count(mailer); i++) {
+		off = cr_outfile_bytes(e->spool);
+		if ((rc = cr_mailer_redacted(mailer, i, e->spool)) != 0 ||
+		    cr_outfile_status(e->spool) != 0)
+			break;
+		xasprintf(&path, "emails/%s.eml",
+		    cr_mailer_customer_id(mailer, i));
+		ef = emit_add(e, path, NULL);
+		free(path);
+		ef->off = off;
+		ef->len = (size_t)(cr_outfile_bytes(e->spool) - off);
+	}
+	if (rc != 0)
+		return rc;
+	/* flushed (a write error is printed here); the fd stays open */
+	rc = cr_outfile_close(e->spool);
+	e->spool = NULL;
+	return rc;
+}
+
+/* The audit bundle of every entry (bundle.h). */
+static int
+emit_bundle(struct emit *e)
+{
+	const struct cr_emit_opts *o = e->o;
+	struct cr_bundle_entry *entries;
+	struct cr_bundle_opts bo;
+	char *bundle;
+	size_t i;
+	int rc;
+
+	entries = xcalloc(e->nfiles, sizeof *entries);
+	for (i = 0; i < e->nfiles; i++) {
+		entries[i].path = e->files[i].path;
+		entries[i].len = e->files[i].len;
+		entries[i].dirfd = e->dirfd;
+		entries[i].name = e->files[i].name;
+		entries[i].fd = e->spool_fd;
+		entries[i].off = e->files[i].off;
+	}
+	xasprintf(&bundle, "audit-%s.%s", o->run_id, o->bundle_format);
+	memset(&bo, 0, sizeof bo);
+	bo.dir = e->display;
+	bo.format = o->bundle_format;
+	bo.signing_key = o->signing_key;
+	bo.prev_run_id = o->prev_run_id != NULL ? o->prev_run_id : "";
+	bo.prev_tagmanifest_sha256 = o->prev_tagmanifest_sha256;
+	bo.keep_tags = 1;
+	rc = cr_bundle_write_opts(e->dirfd, bundle, o->run_id, o->run_time,
+	    entries, e->nfiles, &bo);
+	free(bundle);
+	free(entries);
+	return rc;
+}
+
+/* Close the spool (the redacted copies live only in the bundle). */
+static int
+emit_cleanup(struct emit *e, int rc)
+{
+	size_t i;
+
+	cr_outfile_discard(e->spool);
+	if (e->spool_fd >= 0 && close(e->spool_fd) != 0 && rc == 0) {
+		cr_error(e->display, 0, "cannot close %s: %s", EMIT_SPOOL,
+		    strerror(errno));
+		rc = CR_EXIT_IOERR;
+	}
+	for (i = 0; i < e->nfiles; i++) {
+		free(e->files[i].path);
+		free(e->files[i].name);
+	}
+	free(e->files);
+	return rc;
+}
+
 int
 cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
     int emails_fd, const char *display)
 {
 	struct emit e;
-	struct cr_bundle_entry *entries = NULL;
-	struct cr_bundle_opts bo;
 	struct cr_mailer *mailer = NULL;
-	struct emit_file *ef;
-	char *bundle, *path;
-	uint64_t off;
-	size_t i;
 	int rc, mrc;
 
 	memset(&e, 0, sizeof e);
@@ -721,69 +800,18 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 	 * are never in memory together.
 	 */
 	mailer = cr_mailer_new(m, o, e.emails_fd, e.display);
-	e.m = m = NULL;
+	e.m = NULL;
 	if (o->release != NULL)
 		o->release(o->release_arg);
-	if ((rc = cr_mailer_start(mailer)) != 0)
-		goto out;
-	for (i = 0; i < cr_mailer_count(mailer); i++) {
-		off = cr_outfile_bytes(e.spool);
-		if ((rc = cr_mailer_redacted(mailer, i, e.spool)) != 0 ||
-		    cr_outfile_status(e.spool) != 0)
-			break;
-		xasprintf(&path, "emails/%s.eml",
-		    cr_mailer_customer_id(mailer, i));
-		ef = emit_add(&e, path, NULL);
-		free(path);
-		ef->off = off;
-		ef->len = (size_t)(cr_outfile_bytes(e.spool) - off);
-	}
-	if (rc != 0)
-		goto out;
-	/* flushed (a write error is printed here); the fd stays open */
-	rc = cr_outfile_close(e.spool);
-	e.spool = NULL;
-	if (rc != 0)
-		goto out;
-	/* the mailer writes emails/ meanwhile */
-	entries = xcalloc(e.nfiles, sizeof *entries);
-	for (i = 0; i < e.nfiles; i++) {
-		entries[i].path = e.files[i].path;
-		entries[i].len = e.files[i].len;
-		entries[i].dirfd = dirfd;
-		entries[i].name = e.files[i].name;
-		entries[i].fd = e.spool_fd;
-		entries[i].off = e.files[i].off;
-	}
-	xasprintf(&bundle, "audit-%s.%s", o->run_id, o->bundle_format);
-	memset(&bo, 0, sizeof bo);
-	bo.dir = display;
-	bo.format = o->bundle_format;
-	bo.signing_key = o->signing_key;
-	bo.prev_run_id = o->prev_run_id != NULL ? o->prev_run_id : "";
-	bo.prev_tagmanifest_sha256 = o->prev_tagmanifest_sha256;
-	bo.keep_tags = 1;
-	rc = cr_bundle_write_opts(dirfd, bundle, o->run_id, o->run_time,
-	    entries, e.nfiles, &bo);
-	free(bundle);
+	/* the mailer writes emails/ while the bundle is made */
+	if ((rc = cr_mailer_start(mailer)) == 0 &&
+	    (rc = emit_redacted(&e, mailer)) == 0)
+		rc = emit_bundle(&e);
 out:
 	/* joined before the run is committed or cleaned up */
 	mrc = cr_mailer_join(mailer, rc != 0);
 	if (rc == 0)
 		rc = mrc;
 	cr_mailer_free(mailer);
-	cr_outfile_discard(e.spool);
-	/* the redacted copies live only in the bundle */
-	if (e.spool_fd >= 0 && close(e.spool_fd) != 0 && rc == 0) {
-		cr_error(display, 0, "cannot close %s: %s", EMIT_SPOOL,
-		    strerror(errno));
-		rc = CR_EXIT_IOERR;
-	}
-	for (i = 0; i < e.nfiles; i++) {
-		free(e.files[i].path);
-		free(e.files[i].name);
-	}
-	free(e.files);
-	free(entries);
-	return rc;
+	return emit_cleanup(&e, rc);
 }

@@ -295,115 +295,135 @@ has_dotdot(const char *path)
 	}
 }
 
+/* Which member a name is (a table, the XML export), or -1: none. */
+static int
+export_member_slot(const char *name)
+{
+	const struct cr_schema *s;
+	const char *base;
+	char *basecopy;
+	size_t len;
+	int slot;
+
+	/* a directory "x/shares.csv/" is named shares.csv too */
+	len = strlen(name);
+	while (len > 0 && name[len - 1] == '/')
+		len--;
+	base = memrchr(name, '/', len);
+	base = base ? base + 1 : name;
+	basecopy = xmemdup0(base, len - (size_t)(base - name));
+	s = cr_schema_by_file(basecopy);
+	if (s != NULL)
+		slot = (int)s->table;
+	else if (ends_with_ci(basecopy, ".xml"))
+		slot = EXPORT_XML;
+	else
+		slot = -1;
+	free(basecopy);
+	return slot;
+}
+
+/*
+ * One archive member: counted against the bomb cap (*total), and noted
+ * when it is one of the export's files.  0 or an exit code.
+ */
+static int
+export_list_member(struct cr_export *e, struct archive_entry *ent,
+    long index, uint64_t *total, uint64_t limit)
+{
+	const char *name = archive_entry_pathname(ent);
+	int slot;
+
+	if (name == NULL)
+		name = "";
+	if (has_dotdot(name)) {
+		cr_error(e->path, 0, "member \"%s\": a \"..\" path "
+		    "component is refused", name);
+		return CR_EXIT_DATAERR;
+	}
+	/*
+	 * Every member counts against the bomb cap, even one that is never
+	 * parsed: skipping it in a compressed tar means expanding it, in
+	 * this pass and in every reading pass.  A tar member's size is
+	 * exact; a parsed member's stream is capped as well
+	 * (export_read_archive).
+	 */
+	if (archive_entry_size_is_set(ent) && archive_entry_size(ent) > 0) {
+		*total += (uint64_t)archive_entry_size(ent);
+		if (*total > limit) {
+			cr_error(e->path, 0, "member \"%s\": the members "
+			    "expand to more than %llu bytes (64 MiB + 100 "
+			    "times the archive's size)", name,
+			    (unsigned long long)limit);
+			return CR_EXIT_DATAERR;
+		}
+	}
+	if ((slot = export_member_slot(name)) < 0)
+		return 0;
+	if (archive_entry_filetype(ent) != AE_IFREG) {
+		cr_error(e->path, 0, "member \"%s\": not a regular file",
+		    name);
+		return CR_EXIT_DATAERR;
+	}
+	if (e->m[slot].present) {
+		cr_error(e->path, 0, "member \"%s\": %s", name,
+		    slot == EXPORT_XML ? "more than one XML member" :
+		    "two members with this file name");
+		return CR_EXIT_DATAERR;
+	}
+	e->m[slot].present = 1;
+	e->m[slot].index = index;
+	e->m[slot].name = xstrdup(name);
+	e->m[slot].display = xstrdup(name);
+	return 0;
+}
+
+/* The members found make one export: an XML member alone, or the tables. */
+static int
+export_list_complete(struct cr_export *e)
+{
+	const struct cr_schema *s;
+	int t;
+
+	for (t = 0; t < CR_T_EXPORT_COUNT; t++) {
+		s = cr_schema_get((enum cr_table)t);
+		if (e->m[EXPORT_XML].present && e->m[t].present) {
+			cr_error(e->path, 0, "holds both an XML member and %s",
+			    e->m[t].name);
+			return CR_EXIT_DATAERR;
+		}
+		if (!e->m[EXPORT_XML].present && s->required &&
+		    !e->m[t].present) {
+			cr_error(e->path, 0, "required member %s missing",
+			    s->file);
+			return CR_EXIT_DATAERR;
+		}
+	}
+	return 0;
+}
+
 static int
 export_list_archive(struct cr_export *e)
 {
 	struct archive *a;
 	struct archive_entry *ent;
-	const struct cr_schema *s;
-	const char *name, *base;
-	char *basecopy;
-	uint64_t total = 0, limit;
-	long index = 0;
-	size_t len;
-	int r, slot, rc, t;
+	uint64_t total = 0, limit = CR_EXPAND_MAX(e->size);
+	long index;
+	int r, rc;
 
-	limit = CR_EXPAND_MAX(e->size);
 	if ((rc = export_archive_new(e, &a)) != 0)
 		return rc;
-	for (;; index++) {
+	for (index = 0; rc == 0; index++) {
 		r = archive_read_next_header(a, &ent);
 		if (r == ARCHIVE_EOF)
 			break;
-		if (r < ARCHIVE_WARN) {
+		if (r < ARCHIVE_WARN)
 			rc = export_archive_fail(e, a, "cannot read archive");
-			goto out;
-		}
-		name = archive_entry_pathname(ent);
-		if (name == NULL)
-			name = "";
-		if (has_dotdot(name)) {
-			cr_error(e->path, 0, "member \"%s\": a \"..\" path "
-			    "component is refused", name);
-			rc = CR_EXIT_DATAERR;
-			goto out;
-		}
-		/*
-		 * Every member counts against the bomb cap, even one that is
-		 * never parsed: skipping it in a compressed tar means
-		 * expanding it, in this pass and in every reading pass.  A
-		 * tar member's size is exact; a parsed member's stream is
-		 * capped as well (export_read_archive).
-		 */
-		if (archive_entry_size_is_set(ent) &&
-		    archive_entry_size(ent) > 0) {
-			total += (uint64_t)archive_entry_size(ent);
-			if (total > limit) {
-				cr_error(e->path, 0, "member \"%s\": the "
-				    "members expand to more than %llu bytes "
-				    "(64 MiB + 100 times the archive's size)",
-				    name, (unsigned long long)limit);
-				rc = CR_EXIT_DATAERR;
-				goto out;
-			}
-		}
-		/* a directory "x/shares.csv/" is named shares.csv too */
-		len = strlen(name);
-		while (len > 0 && name[len - 1] == '/')
-			len--;
-		base = memrchr(name, '/', len);
-		base = base ? base + 1 : name;
-		basecopy = xmemdup0(base, len - (size_t)(base - name));
-		s = cr_schema_by_file(basecopy);
-		if (s != NULL)
-			slot = (int)s->table;
-		else if (ends_with_ci(basecopy, ".xml"))
-			slot = EXPORT_XML;
 		else
-			slot = -1;
-		free(basecopy);
-		if (slot < 0)
-			continue;
-		if (archive_entry_filetype(ent) != AE_IFREG) {
-			cr_error(e->path, 0, "member \"%s\": not a regular "
-			    "file", name);
-			rc = CR_EXIT_DATAERR;
-			goto out;
-		}
-		if (e->m[slot].present) {
-			cr_error(e->path, 0, "member \"%s\": %s", name,
-			    slot == EXPORT_XML ? "more than one XML member" :
-			    "two members with this file name");
-			rc = CR_EXIT_DATAERR;
-			goto out;
-		}
-		e->m[slot].present = 1;
-		e->m[slot].index = index;
-		e->m[slot].name = xstrdup(name);
-		e->m[slot].display = xstrdup(name);
+			rc = export_list_member(e, ent, index, &total, limit);
 	}
-	if (e->m[EXPORT_XML].present) {
-		for (t = 0; t < CR_T_EXPORT_COUNT; t++) {
-			if (e->m[t].present) {
-				cr_error(e->path, 0, "holds both an XML "
-				    "member and %s", e->m[t].name);
-				rc = CR_EXIT_DATAERR;
-				goto out;
-			}
-		}
-	} else {
-		for (t = 0; t < CR_T_EXPORT_COUNT; t++) {
-			s = cr_schema_get((enum cr_table)t);
-			if (s->required && !e->m[t].present) {
-				cr_error(e->path, 0, "required member %s "
-				    "missing", s->file);
-				rc = CR_EXIT_DATAERR;
-				goto out;
-			}
-		}
-	}
-	rc = 0;
-out:
+	if (rc == 0)
+		rc = export_list_complete(e);
 	archive_read_free(a);
 	return rc;
 }

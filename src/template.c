@@ -262,12 +262,60 @@ tparse_map(struct tparse *p, struct tnode *nd, const char *s, size_t len)
 }
 
 /* One tag; s[0..len) is what lies between the braces. */
+/* {{/name}}: close the innermost open section, which must be name's. */
 static int
-tparse_tag(struct tparse *p, const char *s, size_t len)
+tparse_close(struct tparse *p, const char *s, size_t nlen)
+{
+	struct tmpl *t = p->t;
+	const char *name;
+	size_t open;
+
+	if (p->depth == 0)
+		return tparse_error(p, "template: {{/%s}} closes no section",
+		    s, nlen);
+	open = p->stack[p->depth - 1];
+	name = template_vars[t->nodes[open].var].name;
+	if (strlen(name) != nlen || memcmp(name, s, nlen) != 0)
+		return tparse_error(p, "template: {{/%s}} does not close the "
+		    "innermost open section", s, nlen);
+	if (t->nodes[open].kind == TN_LOOP)
+		p->loop = TS_TOP;
+	t->nodes[open].end = t->n;
+	p->depth--;
+	return 0;
+}
+
+/* {{#list}}, {{?cond}}, {{^cond}}: open a section on variable v. */
+static int
+tparse_open(struct tparse *p, char sigil, int v, const char *s, size_t nlen)
 {
 	struct tmpl *t = p->t;
 	struct tnode *nd;
-	size_t nlen, open;
+
+	if (sigil == '#' && template_vars[v].type != TT_LIST)
+		return tparse_error(p, "template: {{#%s}} is not a list", s,
+		    nlen);
+	if (sigil == '#' && p->loop != TS_TOP)
+		return tparse_error(p, "template: {{#%s}}: loops do not nest",
+		    s, nlen);
+	if (p->depth == TEMPLATE_STACK_MAX)
+		return tparse_error(p, "template: sections nested too deep at "
+		    "\"%s\"", s, nlen);
+	nd = tmpl_add(t, sigil == '#' ? TN_LOOP : sigil == '?' ? TN_IF :
+	    TN_IFNOT);
+	nd->var = (unsigned char)v;
+	p->stack_line[p->depth] = p->line;
+	p->stack[p->depth++] = t->n - 1;
+	if (sigil == '#')
+		p->loop = template_vars[v].item;
+	return 0;
+}
+
+static int
+tparse_tag(struct tparse *p, const char *s, size_t len)
+{
+	struct tnode *nd;
+	size_t nlen;
 	char sigil = 0;
 	int v;
 
@@ -294,59 +342,22 @@ tparse_tag(struct tparse *p, const char *s, size_t len)
 		return tparse_error(p, "template: \"|\" in a section tag "
 		    "\"%s\"", s, len);
 
-	if (sigil == '/') {
-		if (p->depth == 0)
-			return tparse_error(p, "template: {{/%s}} closes no "
-			    "section", s, nlen);
-		open = p->stack[p->depth - 1];
-		if (strlen(template_vars[t->nodes[open].var].name) != nlen ||
-		    memcmp(template_vars[t->nodes[open].var].name, s,
-		    nlen) != 0)
-			return tparse_error(p, "template: {{/%s}} does not "
-			    "close the innermost open section", s, nlen);
-		if (t->nodes[open].kind == TN_LOOP)
-			p->loop = TS_TOP;
-		t->nodes[open].end = t->n;
-		p->depth--;
-		return 0;
-	}
+	if (sigil == '/')
+		return tparse_close(p, s, nlen);
 
 	v = tparse_lookup(p, s, nlen);
 	if (v < 0)
 		return tparse_error(p, "template: unknown placeholder "
 		    "\"%s\"", s, nlen);
-	switch (sigil) {
-	case '#':
-		if (template_vars[v].type != TT_LIST)
-			return tparse_error(p, "template: {{#%s}} is not a "
-			    "list", s, nlen);
-		if (p->loop != TS_TOP)
-			return tparse_error(p, "template: {{#%s}}: loops do "
-			    "not nest", s, nlen);
-		/* FALLTHROUGH */
-	case '?':
-	case '^':
-		if (p->depth == TEMPLATE_STACK_MAX)
-			return tparse_error(p, "template: sections nested "
-			    "too deep at \"%s\"", s, nlen);
-		nd = tmpl_add(t, sigil == '#' ? TN_LOOP :
-		    sigil == '?' ? TN_IF : TN_IFNOT);
-		nd->var = (unsigned char)v;
-		p->stack_line[p->depth] = p->line;
-		p->stack[p->depth++] = t->n - 1;
-		if (sigil == '#')
-			p->loop = template_vars[v].item;
-		return 0;
-	default:
-		break;
-	}
+	if (sigil != 0)
+		return tparse_open(p, sigil, v, s, nlen);
 	if (template_vars[v].type == TT_LIST)
 		return tparse_error(p, "template: \"%s\" is a list: use "
 		    "{{#...}}...{{/...}}", s, nlen);
 	if (template_vars[v].type == TT_BOOL)
 		return tparse_error(p, "template: \"%s\" is a condition: "
 		    "use {{?...}}...{{/...}}", s, nlen);
-	nd = tmpl_add(t, TN_VAR);
+	nd = tmpl_add(p->t, TN_VAR);
 	nd->var = (unsigned char)v;
 	if (nlen == len)
 		return 0;

@@ -45,63 +45,81 @@ token_encode(const uint8_t raw[TOKEN_RAW], char out[CR_TOKEN_LEN + 1])
 	out[CR_TOKEN_LEN] = '\0';
 }
 
-int
-cr_token_key_load(const char *path, unsigned char **key, size_t *len)
+/*
+ * Open the key file, without blocking on a FIFO nobody writes to: its
+ * reads then see the end at once, so that a pipe such as <(vault read
+ * ...) still works and an idle one does not hold a nightly run.  The fd,
+ * or -1 after a message with *rc the exit code.
+ */
+static int
+token_key_open(const char *path, int *rc)
 {
-	unsigned char *buf, *nbuf;
-	size_t size = 4096, n = 0;
 	struct stat st;
-	ssize_t r;
 	int fd, err;
 
-	*key = NULL;
-	*len = 0;
-	/*
-	 * A FIFO nobody writes to must not block a nightly run: open it
-	 * without waiting (its reads then see the end at once), then read
-	 * as usual, so that a pipe such as <(vault read ...) still works.
-	 */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd >= 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
-	    != 0) {
+	if (fd < 0) {
+		err = errno;
+		cr_error(path, 0, "cannot read token key: %s", strerror(err));
+		/* a wrong path is a usage error, a failing disk is not */
+		*rc = err == ENOENT || err == EACCES || err == ENOTDIR ||
+		    err == ELOOP || err == ENAMETOOLONG || err == EISDIR ?
+		    CR_EXIT_USAGE : CR_EXIT_IOERR;
+		return -1;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
 		err = errno;
 		close(fd);
 		cr_error(path, 0, "cannot read token key: %s", strerror(err));
-		return CR_EXIT_IOERR;
+		*rc = CR_EXIT_IOERR;
+		return -1;
 	}
 	/*
 	 * Whoever can replace the key can compute every claim token of the
 	 * next run: say so (a readable key is left to operations.md, as
 	 * the samples' key is 0644 in a checkout).
 	 */
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
 		cr_warn(path, 0, "token key is writable by group or others: "
 		    "whoever can change it can compute the claim tokens");
-	if (fd < 0) {
-		err = errno;
-		cr_error(path, 0, "cannot read token key: %s", strerror(err));
-		/* a wrong path is a usage error, a failing disk is not */
-		return err == ENOENT || err == EACCES || err == ENOTDIR ||
-		    err == ELOOP || err == ENAMETOOLONG || err == EISDIR ?
-		    CR_EXIT_USAGE : CR_EXIT_IOERR;
-	}
+	return fd;
+}
+
+/* Forget a partly read key. */
+static void
+token_key_wipe(unsigned char *buf, size_t n)
+{
+	explicit_bzero(buf, n);
+	free(buf);
+}
+
+/*
+ * Read the whole file (at most TOKEN_KEY_MAX bytes) into *buf, growing
+ * it by hand so that no copy of the key is left behind.  0, or an exit
+ * code after a message.
+ */
+static int
+token_key_read(const char *path, int fd, unsigned char **bufp, size_t *np,
+    size_t *sizep)
+{
+	unsigned char *buf, *nbuf;
+	size_t size = 4096, n = 0;
+	ssize_t r;
+	int err;
+
 	buf = xmalloc(size);
 	for (;;) {
 		if (n == size) {
 			if (size >= TOKEN_KEY_MAX) {
-				explicit_bzero(buf, n);
-				free(buf);
-				close(fd);
+				token_key_wipe(buf, n);
 				cr_error(path, 0, "token key file is larger "
 				    "than %d bytes", TOKEN_KEY_MAX);
 				return CR_EXIT_USAGE;
 			}
-			/* Grow by hand so no copy of the key is left behind. */
 			nbuf = xmalloc(size * 2);
 			memcpy(nbuf, buf, n);
-			explicit_bzero(buf, n);
-			free(buf);
+			token_key_wipe(buf, n);
 			buf = nbuf;
 			size *= 2;
 		}
@@ -110,9 +128,7 @@ cr_token_key_load(const char *path, unsigned char **key, size_t *len)
 			continue;
 		if (r < 0) {
 			err = errno;
-			explicit_bzero(buf, n);
-			free(buf);
-			close(fd);
+			token_key_wipe(buf, n);
 			cr_error(path, 0, "cannot read token key: %s",
 			    strerror(err));
 			return err == EISDIR ? CR_EXIT_USAGE : CR_EXIT_IOERR;
@@ -121,12 +137,31 @@ cr_token_key_load(const char *path, unsigned char **key, size_t *len)
 			break;
 		n += (size_t)r;
 	}
+	*bufp = buf;
+	*np = n;
+	*sizep = size;
+	return 0;
+}
+
+int
+cr_token_key_load(const char *path, unsigned char **key, size_t *len)
+{
+	unsigned char *buf;
+	size_t n, size;
+	int fd, rc;
+
+	*key = NULL;
+	*len = 0;
+	if ((fd = token_key_open(path, &rc)) < 0)
+		return rc;
+	rc = token_key_read(path, fd, &buf, &n, &size);
 	close(fd);
+	if (rc != 0)
+		return rc;
 	if (n > 0 && buf[n - 1] == '\n')
 		n--;
 	if (n < CR_TOKEN_KEY_MIN) {
-		explicit_bzero(buf, size);
-		free(buf);
+		token_key_wipe(buf, size);
 		cr_error(path, 0, "token key is %zu bytes, at least %d are "
 		    "needed (e.g. head -c 32 /dev/urandom | base64 > FILE)",
 		    n, CR_TOKEN_KEY_MIN);
