@@ -77,7 +77,12 @@ json_hex4(struct json_in *in, unsigned *out)
 	return 0;
 }
 
-/* A string; in->p is just past the opening quote. */
+/*
+ * A string; in->p is just past the opening quote.  One loop on purpose
+ * (about 85 lines): the escapes, the surrogate pairs and the raw UTF-8
+ * checks share the output buffer and the position, and read best as the
+ * one grammar of RFC 8259 section 7.
+ */
 static int
 json_string(struct json_in *in, char **out)
 {

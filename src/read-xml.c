@@ -645,6 +645,59 @@ xml_qname(struct xml_reader *x)
 	return qname != NULL ? qname : "";
 }
 
+/* The start of a record element e: a new frame for its row. */
+static int
+xml_start_record(struct xml_reader *x, const xmlNode *node, int e,
+    unsigned long line, int empty)
+{
+	struct xml_frame *f;
+	int rc;
+
+	if (x->nframes == XML_LEVELS) {	/* cannot happen */
+		cr_error(x->name, line, "elements nested too deep");
+		return CR_EXIT_DATAERR;
+	}
+	f = &x->frames[x->nframes++];
+	f->elem = e;
+	f->schema = cr_schema_get(x->doc->elems[e].table);
+	f->line = line;
+	f->rowline = x->doc->index_lines ? ++x->nrecords : line;
+	memset(f->seen, 0, sizeof f->seen);
+	memset(f->len, 0, sizeof f->len);
+	if ((rc = xml_attributes(x, node, f, (const char *)node->name,
+	    line)) != 0)
+		return rc;
+	return empty ? xml_emit(x) : 0;
+}
+
+/* The start of column c of the open record (`where` names it). */
+static int
+xml_start_column(struct xml_reader *x, const xmlNode *node, int c,
+    const char *where, unsigned long line, int empty)
+{
+	struct xml_frame *top = &x->frames[x->nframes - 1];
+	const char *lname = (const char *)node->name;
+	char q[XML_QUOTE * 4 + 8];
+	int rc;
+
+	if (top->seen[c]) {
+		cr_error(x->name, line, "element <%s> given twice in <%s>",
+		    xml_quote(q, sizeof q, lname), where);
+		return CR_EXIT_DATAERR;
+	}
+	top->seen[c] = 1;
+	top->len[c] = 0;
+	/* make an empty value a string, for xml_value() */
+	if ((rc = xml_value_add(x, top, c, "", 0, "element", line)) != 0 ||
+	    (rc = xml_attributes(x, node, NULL, lname, line)) != 0)
+		return rc;
+	if (!empty) {
+		x->col = c;
+		x->col_line = line;
+	}
+	return 0;
+}
+
 /*
  * A start tag: `node`, the current node.  *skip: step over its subtree.
  * Its names are read from the node (an element's local name is its
@@ -654,9 +707,9 @@ static int
 xml_start(struct xml_reader *x, const xmlNode *node, int *skip)
 {
 	const char *lname, *ns, *where;
-	struct xml_frame *top, *f;
+	struct xml_frame *top;
 	unsigned long line = xml_line(x, node);
-	int empty, e, parent, c, rc, ours;
+	int empty, e, parent, c, ours;
 	char q[XML_QUOTE * 4 + 8];
 
 	lname = (const char *)node->name;
@@ -702,44 +755,14 @@ xml_start(struct xml_reader *x, const xmlNode *node, int *skip)
 		return CR_EXIT_DATAERR;
 	}
 
-	if (e >= 0) {
-		if (x->nframes == XML_LEVELS) {	/* cannot happen */
-			cr_error(x->name, line, "elements nested too deep");
-			return CR_EXIT_DATAERR;
-		}
-		f = &x->frames[x->nframes++];
-		f->elem = e;
-		f->schema = cr_schema_get(x->doc->elems[e].table);
-		f->line = line;
-		f->rowline = x->doc->index_lines ? ++x->nrecords : line;
-		memset(f->seen, 0, sizeof f->seen);
-		memset(f->len, 0, sizeof f->len);
-		if ((rc = xml_attributes(x, node, f, lname, line)) != 0)
-			return rc;
-		return empty ? xml_emit(x) : 0;
-	}
-
+	if (e >= 0)
+		return xml_start_record(x, node, e, line, empty);
 	if (c < 0) {
 		xml_unknown_element(x, line, xml_qname(x));
 		*skip = 1;
 		return 0;
 	}
-	if (top->seen[c]) {
-		cr_error(x->name, line, "element <%s> given twice in <%s>",
-		    xml_quote(q, sizeof q, lname), where);
-		return CR_EXIT_DATAERR;
-	}
-	top->seen[c] = 1;
-	top->len[c] = 0;
-	/* make an empty value a string, for xml_value() */
-	if ((rc = xml_value_add(x, top, c, "", 0, "element", line)) != 0 ||
-	    (rc = xml_attributes(x, node, NULL, lname, line)) != 0)
-		return rc;
-	if (!empty) {
-		x->col = c;
-		x->col_line = line;
-	}
-	return 0;
+	return xml_start_column(x, node, c, where, line, empty);
 }
 
 static int
