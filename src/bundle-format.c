@@ -28,6 +28,12 @@ cr_bundle_format_find(const char *name)
 	return NULL;
 }
 
+const struct cr_bundle_format *
+cr_bundle_format_at(size_t i)
+{
+	return i < NFORMATS ? formats[i] : NULL;
+}
+
 const char *
 cr_bundle_format_names(void)
 {

@@ -13,6 +13,8 @@
 #ifndef CR_BUNDLE_FORMAT_H
 #define CR_BUNDLE_FORMAT_H
 
+#include <stddef.h>
+
 struct archive;
 
 struct cr_bundle_format {
@@ -30,6 +32,9 @@ extern const struct cr_bundle_format cr_bundle_format_zip;
 
 /* The format called `name`, or NULL. */
 const struct cr_bundle_format *cr_bundle_format_find(const char *name);
+
+/* The i-th format of the table (0 is the default), or NULL past its end. */
+const struct cr_bundle_format *cr_bundle_format_at(size_t i);
 
 /* The known names for a message: "tar.gz, tar.zst or zip". */
 const char	*cr_bundle_format_names(void);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "bag.h"
+#include "bundle-format.h"
 #include "cmd.h"
 #include "custrelease.h"
 #include "diag.h"
@@ -136,22 +137,24 @@ struct verify_list {
 static int
 verify_list_run(void *arg, const char *run_id)
 {
-	static const char *const ext[] = { "tar.gz", "tar.zst", "zip" };
+	const struct cr_bundle_format *bf;
 	struct verify_list *l = arg;
 	struct stat st;
-	char *p;
+	char *p = NULL;
 	size_t i;
 
-	for (i = 0; i < 3; i++) {
+	/* the run's bundle, in whichever format it was written */
+	for (i = 0; p == NULL && (bf = cr_bundle_format_at(i)) != NULL; i++) {
 		xasprintf(&p, "%s/%s/audit-%s.%s", l->out, run_id, run_id,
-		    ext[i]);
-		if (stat(p, &st) == 0)
-			break;
-		free(p);
-		p = NULL;
+		    bf->name);
+		if (stat(p, &st) != 0) {
+			free(p);
+			p = NULL;
+		}
 	}
-	if (p == NULL)
-		xasprintf(&p, "%s/%s/audit-%s.tar.gz", l->out, run_id, run_id);
+	if (p == NULL)	/* none: named in the default format's problem */
+		xasprintf(&p, "%s/%s/audit-%s.%s", l->out, run_id, run_id,
+		    cr_bundle_format_at(0)->name);
 	l->path = xreallocarray(l->path, l->n + 1, sizeof *l->path);
 	l->run_id = xreallocarray(l->run_id, l->n + 1, sizeof *l->run_id);
 	l->run_id[l->n] = xstrdup(run_id);
