@@ -78,17 +78,75 @@ json_hex4(struct json_in *in, unsigned *out)
 }
 
 /*
- * A string; in->p is just past the opening quote.  One loop on purpose
- * (about 85 lines): the escapes, the surrogate pairs and the raw UTF-8
- * checks share the output buffer and the position, and read best as the
- * one grammar of RFC 8259 section 7.
+ * A \u escape, in->p just past the 'u': one code point (a surrogate pair
+ * joined, a lone surrogate or U+0000 refused), written as UTF-8 to dst,
+ * which has room for 6 bytes.  Returns the bytes written, or -1.
+ */
+static int
+json_unicode_escape(struct json_in *in, char *dst)
+{
+	unsigned u, lo;
+	int n;
+
+	if (json_hex4(in, &u) != 0)
+		return -1;
+	if (u >= 0xd800 && u < 0xdc00) {
+		if (in->end - in->p < 6 || in->p[0] != '\\' ||
+		    in->p[1] != 'u')
+			return json_fail(in, "lone surrogate");
+		in->p += 2;
+		if (json_hex4(in, &lo) != 0)
+			return -1;
+		if (lo < 0xdc00 || lo > 0xdfff)
+			return json_fail(in, "lone surrogate");
+		u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+	} else if (u >= 0xdc00 && u < 0xe000)
+		return json_fail(in, "lone surrogate");
+	if (u == 0)
+		return json_fail(in, "\\u0000 in string");
+	n = u8_uctomb((uint8_t *)dst, (ucs4_t)u, 6);
+	if (n <= 0)
+		return json_fail(in, "bad code point");
+	return n;
+}
+
+/*
+ * The escape after a backslash, in->p just past the backslash, decoded to
+ * dst (room for 6 bytes).  Returns the bytes written, or -1.
+ */
+static int
+json_escape(struct json_in *in, char *dst)
+{
+	unsigned char c;
+
+	if (in->p >= in->end)
+		return json_fail(in, "unterminated string");
+	c = (unsigned char)*in->p++;
+	switch (c) {
+	case '"': case '\\': case '/':
+		*dst = (char)c;
+		return 1;
+	case 'b': *dst = '\b'; return 1;
+	case 'f': *dst = '\f'; return 1;
+	case 'n': *dst = '\n'; return 1;
+	case 'r': *dst = '\r'; return 1;
+	case 't': *dst = '\t'; return 1;
+	case 'u':
+		return json_unicode_escape(in, dst);
+	default:
+		return json_fail(in, "bad escape");
+	}
+}
+
+/*
+ * A string; in->p is just past the opening quote.  Control characters are
+ * refused; other bytes are copied as they are (no UTF-8 check here).
  */
 static int
 json_string(struct json_in *in, char **out)
 {
 	char *buf;
 	size_t len = 0, cap = 32;
-	unsigned u, lo;
 	unsigned char c;
 	int n;
 
@@ -113,55 +171,8 @@ json_string(struct json_in *in, char **out)
 			buf[len++] = (char)c;
 			continue;
 		}
-		if (in->p >= in->end) {
-			json_fail(in, "unterminated string");
+		if ((n = json_escape(in, buf + len)) < 0)
 			goto fail;
-		}
-		c = (unsigned char)*in->p++;
-		switch (c) {
-		case '"': case '\\': case '/':
-			buf[len++] = (char)c;
-			continue;
-		case 'b': buf[len++] = '\b'; continue;
-		case 'f': buf[len++] = '\f'; continue;
-		case 'n': buf[len++] = '\n'; continue;
-		case 'r': buf[len++] = '\r'; continue;
-		case 't': buf[len++] = '\t'; continue;
-		case 'u':
-			break;
-		default:
-			json_fail(in, "bad escape");
-			goto fail;
-		}
-		if (json_hex4(in, &u) != 0)
-			goto fail;
-		if (u >= 0xd800 && u < 0xdc00) {
-			if (in->end - in->p < 6 || in->p[0] != '\\' ||
-			    in->p[1] != 'u') {
-				json_fail(in, "lone surrogate");
-				goto fail;
-			}
-			in->p += 2;
-			if (json_hex4(in, &lo) != 0)
-				goto fail;
-			if (lo < 0xdc00 || lo > 0xdfff) {
-				json_fail(in, "lone surrogate");
-				goto fail;
-			}
-			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
-		} else if (u >= 0xdc00 && u < 0xe000) {
-			json_fail(in, "lone surrogate");
-			goto fail;
-		}
-		if (u == 0) {
-			json_fail(in, "\\u0000 in string");
-			goto fail;
-		}
-		n = u8_uctomb((uint8_t *)buf + len, (ucs4_t)u, 6);
-		if (n <= 0) {
-			json_fail(in, "bad code point");
-			goto fail;
-		}
 		len += (size_t)n;
 	}
 	buf[len] = '\0';

@@ -166,30 +166,22 @@ csvr_name(struct csvr *r, size_t h, char *q, size_t qsize)
 	    CSVR_QUOTE_MAX);
 }
 
-/* The header record: map names to columns; 0 or an exit code. */
+/*
+ * Map each header field to its schema column in r->colmap, marking in seen
+ * the columns met.  0, or an exit code on a name given twice.
+ */
 static int
-csvr_header(struct csvr *r)
+csvr_header_map(struct csvr *r, unsigned long hl, int *seen)
 {
-	const struct cr_schema *s = r->schema;
-	unsigned long hl = r->rec_line;
-	size_t n = r->nfields, h, j, i, nmissing = 0;
-	int seen[CR_MAX_COLS] = { 0 };
-	char q[CSVR_QUOTE_MAX + 16], msg[1024];
-	size_t mlen;
+	char q[CSVR_QUOTE_MAX + 16];
+	size_t h, j;
 	int c;
 
-	r->have_header = 1;
-	if (u8_check((const uint8_t *)r->buf, r->used) != NULL) {
-		csvr_fail(r, hl, "invalid UTF-8 in the header line");
-		return r->stop;
-	}
-	r->nexpected = n;
-	r->colmap = xreallocarray(NULL, n != 0 ? n : 1, sizeof *r->colmap);
-	for (h = 0; h < n; h++) {
+	for (h = 0; h < r->nexpected; h++) {
 		const char *name = r->buf + r->off[h];
 		size_t len = r->flen[h];
 
-		c = cr_schema_column(s, name, len);
+		c = cr_schema_column(r->schema, name, len);
 		r->colmap[h] = c;
 		if (c >= 0) {
 			if (!seen[c]) {
@@ -210,6 +202,52 @@ csvr_header(struct csvr *r)
 		r->stop = CR_EXIT_DATAERR;
 		return r->stop;
 	}
+	return 0;
+}
+
+/* Every missing CR_COL_HEADER column, in one message. */
+static void
+csvr_header_missing(struct csvr *r, unsigned long hl, const int *seen)
+{
+	const struct cr_schema *s = r->schema;
+	char msg[1024];
+	size_t i, mlen = 0, nmissing = 0;
+
+	msg[0] = '\0';
+	for (i = 0; i < s->ncols; i++) {
+		if (seen[i] || !(s->cols[i].flags & CR_COL_HEADER))
+			continue;
+		if (mlen < sizeof msg)
+			mlen += (size_t)snprintf(msg + mlen, sizeof msg - mlen,
+			    "%s\"%s\"", nmissing != 0 ? ", " : "",
+			    s->cols[i].name);
+		nmissing++;
+	}
+	if (nmissing != 0) {
+		cr_error(r->file, hl, "missing required column%s %s",
+		    nmissing > 1 ? "s" : "", msg);
+		r->stop = CR_EXIT_DATAERR;
+	}
+}
+
+/* The header record: map names to columns; 0 or an exit code. */
+static int
+csvr_header(struct csvr *r)
+{
+	unsigned long hl = r->rec_line;
+	size_t n = r->nfields, h;
+	int seen[CR_MAX_COLS] = { 0 };
+	char q[CSVR_QUOTE_MAX + 16];
+
+	r->have_header = 1;
+	if (u8_check((const uint8_t *)r->buf, r->used) != NULL) {
+		csvr_fail(r, hl, "invalid UTF-8 in the header line");
+		return r->stop;
+	}
+	r->nexpected = n;
+	r->colmap = xreallocarray(NULL, n != 0 ? n : 1, sizeof *r->colmap);
+	if (csvr_header_map(r, hl, seen) != 0)
+		return r->stop;
 	/*
 	 * A header with none of the table's columns is not that table (a
 	 * key or a password file put in its place): refused, and nothing of
@@ -230,24 +268,7 @@ csvr_header(struct csvr *r)
 		    (r->filter->cols & (1U << r->colmap[h])))
 			r->fsplit = h + 1;
 	}
-
-	/* Every missing CR_COL_HEADER column, in one message. */
-	msg[0] = '\0';
-	mlen = 0;
-	for (i = 0; i < s->ncols; i++) {
-		if (seen[i] || !(s->cols[i].flags & CR_COL_HEADER))
-			continue;
-		if (mlen < sizeof msg)
-			mlen += (size_t)snprintf(msg + mlen, sizeof msg - mlen,
-			    "%s\"%s\"", nmissing != 0 ? ", " : "",
-			    s->cols[i].name);
-		nmissing++;
-	}
-	if (nmissing != 0) {
-		cr_error(r->file, hl, "missing required column%s %s",
-		    nmissing > 1 ? "s" : "", msg);
-		r->stop = CR_EXIT_DATAERR;
-	}
+	csvr_header_missing(r, hl, seen);
 	return r->stop;
 }
 

@@ -575,6 +575,60 @@ validate_report(cr_problem_fn fn, void *arg, const char *field,
 	fn(arg, field, msg);
 }
 
+/* An absent field: reported when required; 1 if it is a problem, else 0. */
+static int
+validate_missing(const struct validate_field *f, int individual,
+    cr_problem_fn fn, void *arg)
+{
+	if (f->flags & VF_REQUIRED) {
+		validate_report(fn, arg, f->name, NULL, "is required", NULL);
+		return 1;
+	}
+	if ((f->flags & VF_ORG) && !individual) {
+		validate_report(fn, arg, f->name, NULL,
+		    "is required unless type is individual", NULL);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * What is wrong with v (n bytes of clean text) as a value of f's kind, or
+ * NULL.  country is the record's country when valid, else NULL; a reason
+ * made up here is written into reason.
+ */
+static const char *
+validate_kind(const struct validate_field *f, const char *v, size_t n,
+    const char *country, char *reason, size_t reasonsize)
+{
+	size_t len;
+
+	switch (f->kind) {
+	case VK_TEXT:
+		break;
+	case VK_NAME:
+		len = validate_nfc_len(v, n);
+		if (len > VALIDATE_NAME_MAX) {
+			snprintf(reason, reasonsize,
+			    "%zu characters after NFC normalization, "
+			    "at most %d allowed", len, VALIDATE_NAME_MAX);
+			return reason;
+		}
+		break;
+	case VK_EMAIL:
+		return cr_check_email(v);
+	case VK_PHONE:
+		return cr_check_phone(v);
+	case VK_COUNTRY:
+		return cr_check_country(v);
+	case VK_STATE:
+		return cr_check_state(country, v);
+	case VK_ZIP:
+		return cr_check_zip(country, v);
+	}
+	return NULL;
+}
+
 int
 cr_validate_contact(const struct cr_contact *c, cr_problem_fn fn, void *arg)
 {
@@ -582,7 +636,7 @@ cr_validate_contact(const struct cr_contact *c, cr_problem_fn fn, void *arg)
 	const char *v, *r, *country;
 	char reason[128];
 	unsigned long bad;
-	size_t i, n, len;
+	size_t i, n;
 	int problems = 0, individual, country_ok;
 
 	individual = c->type != NULL && strcmp(c->type, "individual") == 0;
@@ -594,16 +648,7 @@ cr_validate_contact(const struct cr_contact *c, cr_problem_fn fn, void *arg)
 		f = &validate_fields[i];
 		v = validate_get(c, f->off);
 		if (validate_absent(v)) {
-			if (f->flags & VF_REQUIRED) {
-				validate_report(fn, arg, f->name, NULL,
-				    "is required", NULL);
-				problems++;
-			} else if ((f->flags & VF_ORG) && !individual) {
-				validate_report(fn, arg, f->name, NULL,
-				    "is required unless type is individual",
-				    NULL);
-				problems++;
-			}
+			problems += validate_missing(f, individual, fn, arg);
 			continue;
 		}
 		n = strlen(v);
@@ -619,36 +664,8 @@ cr_validate_contact(const struct cr_contact *c, cr_problem_fn fn, void *arg)
 			problems++;
 			continue;
 		}
-		r = NULL;
-		switch (f->kind) {
-		case VK_TEXT:
-			break;
-		case VK_NAME:
-			len = validate_nfc_len(v, n);
-			if (len > VALIDATE_NAME_MAX) {
-				snprintf(reason, sizeof reason,
-				    "%zu characters after NFC normalization, "
-				    "at most %d allowed", len,
-				    VALIDATE_NAME_MAX);
-				r = reason;
-			}
-			break;
-		case VK_EMAIL:
-			r = cr_check_email(v);
-			break;
-		case VK_PHONE:
-			r = cr_check_phone(v);
-			break;
-		case VK_COUNTRY:
-			r = cr_check_country(v);
-			break;
-		case VK_STATE:
-			r = cr_check_state(country_ok ? country : NULL, v);
-			break;
-		case VK_ZIP:
-			r = cr_check_zip(country_ok ? country : NULL, v);
-			break;
-		}
+		r = validate_kind(f, v, n, country_ok ? country : NULL,
+		    reason, sizeof reason);
 		if (r != NULL) {
 			validate_report(fn, arg, f->name, v, r,
 			    (f->kind == VK_STATE || f->kind == VK_ZIP) &&
