@@ -150,22 +150,15 @@ decide_broken_rec(const struct cr_rec *r, const char *what, const char *key)
 	return NULL;
 }
 
+/* Why the customer, its products or their contacts and shares are broken. */
 static char *
-decide_broken(const struct cr_model *m, const struct cr_request *q,
-    const struct cr_rec *org, const struct cr_customer *c)
+decide_broken_customer(const struct cr_model *m, const struct cr_customer *c)
 {
-	const char *acc[2] = { q->r.val[MAN_QUICKSHARE_TO],
-	    q->r.val[MAN_IMPORT_TO] };
 	const struct cr_product *p;
 	const struct cr_rec *r;
 	char *why, what[192], qb[128], qb2[128];
 	size_t i, j;
 
-	if (org != NULL && (why = decide_broken_rec(org, "organization",
-	    org->val[ORG_ID])))
-		return why;
-	if (c == NULL)
-		goto accounts;
 	if ((why = decide_broken_rec(&c->r, "customer", c->r.val[CUS_ID])))
 		return why;
 	if (c->dangling) {
@@ -201,9 +194,31 @@ decide_broken(const struct cr_model *m, const struct cr_request *q,
 				    "share of product", p->r.val[PRD_ID]);
 		}
 	}
-accounts:
+	return NULL;
+}
+
+/*
+ * The first broken row the request depends on, in this order: the
+ * organization, the customer and what hangs off it (when there is a
+ * customer), the quickshare_to and import_to accounts.
+ */
+static char *
+decide_broken(const struct cr_model *m, const struct cr_request *q,
+    const struct cr_rec *org, const struct cr_customer *c)
+{
+	const char *accounts[2] = { q->r.val[MAN_QUICKSHARE_TO],
+	    q->r.val[MAN_IMPORT_TO] };
+	const struct cr_rec *r;
+	char *why;
+	size_t i;
+
+	if (org != NULL && (why = decide_broken_rec(org, "organization",
+	    org->val[ORG_ID])))
+		return why;
+	if (c != NULL && (why = decide_broken_customer(m, c)))
+		return why;
 	for (i = 0; i < 2; i++) {
-		r = decide_get(m->accounts, acc[i]);
+		r = decide_get(m->accounts, accounts[i]);
 		if (r != NULL && (why = decide_broken_rec(r, "account",
 		    r->val[ACC_USERNAME])))
 			return why;
