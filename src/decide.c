@@ -150,22 +150,15 @@ decide_broken_rec(const struct cr_rec *r, const char *what, const char *key)
 	return NULL;
 }
 
+/* Why the customer, its products or their contacts and shares are broken. */
 static char *
-decide_broken(const struct cr_model *m, const struct cr_request *q,
-    const struct cr_rec *org, const struct cr_customer *c)
+decide_broken_customer(const struct cr_model *m, const struct cr_customer *c)
 {
-	const char *acc[2] = { q->r.val[MAN_QUICKSHARE_TO],
-	    q->r.val[MAN_IMPORT_TO] };
 	const struct cr_product *p;
 	const struct cr_rec *r;
 	char *why, what[192], qb[128], qb2[128];
 	size_t i, j;
 
-	if (org != NULL && (why = decide_broken_rec(org, "organization",
-	    org->val[ORG_ID])))
-		return why;
-	if (c == NULL)
-		goto accounts;
 	if ((why = decide_broken_rec(&c->r, "customer", c->r.val[CUS_ID])))
 		return why;
 	if (c->dangling) {
@@ -201,9 +194,31 @@ decide_broken(const struct cr_model *m, const struct cr_request *q,
 				    "share of product", p->r.val[PRD_ID]);
 		}
 	}
-accounts:
+	return NULL;
+}
+
+/*
+ * The first broken row the request depends on, in this order: the
+ * organization, the customer and what hangs off it (when there is a
+ * customer), the quickshare_to and import_to accounts.
+ */
+static char *
+decide_broken(const struct cr_model *m, const struct cr_request *q,
+    const struct cr_rec *org, const struct cr_customer *c)
+{
+	const char *accounts[2] = { q->r.val[MAN_QUICKSHARE_TO],
+	    q->r.val[MAN_IMPORT_TO] };
+	const struct cr_rec *r;
+	char *why;
+	size_t i;
+
+	if (org != NULL && (why = decide_broken_rec(org, "organization",
+	    org->val[ORG_ID])))
+		return why;
+	if (c != NULL && (why = decide_broken_customer(m, c)))
+		return why;
 	for (i = 0; i < 2; i++) {
-		r = decide_get(m->accounts, acc[i]);
+		r = decide_get(m->accounts, accounts[i]);
 		if (r != NULL && (why = decide_broken_rec(r, "account",
 		    r->val[ACC_USERNAME])))
 			return why;
@@ -358,19 +373,20 @@ decide_mismatch(const struct cr_customer *c, const struct cr_rec *acc)
  * One request being decided: its manifest values, what the phases found
  * (the reseller organization, the customer, the import account, the
  * reseller's roles on the customer's domains, the import mismatch), and
- * the message under construction.  Each phase returns 1 when it decided
- * the outcome (rejected or skipped), 0 to go on.
+ * the message under construction, with b1-b3 for the values Q() quotes
+ * into it.  Each phase returns 1 when it decided the outcome (rejected or
+ * skipped), 0 to go on.
  */
 struct decide_req {
 	struct cr_model			*m;
 	struct cr_request		*q;
 	const struct cr_decide_opts	*o;
 	struct decide_msg		 dm;
-	const char			*rid, *oid, *cid, *quickshare_to;
-	const char			*import_to, *reseller_contacts;
-	const char			*on_mismatch;
+	const char			*request_id, *reseller_id, *customer_id;
+	const char			*quickshare_to, *import_to;
+	const char			*reseller_contacts, *on_mismatch;
 	struct cr_rec			*org, *import_account;
-	struct cr_customer		*c;
+	struct cr_customer		*customer;
 	char				*reseller_roles;	/* or NULL */
 	char				*mismatch;		/* or NULL */
 	char				 b1[128], b2[128], b3[128];
@@ -396,18 +412,19 @@ decide_request(struct decide_req *d)
 	if (q->bad != NULL)
 		decide_add(q, &d->dm, CR_E_BAD_REQUEST, "bad request: %s",
 		    q->bad);
-	if (d->rid != NULL) {
+	if (d->request_id != NULL) {
 		first = (size_t)(uintptr_t)decide_get(d->m->req_first,
-		    d->rid) - 1;
-		applied_for = decide_get(d->m->hist_applied, d->rid);
+		    d->request_id) - 1;
+		applied_for = decide_get(d->m->hist_applied, d->request_id);
 		if (first < q->index)
 			decide_add(q, &d->dm, CR_E_DUPLICATE_REQUEST,
 			    "request_id \"%s\" already used at line %lu",
-			    Q(d->b1, d->rid), d->m->req[first].r.line);
-		else if (applied_for != NULL && !cr_streq(applied_for, d->cid))
+			    Q(d->b1, d->request_id), d->m->req[first].r.line);
+		else if (applied_for != NULL &&
+		    !cr_streq(applied_for, d->customer_id))
 			decide_add(q, &d->dm, CR_E_DUPLICATE_REQUEST,
 			    "request_id \"%s\" was applied by an earlier run "
-			    "for customer \"%s\"", Q(d->b1, d->rid),
+			    "for customer \"%s\"", Q(d->b1, d->request_id),
 			    Q(d->b2, applied_for));
 	}
 	return decide_rejected(d);
@@ -417,10 +434,10 @@ decide_request(struct decide_req *d)
 static int
 decide_applied(struct decide_req *d)
 {
-	if (decide_get(d->m->hist_applied, d->rid) == NULL)
+	if (decide_get(d->m->hist_applied, d->request_id) == NULL)
 		return 0;
 	decide_add(d->q, &d->dm, CR_S_ALREADY_APPLIED, "request_id \"%s\" "
-	    "was applied by an earlier run", Q(d->b1, d->rid));
+	    "was applied by an earlier run", Q(d->b1, d->request_id));
 	d->q->outcome = CR_SKIPPED;
 	return 1;
 }
@@ -433,29 +450,31 @@ decide_parties(struct decide_req *d)
 	const char *is_reseller;
 	char *broken;
 
-	d->org = decide_get(d->m->orgs, d->oid);
-	d->c = decide_get(d->m->customers, d->cid);
+	d->org = decide_get(d->m->orgs, d->reseller_id);
+	d->customer = decide_get(d->m->customers, d->customer_id);
 	is_reseller = d->org != NULL ? d->org->val[ORG_RESELLER] : NULL;
 	if (d->org == NULL)
 		decide_add(q, &d->dm, CR_E_UNKNOWN_RESELLER, "reseller_id "
-		    "\"%s\": no such organization", Q(d->b1, d->oid));
+		    "\"%s\": no such organization", Q(d->b1, d->reseller_id));
 	else if (is_reseller != NULL && cr_parse_bool(is_reseller) == 0)
 		decide_add(q, &d->dm, CR_E_NOT_RESELLER, "organization \"%s\" "
-		    "is not a reseller (reseller=%s)", Q(d->b1, d->oid),
+		    "is not a reseller (reseller=%s)", Q(d->b1, d->reseller_id),
 		    Q(d->b2, is_reseller));
 	else if (is_reseller == NULL)
 		decide_add(q, &d->dm, CR_E_NOT_RESELLER, "organization \"%s\" "
-		    "is not a reseller (reseller is empty)", Q(d->b1, d->oid));
-	if (d->c == NULL)
+		    "is not a reseller (reseller is empty)",
+		    Q(d->b1, d->reseller_id));
+	if (d->customer == NULL)
 		decide_add(q, &d->dm, CR_E_UNKNOWN_CUSTOMER, "customer_id "
-		    "\"%s\": no such customer", Q(d->b1, d->cid));
-	else if (!cr_streq(d->c->r.val[CUS_RESELLER_ID], d->oid))
+		    "\"%s\": no such customer", Q(d->b1, d->customer_id));
+	else if (!cr_streq(d->customer->r.val[CUS_RESELLER_ID], d->reseller_id))
 		decide_add(q, &d->dm, CR_E_NOT_YOUR_CUSTOMER, "customer \"%s\" "
-		    "belongs to \"%s\", not to \"%s\"", Q(d->b1, d->cid),
-		    d->c->r.val[CUS_RESELLER_ID] ?
-		    Q(d->b3, d->c->r.val[CUS_RESELLER_ID]) : "",
-		    Q(d->b2, d->oid));
-	if ((broken = decide_broken(d->m, q, d->org, d->c)) != NULL) {
+		    "belongs to \"%s\", not to \"%s\"",
+		    Q(d->b1, d->customer_id),
+		    d->customer->r.val[CUS_RESELLER_ID] ?
+		    Q(d->b3, d->customer->r.val[CUS_RESELLER_ID]) : "",
+		    Q(d->b2, d->reseller_id));
+	if ((broken = decide_broken(d->m, q, d->org, d->customer)) != NULL) {
 		decide_add(q, &d->dm, CR_E_EXPORT_INCONSISTENT, "the export "
 		    "is inconsistent: %s", broken);
 		free(broken);
@@ -468,21 +487,22 @@ static int
 decide_state(struct decide_req *d)
 {
 	struct cr_request *q = d->q;
-	struct cr_customer *c = d->c;
+	struct cr_customer *c = d->customer;
 	const char *status = c->r.val[CUS_STATUS];
-	const char *released_by = decide_get(d->m->hist_released, d->cid);
+	const char *released_by = decide_get(d->m->hist_released,
+	    d->customer_id);
 	const struct cr_request *first;
 
 	if (released_by != NULL || cr_streq(status, "released")) {
 		if (released_by != NULL)
 			decide_add(q, &d->dm, CR_S_ALREADY_RELEASED, "customer "
 			    "\"%s\" was released by request \"%s\" of an "
-			    "earlier run", Q(d->b1, d->cid),
+			    "earlier run", Q(d->b1, d->customer_id),
 			    Q(d->b2, released_by));
 		else
 			decide_add(q, &d->dm, CR_S_ALREADY_RELEASED, "customer "
 			    "\"%s\" is already released (status released)",
-			    Q(d->b1, d->cid));
+			    Q(d->b1, d->customer_id));
 		q->outcome = CR_SKIPPED;
 		return 1;
 	}
@@ -490,12 +510,12 @@ decide_state(struct decide_req *d)
 		first = &d->m->req[c->released_by - 1];
 		decide_add(q, &d->dm, CR_E_DUPLICATE_CUSTOMER, "customer "
 		    "\"%s\" was released by request \"%s\" (line %lu) of this "
-		    "run", Q(d->b1, d->cid), first->r.val[MAN_REQUEST_ID],
-		    first->r.line);
+		    "run", Q(d->b1, d->customer_id),
+		    first->r.val[MAN_REQUEST_ID], first->r.line);
 	}
 	if (!cr_streq(status, "active"))
 		decide_add(q, &d->dm, CR_E_CUSTOMER_STATUS, "customer \"%s\" "
-		    "status \"%s\": expected active", Q(d->b1, d->cid),
+		    "status \"%s\": expected active", Q(d->b1, d->customer_id),
 		    status ? Q(d->b2, status) : "");
 	return decide_rejected(d);
 }
@@ -507,7 +527,7 @@ decide_contact(struct decide_req *d)
 	struct decide_join problems = { NULL, 0 };
 	struct cr_contact kc;
 
-	decide_contact_of(&d->c->r, &kc, 0);
+	decide_contact_of(&d->customer->r, &kc, 0);
 	if (cr_validate_contact(&kc, decide_contact_problem, &problems) > 0) {
 		decide_more(&problems.text, problems.items);
 		decide_add(d->q, &d->dm, CR_E_CONTACT_INVALID, "customer "
@@ -537,14 +557,14 @@ decide_checks(struct decide_req *d)
 	if (d->import_to != NULL && d->import_account == NULL)
 		decide_add(q, &d->dm, CR_E_UNKNOWN_ACCOUNT, "import_to \"%s\": "
 		    "no such account", Q(d->b1, d->import_to));
-	d->reseller_roles = decide_reseller_roles(d->c, d->org);
+	d->reseller_roles = decide_reseller_roles(d->customer, d->org);
 	if (d->reseller_roles != NULL && d->reseller_contacts == NULL)
 		decide_add(q, &d->dm, CR_E_RESELLER_CONTACT, "the reseller is "
 		    "%s; set reseller_contacts to replace or keep",
 		    d->reseller_roles);
-	if (d->import_account != NULL &&
-	    (d->mismatch = decide_mismatch(d->c, d->import_account)) != NULL &&
-	    cr_streq(d->on_mismatch, "reject"))
+	if (d->import_account != NULL)
+		d->mismatch = decide_mismatch(d->customer, d->import_account);
+	if (d->mismatch != NULL && cr_streq(d->on_mismatch, "reject"))
 		decide_add(q, &d->dm, CR_E_CONTACT_MISMATCH, "import_to "
 		    "account \"%s\" does not match the customer (%s %s)",
 		    Q(d->b1, d->import_to), d->mismatch,
@@ -592,7 +612,7 @@ static void
 decide_release(struct decide_req *d)
 {
 	struct cr_request *q = d->q;
-	struct cr_customer *c = d->c;
+	struct cr_customer *c = d->customer;
 	const char *lang = c->r.val[CUS_LANG];
 	size_t i;
 	int defaulted = 0;
@@ -619,7 +639,8 @@ decide_release(struct decide_req *d)
 			decide_domain(d, c->products[i]);
 	if (c->nproducts == 0)
 		decide_add(q, &d->dm, CR_W_NO_PRODUCTS, "customer \"%s\" has no "
-		    "products: the account alone is released", Q(d->b1, d->cid));
+		    "products: the account alone is released",
+		    Q(d->b1, d->customer_id));
 	q->lang = d->o && d->o->resolve_lang ? d->o->resolve_lang(
 	    d->o->lang_arg, lang, &defaulted) : "en";
 	if (defaulted)
@@ -639,9 +660,9 @@ decide_one(struct cr_model *m, struct cr_request *q,
 	d->m = m;
 	d->q = q;
 	d->o = o;
-	d->rid = q->r.val[MAN_REQUEST_ID];
-	d->oid = q->r.val[MAN_RESELLER_ID];
-	d->cid = q->r.val[MAN_CUSTOMER_ID];
+	d->request_id = q->r.val[MAN_REQUEST_ID];
+	d->reseller_id = q->r.val[MAN_RESELLER_ID];
+	d->customer_id = q->r.val[MAN_CUSTOMER_ID];
 	d->quickshare_to = q->r.val[MAN_QUICKSHARE_TO];
 	d->import_to = q->r.val[MAN_IMPORT_TO];
 	d->reseller_contacts = q->r.val[MAN_RESELLER_CONTACTS];
