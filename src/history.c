@@ -44,6 +44,8 @@
 #define HIST_TMP	".tmp-"
 /* Entries built in memory before they are written as one segment. */
 #define HIST_BATCH	262144
+/* A segment found damaged while the index was updated: rebuild it. */
+#define HIST_DAMAGED	(-2)
 /* Segments are not merged into one of more entries than this. */
 #define HIST_MERGE_MAX	1048576
 /* Keys per segment entry above which a segment is read whole. */
@@ -315,7 +317,9 @@ hseg_open(struct cr_history *h, int dirfd, const char *name, size_t first,
 	int fd;
 
 	memset(s, 0, sizeof *s);
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* O_NONBLOCK: a FIFO under that name must not hang the run */
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
@@ -666,32 +670,74 @@ hseg_weight(const struct hseg *s)
 	return s->nentries + s->nruns;
 }
 
-/* Write the entries of a and b in order; on equal keys, a's (older). */
+/* A segment's body read in order, every line checked as it goes. */
+struct hcursor {
+	const char	*p, *end, *prev;
+	size_t		 prevlen, n;
+	struct hline	 l;
+	int		 done, damaged;
+};
+
 static void
+hcursor_next(struct hcursor *c)
+{
+	if (c->done)
+		return;
+	if (c->p >= c->end) {
+		c->done = 1;
+		return;
+	}
+	if (hline_at(c->p, c->end, &c->l) != 0 || (c->prev != NULL &&
+	    hkey_cmp(c->prev, c->prevlen, c->l.line, c->l.keylen) >= 0)) {
+		c->damaged = c->done = 1;
+		return;
+	}
+	c->prev = c->l.line;
+	c->prevlen = c->l.keylen;
+	c->p = c->l.end + 1;
+	c->n++;
+}
+
+static void
+hcursor_init(struct hcursor *c, const struct hseg *s)
+{
+	memset(c, 0, sizeof *c);
+	c->p = s->map + s->body;
+	c->end = s->map + s->size;
+	hcursor_next(c);
+}
+
+/*
+ * Write the entries of a and b in order; on equal keys, a's (older).
+ * Every line of both is read, so a merge is also the full check of both:
+ * -1 when a line is malformed or out of order, or a count is not its
+ * header's (the merged file is then not kept).
+ */
+static int
 hseg_merge_bodies(const struct hseg *a, const struct hseg *b,
     struct hwriter *w)
 {
-	const char *pa = a->map + a->body, *ea = a->map + a->size;
-	const char *pb = b->map + b->body, *eb = b->map + b->size;
-	struct hline la, lb;
+	struct hcursor ca, cb;
 	int c;
 
-	while (pa < ea && pb < eb && hline_at(pa, ea, &la) == 0 &&
-	    hline_at(pb, eb, &lb) == 0) {
-		c = hkey_cmp(la.line, la.keylen, lb.line, lb.keylen);
-		if (c <= 0) {
-			hw_entry(w, la.line, (size_t)(la.end - la.line));
-			pa = la.end + 1;
-		}
+	hcursor_init(&ca, a);
+	hcursor_init(&cb, b);
+	while (!ca.done || !cb.done) {
+		c = ca.done ? 1 : cb.done ? -1 : hkey_cmp(ca.l.line,
+		    ca.l.keylen, cb.l.line, cb.l.keylen);
+		if (c <= 0)
+			hw_entry(w, ca.l.line, (size_t)(ca.l.end - ca.l.line));
+		else
+			hw_entry(w, cb.l.line, (size_t)(cb.l.end - cb.l.line));
+		if (c <= 0)
+			hcursor_next(&ca);
 		if (c >= 0)
-			pb = lb.end + 1;
-		if (c > 0)
-			hw_entry(w, lb.line, (size_t)(lb.end - lb.line));
+			hcursor_next(&cb);
 	}
-	for (; pa < ea && hline_at(pa, ea, &la) == 0; pa = la.end + 1)
-		hw_entry(w, la.line, (size_t)(la.end - la.line));
-	for (; pb < eb && hline_at(pb, eb, &lb) == 0; pb = lb.end + 1)
-		hw_entry(w, lb.line, (size_t)(lb.end - lb.line));
+	if (ca.damaged || cb.damaged || ca.n != a->nentries ||
+	    cb.n != b->nentries)
+		return -1;
+	return 0;
 }
 
 /* Merge the last two segments of the chain into one, named as the first. */
@@ -709,7 +755,12 @@ hist_merge_last(struct cr_history *h)
 	fwrite(a->map + a->runs_off, 1, a->runs_len, w.f);
 	fwrite(b->map + b->runs_off, 1, b->runs_len, w.f);
 	hw_body(&w);
-	hseg_merge_bodies(a, b, &w);
+	if (hseg_merge_bodies(a, b, &w) != 0) {
+		hw_abort(h, &w);
+		hist_fail(h, 0, a->name, "damaged: rebuilt from the runs");
+		hist_drop_chain(h, h->nsegs - 2);
+		return HIST_DAMAGED;
+	}
 	aname = xstrdup(a->name);
 	bname = xstrdup(b->name);
 	rc = hw_commit(h, &w, aname);
@@ -734,6 +785,7 @@ static int
 hist_compact(struct cr_history *h)
 {
 	const struct hseg *a, *b;
+	int rc;
 
 	while (h->nsegs >= 2) {
 		a = &h->segs[h->nsegs - 2];
@@ -741,8 +793,8 @@ hist_compact(struct cr_history *h)
 		if (hseg_weight(a) > hseg_weight(b) ||
 		    a->nentries + b->nentries > HIST_MERGE_MAX)
 			break;
-		if (hist_merge_last(h) != 0)
-			return -1;
+		if ((rc = hist_merge_last(h)) != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -930,14 +982,15 @@ hist_sweep(struct cr_history *h)
 			close(fd);
 		return;
 	}
+	rewinddir(d);	/* the dup shares the offset a sweep before left */
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
 		for (keep = 0, i = 0; i < h->nsegs && !keep; i++)
 			keep = strcmp(de->d_name, h->segs[i].name) == 0;
-		if (!keep)
-			(void)unlinkat(h->idxfd, de->d_name, 0);
+		if (!keep)	/* a directory there too, whole */
+			(void)cr_rundir_rmtree(h->idxfd, de->d_name);
 	}
 	closedir(d);
 }
@@ -951,28 +1004,27 @@ hist_open_dir(struct cr_history *h)
 		return hist_fail(h, errno, NULL, "cannot create");
 	h->idxfd = openat(h->outfd, CR_HISTORY_DIR, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC | O_NOFOLLOW);
+	if (h->idxfd < 0 && (errno == ENOTDIR || errno == ELOOP)) {
+		/* a file or a symlink in its place: removed, not followed */
+		if (cr_rundir_rmtree(h->outfd, CR_HISTORY_DIR) != 0 ||
+		    mkdirat(h->outfd, CR_HISTORY_DIR, 0700) != 0)
+			return hist_fail(h, errno, NULL, "cannot replace");
+		h->idxfd = openat(h->outfd, CR_HISTORY_DIR, O_RDONLY |
+		    O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	}
 	if (h->idxfd < 0)
 		return hist_fail(h, errno, NULL, "cannot open");
 	return 0;
 }
 
-int
-cr_history_update(struct cr_history *h, const char *new_run_id)
+/* Index runs[covered..] in batches, compacting as segments are added. */
+static int
+hist_index_runs(struct cr_history *h)
 {
 	struct hbatch b;
 	size_t i;
 	int rc = 0;
 
-	if (h->outfd < 0)
-		return hist_fail(h, 0, NULL, "no OUT to index");
-	if (new_run_id != NULL) {
-		h->runs = xreallocarray(h->runs, h->nruns + 1,
-		    sizeof *h->runs);
-		h->runs[h->nruns++] = xstrdup(new_run_id);
-	}
-	if (hist_open_dir(h) != 0)
-		return -1;
-	hist_sweep(h);
 	memset(&b, 0, sizeof b);
 	b.h = h;
 	for (i = h->covered; i < h->nruns && rc == 0; i++) {
@@ -987,4 +1039,27 @@ cr_history_update(struct cr_history *h, const char *new_run_id)
 	free(b.runlines.p);
 	free(b.tmp.p);
 	return rc;
+}
+
+int
+cr_history_update(struct cr_history *h, const char *new_run_id)
+{
+	int rc, tries;
+
+	if (h->outfd < 0)
+		return hist_fail(h, 0, NULL, "no OUT to index");
+	if (new_run_id != NULL) {
+		h->runs = xreallocarray(h->runs, h->nruns + 1,
+		    sizeof *h->runs);
+		h->runs[h->nruns++] = xstrdup(new_run_id);
+	}
+	if (hist_open_dir(h) != 0)
+		return -1;
+	/* a segment a merge finds damaged is dropped and built again */
+	for (rc = HIST_DAMAGED, tries = 0; rc == HIST_DAMAGED && tries < 3;
+	    tries++) {
+		hist_sweep(h);
+		rc = hist_index_runs(h);
+	}
+	return rc == 0 ? 0 : -1;
 }

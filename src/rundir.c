@@ -188,8 +188,8 @@ rundir_rmtree_step(int *fdp, size_t *depth)
  * following a symlink (a symlink is removed, not entered).  Returns 0
  * (also when name is gone), or -1 with errno set.
  */
-static int
-rundir_rmtree(int dirfd, const char *name)
+int
+cr_rundir_rmtree(int dirfd, const char *name)
 {
 	size_t depth = 0;
 	int fd, rc, errnum;
@@ -308,7 +308,7 @@ cr_rundir_cleanup(struct cr_rundir *rd)
 		/* Ours only while we build it; we do not build one yet. */
 		if (rd->tmpname != NULL && strcmp(names[i], rd->tmpname) == 0)
 			continue;
-		if (rundir_rmtree(rd->fd, names[i]) == 0)
+		if (cr_rundir_rmtree(rd->fd, names[i]) == 0)
 			continue;
 		/*
 		 * OUT read-only (permissions, mount): a warning, so that a
@@ -487,14 +487,14 @@ cr_rundir_begin(struct cr_rundir *rd, const char *run_id, int *tmpfd)
 	fd = rundir_mkdir_at(rd->fd, name);
 	if (fd < 0 && errno == EEXIST) {
 		/* Left by a killed run whose pid we now have. */
-		if (rundir_rmtree(rd->fd, name) == 0)
+		if (cr_rundir_rmtree(rd->fd, name) == 0)
 			fd = rundir_mkdir_at(rd->fd, name);
 	}
 	if (fd < 0) {
 		int errnum = errno;
 
 		rundir_fail(rd->path, name, "cannot create directory", 0);
-		(void)rundir_rmtree(rd->fd, name);
+		(void)cr_rundir_rmtree(rd->fd, name);
 		free(name);
 		/* OUT's permissions or mount: the output cannot be created */
 		return errnum == EACCES || errnum == EPERM || errnum == EROFS ?
@@ -658,7 +658,7 @@ cr_rundir_abort(struct cr_rundir *rd)
 	if (rd == NULL || rd->tmpname == NULL)
 		return;
 	rundir_close_tmp(rd);
-	if (rundir_rmtree(rd->fd, rd->tmpname) != 0) {
+	if (cr_rundir_rmtree(rd->fd, rd->tmpname) != 0) {
 		/* The next run removes it. */
 		int errnum = errno;
 		char *p = rundir_join(rd->path, rd->tmpname);

@@ -50,6 +50,14 @@ int		 cr_rundir_lock(const char *out, int create,
 /* Remove the .tmp-* entries of killed runs (never following symlinks). */
 int		 cr_rundir_cleanup(struct cr_rundir *);
 
+/*
+ * Remove dirfd/name and, if it is a directory, everything below it, at
+ * any depth, never following a symlink (a symlink is removed, not
+ * entered).  0 (also when name is gone), or -1 with errno set; prints
+ * nothing.
+ */
+int		 cr_rundir_rmtree(int dirfd, const char *name);
+
 /* 1 when name is YYYYMMDDTHHMMSSZ-xxxxxxxx (8 lowercase hex digits). */
 int		 cr_rundir_is_run_id(const char *name);
 

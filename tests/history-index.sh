@@ -135,9 +135,54 @@ cr run --export samples/export --manifest samples/manifest-rerun.csv \
     --out "$O" --now 2026-12-03T02:00:00Z --token-key "$KEY" --quiet
 expect_rc 1 "index directory is a symlink: run committed"
 [ -z "$(ls -A "$TMP/elsewhere")" ]; ok $? "nothing written through the symlink"
-expect_err "$IDX" "the warning names the index"
 same_decisions "$TMP/ref" "$O"
 ok $? "symlinked index: decisions as without one"
+[ -d "$O/$IDX" ] && [ ! -L "$O/$IDX" ] && [ ! -s "$TMP/err" ]
+ok $? "the symlink is replaced by the index, quietly"
+
+# A FIFO under a segment's name: never opened as one (no hang), the runs
+# are read instead.
+O=$TMP/fifo
+cp -R "$TMP/a" "$O"
+rm -rf "$O"/20261203*
+f=$(ls "$O/$IDX" | head -1)
+rm "$O/$IDX/$f" && mkfifo -m 600 "$O/$IDX/$f"
+timeout 120 "$CUSTRELEASE" plan --export samples/export \
+    --manifest samples/manifest-rerun.csv --out "$O" > "$TMP/plan.out" 2>&1
+[ $? -eq 1 ]; ok $? "a FIFO in the index: plan does not hang (exit 1)"
+rc=0
+timeout 120 "$CUSTRELEASE" run --export samples/export \
+    --manifest samples/manifest-rerun.csv --out "$O" \
+    --now 2026-12-03T02:00:00Z --token-key "$KEY" --quiet 2> "$TMP/err" ||
+    rc=$?
+expect_rc 1 "a FIFO in the index: run does not hang, commits"
+same_decisions "$TMP/a" "$O" && [ -f "$O/$IDX/$f" ]
+ok $? "a FIFO in the index: decisions as with a sound one, the FIFO replaced"
+
+# Debris the index cannot use, where it must write: a directory under the
+# next segment's name, a file where the index directory goes.  The next
+# run clears it and keeps the index again, quietly.
+O=$TMP/debris
+cp -R "$TMP/ref" "$O"
+rm -rf "$O"/20261203*
+mkdir -p "$O/$IDX/20261203T020000Z-54a05bd7.idx/x"
+: > "$O/$IDX/.tmp-1"
+cr run --export samples/export --manifest samples/manifest-rerun.csv \
+    --out "$O" --now 2026-12-03T02:00:00Z --token-key "$KEY" --quiet
+expect_rc 1 "a directory under a segment's name: run commits"
+[ ! -s "$TMP/err" ] && [ "$(grep -h '^run ' "$O/$IDX"/*.idx | wc -l)" -eq 3 ] &&
+    [ ! -e "$O/$IDX/.tmp-1" ]
+ok $? "it is cleared, no warning, and the index covers the three runs"
+O=$TMP/notdir
+cp -R "$TMP/ref" "$O"
+rm -rf "$O"/20261203*
+: > "$O/$IDX"
+cr run --export samples/export --manifest samples/manifest-rerun.csv \
+    --out "$O" --now 2026-12-03T02:00:00Z --token-key "$KEY" --quiet
+expect_rc 1 "a file where the index directory goes: run commits"
+[ ! -s "$TMP/err" ] && [ -d "$O/$IDX" ] &&
+    [ "$(grep -h '^run ' "$O/$IDX"/*.idx | wc -l)" -eq 3 ]
+ok $? "it is replaced by the index, no warning"
 
 # --- a long history: looked up, not read -----------------------------------
 # 40 committed nights of 2,000 releases that have no index yet (written
@@ -154,7 +199,7 @@ done
 rm -rf "${TMP:?}/h0/$IDX"
 nseg=$(ls "$TMP/h/$IDX" | wc -l)
 [ "$nseg" -ge 1 ] && [ "$nseg" -le 7 ]
-ok $? "41 runs, 82,000 entries: $nseg segments (at most 7)"
+ok $? "41 runs, 160,028 entries: $nseg segments (at most 7)"
 
 SHIM=$NOBLANK/inject.so
 if ! ${CC:-cc} -shared -fPIC -o "$SHIM" "$top_srcdir/tests/inject/inject.c" \
@@ -187,6 +232,50 @@ ok $? "with it, it opens the index's segments"
 grep -q '^rq-2026-0001,.*,skipped,S_ALREADY_APPLIED,' \
     "$TMP"/h/20261202*/decisions.csv
 ok $? "and still finds the first night's releases"
+
+# Damage the binary searches never meet (one byte, the same size), then
+# a larger night that makes the next run merge the damaged segment: the
+# merge reads every line, finds it, and the index is rebuilt from the runs
+# (a merge that kept what it could read forgot every entry after it, and
+# c-1001 was released a second time).
+# mkrun OUT RUN_ID PREFIX ROWS: a committed run of ROWS released rows.
+mkrun() {
+	"$PYTHON3" - "$@" <<'PY'
+import os, sys
+out, run_id, pfx, rows = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+d = os.path.join(out, run_id)
+os.makedirs(d, 0o700)
+with open(os.path.join(d, "decisions.csv"), "w") as f:
+    f.write("request_id,line,customer_id,reseller_id,requested_by,outcome,codes,message\n")
+    f.writelines("%sr-%05d,%d,%s-%05d,org-h,ops,released,,\n"
+                 % (pfx, i, i + 2, pfx, i) for i in range(rows))
+PY
+}
+O=$TMP/merge
+mkrun "$O" 20201201T000000Z-00000001 a 1500
+cr run --export samples/export --manifest samples/manifest.csv \
+    --out "$O" --now 2026-12-01T02:00:00Z --token-key "$KEY" --quiet
+expect_rc 1 "merge: night 1 on a history of 1,500 releases"
+"$PYTHON3" - "$O/$IDX" <<'PY'
+import glob, sys
+p = glob.glob(sys.argv[1] + "/*.idx")[0]
+b = open(p, "rb").read()
+open(p, "wb").write(b.replace(b"Ca-00010\tar-00010", b"Ca-00010 ar-00010"))
+PY
+mkrun "$O" 20261201T030000Z-00000002 b 1600
+printf 'request_id,reseller_id,customer_id,requested_by\nn2-0001,org-acme,c-9999,ops\n' > "$TMP/m2.csv"
+cr run --export samples/export --manifest "$TMP/m2.csv" --out "$O" \
+    --now 2026-12-02T02:00:00Z --token-key "$KEY" --quiet
+expect_rc 1 "merge: night 2 merges the damaged segment"
+printf 'request_id,reseller_id,customer_id,import_to,requested_by\nn3-0001,org-acme,c-1001,zoe.martin,ops\nrq-2026-0002,org-acme,c-1008,,ops\n' > "$TMP/m3.csv"
+cr plan --export samples/export --manifest "$TMP/m3.csv" --out "$O"
+grep -q 'c-1001 .*S_ALREADY_RELEASED' "$TMP/out" && grep -q 'E_DUPLICATE_REQUEST' "$TMP/out"
+ok $? "after the merge: c-1001 already released, rq-2026-0002 already applied"
+n=$(cat "$O/$IDX"/*.idx | grep -c '^[RC]')
+want=$(( 2 * $(cat "$O"/2*/decisions.csv | grep -c ',released,') ))
+bad=$(cat "$O/$IDX"/*.idx | grep -c '^[RC][^	]*$')
+[ "$n" -eq "$want" ] && [ "$bad" -eq 0 ]
+ok $? "the index holds every release, both ways, and no damaged line ($n entries, $want wanted, $bad damaged)"
 
 # A damaged segment that a binary search reads (large enough not to be
 # read whole): found out, the decisions stay those of the runs.
