@@ -228,13 +228,20 @@ RUNID2=$(runs "$TMP/ref" | grep -v "^$RUNID\$")
 ok $? "second day: every released request is S_ALREADY_APPLIED"
 [ "$(ls "$TMP/ref/$RUNID2/emails" | wc -l)" -eq 0 ]
 ok $? "second day: no second claim email"
-# The second day's run is shorter (no emails); spread the kills over it.
-mkdir "$TMP/probe"
-cp -R "$REF" "$TMP/probe/$RUNID"
-start=$(now_ms)
-runfg "$TMP/probe" $NOW2
-D=$(( $(now_ms) - start ))
+# The second day's run is shorter (no emails); spread the kills over the
+# fastest of three, as on the first day.
+D=
+for _p in 1 2 3; do
+	rm -rf "$TMP/probe"
+	mkdir "$TMP/probe"
+	cp -R "$REF" "$TMP/probe/$RUNID"
+	start=$(now_ms)
+	runfg "$TMP/probe" $NOW2
+	_d=$(( $(now_ms) - start ))
+	[ "$rc" -eq 1 ] && { [ -z "$D" ] || [ "$_d" -lt "$D" ]; } && D=$_d
+done
 rm -rf "$TMP/probe"
+[ -n "$D" ]; ok $? "second day: a clean run to time the kills ($D ms)"
 landed=0
 k=1
 while [ $k -le $KILLS2 ]; do
