@@ -117,7 +117,7 @@ fuzz_row(void *arg, const struct cr_row *row)
 void
 fuzz_check_rc(int rc)
 {
-	FUZZ_ASSERT(rc == 0 || rc == CR_EXIT_DATAERR);
+	FUZZ_ASSERT(rc == 0 || rc == CR_STATUS_DATA);
 }
 
 static int

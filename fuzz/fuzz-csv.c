@@ -5,7 +5,7 @@
  * Input: byte 0 picks the table schema (modulo CR_T_COUNT), byte 1 the
  * read pattern of the stream (fuzz_stream()), the rest is the CSV file.
  * Every row's values are read in full and checked against the cr_row
- * contract.  A refusal (CR_EXIT_DATAERR) is fine; a crash, a leak, an
+ * contract.  A refusal (CR_STATUS_DATA) is fine; a crash, a leak, an
  * out-of-contract row or another return value is a finding.
  *
  * The same bytes are read a second time through a row filter (read.h)

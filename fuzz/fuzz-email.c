@@ -12,7 +12,7 @@
  * name and username per share, name, role, old_email and new_email per
  * contact update.  A field the input does not reach is NULL.
  *
- * A refusal (CR_EXIT_DATAERR, nothing written) is fine.  On success the
+ * A refusal (CR_STATUS_DATA, nothing written) is fine.  On success the
  * message must pass fuzz_check_message(), render to the same bytes a
  * second time, and with redact set not depend on the token at all.
  *
@@ -80,7 +80,7 @@ render(const struct cr_email *m, int redact, char **msg, size_t *len)
 	int rc;
 
 	rc = cr_email_render(templates, m, redact, o);
-	FUZZ_ASSERT(rc == 0 || rc == CR_EXIT_DATAERR);
+	FUZZ_ASSERT(rc == 0 || rc == CR_STATUS_DATA);
 	if (rc != 0)
 		FUZZ_ASSERT(cr_outfile_bytes(o) == 0);
 	*msg = cr_outfile_mem_take(o, len);

@@ -5,7 +5,7 @@
  *
  * Input: byte 0 picks the read pattern of the streams (fuzz_stream()),
  * the rest is the manifest.  Rows are checked against the cr_row
- * contract and run through cr_rowcheck().  A refusal (CR_EXIT_DATAERR)
+ * contract and run through cr_rowcheck().  A refusal (CR_STATUS_DATA)
  * is fine; a crash, a leak or another return value is a finding.
  */
 #include <stddef.h>

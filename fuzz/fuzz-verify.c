@@ -78,7 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	o.argc = 1;
 	o.argv = argv;
 	rc = cr_cmd_verify.exec(&o);
-	FUZZ_ASSERT(rc == CR_EXIT_OK || rc == CR_EXIT_REJECTED ||
-	    rc == CR_EXIT_DATAERR);
+	FUZZ_ASSERT(rc == CR_STATUS_OK || rc == CR_STATUS_REJECTED ||
+	    rc == CR_STATUS_DATA);
 	return 0;
 }

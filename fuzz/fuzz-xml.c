@@ -5,7 +5,7 @@
  * Input: byte 0 picks the read pattern of the stream (fuzz_stream()), the
  * rest is the XML document.  Every row's values are read in full and
  * checked against the cr_row contract; every row must be of an export
- * table.  A refusal (CR_EXIT_DATAERR) is fine; a crash, a leak, a hang or
+ * table.  A refusal (CR_STATUS_DATA) is fine; a crash, a leak, a hang or
  * another return value is a finding.
  */
 #include <stddef.h>

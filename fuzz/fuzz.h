@@ -67,7 +67,7 @@ int	fuzz_row(void *arg, const struct cr_row *row);
  */
 void	fuzz_check_message(const char *msg, size_t len);
 
-/* A reader's return value must be 0 or CR_EXIT_DATAERR on memory input. */
+/* A reader's return value must be 0 or CR_STATUS_DATA on memory input. */
 void	fuzz_check_rc(int rc);
 
 #endif

@@ -181,13 +181,13 @@ struct cr_outfile;
  * and ownership.csv only an index (where each row is, its sort key); the
  * rows are read again, a block at a time, while a report is written.
  * The sources must stay readable until cr_report_free().  NULL, with *rc
- * set after a message: CR_EXIT_DATAERR when decisions.csv or
- * ownership.csv cannot be read as CSV (a bug upstream), CR_EXIT_IOERR
+ * set after a message: CR_STATUS_DATA when decisions.csv or
+ * ownership.csv cannot be read as CSV (a bug upstream), CR_STATUS_IO
  * after a read error.
  */
 struct cr_report *cr_report_load(const struct cr_report_input *, int *rc);
-/* Write report.txt or report.html into o: 0, or CR_EXIT_IOERR (a read
- * error, printed; write errors stay in o). */
+/* Write report.txt or report.html into o: 0, or CR_STATUS_IO (a read
+ * error, recorded; write errors stay in o). */
 int	cr_report_txt(struct cr_report *, struct cr_outfile *o);
 int	cr_report_html(struct cr_report *, struct cr_outfile *o);
 void	cr_report_free(struct cr_report *);

@@ -40,7 +40,7 @@
 #include "sshsig.h"
 #include "bundle-format.h"
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "outfile.h"
 #include "xmalloc.h"
 
@@ -151,7 +151,7 @@ bundle_open(const struct bundle *b, const struct bundle_file *f)
 		return f->fd;
 	fd = openat(f->dirfd, f->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		cr_error(b->display, 0, "cannot read %s: %s", f->path,
+		cr_err_set(b->display, 0, "cannot read %s: %s", f->path,
 		    strerror(errno));
 	return fd;
 }
@@ -163,7 +163,7 @@ bundle_close(const struct bundle *b, const struct bundle_file *f, int fd)
 	if (f->name == NULL)
 		return 0;
 	if (close(fd) != 0) {	/* strict: the shim's faults must show */
-		cr_error(b->display, 0, "cannot read %s: %s", f->path,
+		cr_err_set(b->display, 0, "cannot read %s: %s", f->path,
 		    strerror(errno));
 		return -1;
 	}
@@ -191,17 +191,17 @@ bundle_pread(const struct bundle *b, const struct bundle_file *f, int fd,
 		r = pread(fd, buf, size, (off_t)(f->off + pos));
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
-		cr_error(b->display, 0, "cannot read %s: %s", f->path,
+		cr_err_set(b->display, 0, "cannot read %s: %s", f->path,
 		    strerror(errno));
 	else if (r == 0 && f->name == NULL) {
-		cr_error(b->display, 0, "cannot read %s: %s", f->path,
+		cr_err_set(b->display, 0, "cannot read %s: %s", f->path,
 		    "shorter than written");
 		r = -1;
 	}
 	return r;
 }
 
-/* Size and digests of a payload file not in memory: 0 or CR_EXIT_IOERR. */
+/* Size and digests of a payload file not in memory: 0 or CR_STATUS_IO. */
 static int
 bundle_hash_file(const struct bundle *b, struct bundle_file *f)
 {
@@ -213,7 +213,7 @@ bundle_hash_file(const struct bundle *b, struct bundle_file *f)
 	int fd;
 
 	if ((fd = bundle_open(b, f)) < 0)
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	sha256_init(&c256);
 	sha512_init(&c512);
 	while ((r = bundle_pread(b, f, fd, pos, buf, sizeof buf)) > 0) {
@@ -222,7 +222,7 @@ bundle_hash_file(const struct bundle *b, struct bundle_file *f)
 		pos += (uint64_t)r;
 	}
 	if (bundle_close(b, f, fd) != 0 || r < 0)
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	f->len = (size_t)pos;
 	sha256_digest(&c256, sizeof f->sha256, f->sha256);
 	sha512_digest(&c512, sizeof f->sha512, f->sha512);
@@ -231,7 +231,7 @@ bundle_hash_file(const struct bundle *b, struct bundle_file *f)
 
 /*
  * Copy a payload file not in memory into the archive: 0; -1 when the
- * archive refused the data (not reported); CR_EXIT_IOERR when the file
+ * archive refused the data (not reported); CR_STATUS_IO when the file
  * could not be read or is no longer the length listed (reported).
  */
 static int
@@ -244,7 +244,7 @@ bundle_copy_file(const struct bundle *b, const struct bundle_file *f,
 	int fd, rc = 0;
 
 	if ((fd = bundle_open(b, f)) < 0)
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	while ((r = bundle_pread(b, f, fd, total, buf, sizeof buf)) > 0) {
 		if (total + (uint64_t)r > f->len)
 			break;				/* it grew */
@@ -255,14 +255,14 @@ bundle_copy_file(const struct bundle *b, const struct bundle_file *f,
 		total += (uint64_t)r;
 	}
 	if (r < 0)
-		rc = CR_EXIT_IOERR;
+		rc = CR_STATUS_IO;
 	else if (rc == 0 && (r > 0 || total != f->len)) {
-		cr_error(b->display, 0, "cannot read %s: %s", f->path,
+		cr_err_set(b->display, 0, "cannot read %s: %s", f->path,
 		    "changed while the bundle was written");
-		rc = CR_EXIT_IOERR;
+		rc = CR_STATUS_IO;
 	}
-	if (bundle_close(b, f, fd) != 0 && rc != CR_EXIT_IOERR)
-		rc = CR_EXIT_IOERR;
+	if (bundle_close(b, f, fd) != 0 && rc != CR_STATUS_IO)
+		rc = CR_STATUS_IO;
 	return rc;
 }
 
@@ -274,15 +274,15 @@ bundle_stat_file(const struct bundle *b, struct bundle_file *f)
 	int fd, rc = 0;
 
 	if ((fd = bundle_open(b, f)) < 0)
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	if (fstat(fd, &st) != 0) {
-		cr_error(b->display, 0, "cannot read %s: %s", f->path,
+		cr_err_set(b->display, 0, "cannot read %s: %s", f->path,
 		    strerror(errno));
-		rc = CR_EXIT_IOERR;
+		rc = CR_STATUS_IO;
 	} else
 		f->len = (size_t)st.st_size;
 	if (bundle_close(b, f, fd) != 0)
-		rc = CR_EXIT_IOERR;
+		rc = CR_STATUS_IO;
 	return rc;
 }
 
@@ -299,7 +299,7 @@ bundle_hasher_main(void *arg)
 	return NULL;
 }
 
-/* Start the hasher (nothing to hash: no thread): 0 or CR_EXIT_IOERR. */
+/* Start the hasher (nothing to hash: no thread): 0 or CR_STATUS_IO. */
 static int
 bundle_hasher_start(struct bundle *b)
 {
@@ -309,9 +309,9 @@ bundle_hasher_start(struct bundle *b)
 		return 0;
 	if ((err = pthread_create(&b->hthread, NULL, bundle_hasher_main,
 	    b)) != 0) {
-		cr_error(b->display, 0, "cannot start a thread: %s",
+		cr_err_set(b->display, 0, "cannot start a thread: %s",
 		    strerror(err));
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	}
 	b->hrunning = 1;
 	return 0;
@@ -319,7 +319,7 @@ bundle_hasher_start(struct bundle *b)
 
 /*
  * Wait for the hasher (failed: stop it first) and give each file its
- * digests: 0, or CR_EXIT_IOERR after a message.
+ * digests: 0, or CR_STATUS_IO after a message.
  */
 static int
 bundle_hasher_join(struct bundle *b, int failed)
@@ -341,9 +341,9 @@ bundle_hasher_join(struct bundle *b, int failed)
 			continue;
 		j = &b->jobs[f->job - 1];
 		if (j->len != f->len) {
-			cr_error(b->display, 0, "cannot read %s: %s", f->path,
+			cr_err_set(b->display, 0, "cannot read %s: %s", f->path,
 			    "changed while the bundle was written");
-			return CR_EXIT_IOERR;
+			return CR_STATUS_IO;
 		}
 		memcpy(f->sha256, j->sha256, sizeof f->sha256);
 		memcpy(f->sha512, j->sha512, sizeof f->sha512);
@@ -352,7 +352,7 @@ bundle_hasher_join(struct bundle *b, int failed)
 	return 0;
 }
 
-/* Free the bag and close its spool: 0, or CR_EXIT_IOERR (printed). */
+/* Free the bag and close its spool: 0, or CR_STATUS_IO (recorded). */
 static int
 bundle_free(struct bundle *b)
 {
@@ -368,9 +368,9 @@ bundle_free(struct bundle *b)
 	}
 	free(b->files);
 	if (b->spool >= 0 && close(b->spool) != 0) {
-		cr_error(b->spool_display, 0, "cannot close: %s",
+		cr_err_set(b->spool_display, 0, "cannot close: %s",
 		    strerror(errno));
-		rc = CR_EXIT_IOERR;
+		rc = CR_STATUS_IO;
 	}
 	b->spool = -1;
 	free(b->display);
@@ -387,7 +387,7 @@ bundle_file_cmp(const void *a, const void *b)
 	    ((const struct bundle_file *)b)->path);
 }
 
-/* The payload as given, names checked; 0 or CR_EXIT_DATAERR. */
+/* The payload as given, names checked; 0 or CR_STATUS_DATA. */
 static int
 bundle_payload(struct bundle *b, const struct cr_bundle_entry *e, size_t n)
 {
@@ -401,9 +401,9 @@ bundle_payload(struct bundle *b, const struct cr_bundle_entry *e, size_t n)
 		    strcmp(e[i].path, "report.html") == 0))
 			why = "reserved for the bundle's own report";
 		if (why != NULL) {
-			cr_error(b->display, 0, "payload file \"%s\": %s",
+			cr_err_set(b->display, 0, "payload file \"%s\": %s",
 			    e[i].path, why);
-			return CR_EXIT_DATAERR;
+			return CR_STATUS_DATA;
 		}
 		if (e[i].data != NULL || (e[i].name == NULL &&
 		    e[i].len == 0)) {
@@ -419,7 +419,7 @@ bundle_payload(struct bundle *b, const struct cr_bundle_entry *e, size_t n)
 		f->off = e[i].off;
 		f->len = e[i].len;
 		if (f->name != NULL && bundle_stat_file(b, f) != 0)
-			return CR_EXIT_IOERR;
+			return CR_STATUS_IO;
 		b->jobs = xreallocarray(b->jobs, b->njobs + 1,
 		    sizeof *b->jobs);
 		b->jobs[b->njobs++] = *f;
@@ -428,9 +428,9 @@ bundle_payload(struct bundle *b, const struct cr_bundle_entry *e, size_t n)
 	qsort(b->files, b->nfiles, sizeof *b->files, bundle_file_cmp);
 	for (i = 1; i < b->nfiles; i++)
 		if (strcmp(b->files[i - 1].path, b->files[i].path) == 0) {
-			cr_error(b->display, 0, "payload file \"%s\" given twice",
+			cr_err_set(b->display, 0, "payload file \"%s\" given twice",
 			    b->files[i].path + 5);
-			return CR_EXIT_DATAERR;
+			return CR_STATUS_DATA;
 		}
 	return 0;
 }
@@ -470,7 +470,7 @@ bundle_src(const struct bundle *b, const char *path, struct cr_bag_src *src,
 		src->fd = f->fd;
 		src->off = f->off;
 	} else if ((*fd = bundle_open(b, f)) < 0) {
-		*rc = CR_EXIT_IOERR;
+		*rc = CR_STATUS_IO;
 		return NULL;
 	} else
 		src->fd = *fd;
@@ -483,7 +483,7 @@ bundle_src_done(const struct bundle *b, const char *path, int fd, int *rc)
 {
 	if (fd >= 0 && bundle_close(b, bundle_payload_file(b, path), fd) != 0
 	    && *rc == 0)
-		*rc = CR_EXIT_IOERR;
+		*rc = CR_STATUS_IO;
 }
 
 /* A file the bag wrote into its spool at off: listed and hashed. */
@@ -528,7 +528,7 @@ bundle_report(struct bundle *b, struct cr_report *r, int html)
 	rc = html ? cr_report_html(r, of) : cr_report_txt(r, of);
 	len = cr_outfile_bytes(of);
 	b->spoollen += len;
-	wrc = cr_outfile_close(of);	/* a write error is printed here */
+	wrc = cr_outfile_close(of);	/* a write error is recorded here */
 	if (rc == 0)
 		rc = wrc;
 	if (rc != 0)
@@ -565,9 +565,9 @@ bundle_reports(struct bundle *b, int dirfd, const char *run_id,
 		b->spool = openat(dirfd, BUNDLE_SPOOL, O_RDWR | O_CREAT |
 		    O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (b->spool < 0 || unlinkat(dirfd, BUNDLE_SPOOL, 0) != 0) {
-			cr_error(b->spool_display, 0, "cannot make: %s",
+			cr_err_set(b->spool_display, 0, "cannot make: %s",
 			    strerror(errno));
-			rc = CR_EXIT_IOERR;
+			rc = CR_STATUS_IO;
 		}
 	}
 	r = rc == 0 ? cr_report_load(&in, &rc) : NULL;
@@ -723,9 +723,9 @@ bundle_keep_tags(struct bundle *b, int dirfd, const char *dir)
 		    NULL;
 		free(display);
 		if (of == NULL)
-			return CR_EXIT_IOERR;
+			return CR_STATUS_IO;
 		cr_outfile_write(of, f->data, f->len);
-		rc = cr_outfile_close(of) != 0 ? CR_EXIT_IOERR : 0;
+		rc = cr_outfile_close(of) != 0 ? CR_STATUS_IO : 0;
 	}
 	return rc;
 }
@@ -836,7 +836,7 @@ bundle_archive_write(struct archive *a, void *arg, const void *buf,
 
 /*
  * Files [from, to) of b into the archive (with their directories): 0; -1
- * when the archive failed (not reported); CR_EXIT_IOERR when a payload
+ * when the archive failed (not reported); CR_STATUS_IO when a payload
  * file could not be read (reported).
  */
 static int
@@ -893,8 +893,8 @@ bundle_archive(struct bundle *b, struct cr_outfile *of,
 
 	a = archive_write_new();
 	if (a == NULL) {
-		cr_error(b->display, 0, "cannot start the archive");
-		return CR_EXIT_IOERR;
+		cr_err_set(b->display, 0, "cannot start the archive");
+		return CR_STATUS_IO;
 	}
 	if (format->setup(a) != 0)
 		ok = 0;
@@ -922,11 +922,11 @@ bundle_archive(struct bundle *b, struct cr_outfile *of,
 	if (archive_write_close(a) != ARCHIVE_OK)
 		ok = 0;
 	if (!ok && rc <= 0 && cr_outfile_status(of) == 0)
-		cr_error(b->display, 0, "cannot write the archive: %s",
+		cr_err_set(b->display, 0, "cannot write the archive: %s",
 		    archive_error_string(a) != NULL ?
 		    archive_error_string(a) : "unknown error");
 	archive_write_free(a);
-	return ok ? 0 : rc > 0 ? rc : CR_EXIT_IOERR;
+	return ok ? 0 : rc > 0 ? rc : CR_STATUS_IO;
 }
 
 /*
@@ -985,14 +985,14 @@ cr_bundle_write_opts(int dirfd, const char *name, const char *run_id,
 	format = cr_bundle_format_find(name_of_format != NULL ?
 	    name_of_format : cr_bundle_format_targz.name);
 	if (format == NULL) {
-		cr_error(name, 0, "bundle format \"%s\": expected %s",
+		cr_err_set(name, 0, "bundle format \"%s\": expected %s",
 		    name_of_format, cr_bundle_format_names());
-		return CR_EXIT_USAGE;
+		return CR_STATUS_USAGE;
 	}
 	if (cr_bag_path_problem(run_id) != NULL ||
 	    strchr(run_id, '/') != NULL) {
-		cr_error(name, 0, "run id unfit for a bag name");
-		return CR_EXIT_DATAERR;
+		cr_err_set(name, 0, "run id unfit for a bag name");
+		return CR_STATUS_DATA;
 	}
 	memset(&b, 0, sizeof b);
 	b.signing_key = o->signing_key;
@@ -1021,7 +1021,7 @@ cr_bundle_write_opts(int dirfd, const char *name, const char *run_id,
 	of = cr_outfile_open(dirfd, name, b.display);
 	if (of == NULL) {
 		(void)bundle_free(&b);
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	}
 	cr_outfile_nodigest(of);
 	xasprintf(&top, "audit-%s", run_id);
@@ -1033,13 +1033,13 @@ cr_bundle_write_opts(int dirfd, const char *name, const char *run_id,
 	if (rc == 0 && o->keep_tags)
 		rc = bundle_keep_tags(&b, dirfd, dir);
 	if (bundle_free(&b) != 0 && rc == 0)
-		rc = CR_EXIT_IOERR;
+		rc = CR_STATUS_IO;
 	if (rc != 0 && cr_outfile_status(of) == 0) {
 		cr_outfile_discard(of);
 		return rc;
 	}
 	/* A write error is reported here, once. */
 	if (cr_outfile_close(of) != 0)
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	return rc;
 }

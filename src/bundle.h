@@ -57,11 +57,11 @@ struct cr_bundle_entry {
  * arguments give a byte-identical file.  The caller must have called
  * setlocale(LC_CTYPE, "C.UTF-8") (libarchive needs it for UTF-8 names).
  *
- * Returns 0; CR_EXIT_IOERR after a write error (printed; the partial file
+ * Returns 0; CR_STATUS_IO after a write error (recorded; the partial file
  * is left for the caller to remove with its run directory);
- * CR_EXIT_DATAERR for a payload name the bag refuses (a '%', CR, LF, '..',
+ * CR_STATUS_DATA for a payload name the bag refuses (a '%', CR, LF, '..',
  * a duplicate or a report.* name: a bug upstream) or a decisions.csv that
- * cannot be read; CR_EXIT_USAGE for an unknown format.
+ * cannot be read; CR_STATUS_USAGE for an unknown format.
  */
 int	cr_bundle_write(int dirfd, const char *name, const char *format,
 	    const char *run_id, time_t run_time,

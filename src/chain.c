@@ -102,7 +102,7 @@ chain_collect(void *arg, const char *run_id)
 	n = chain_read(r->rd, run_id, CR_CHAIN_BAG_INFO, r->buf);
 	if (n == -2) {
 		r->err = errno;
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	}
 	if (n >= 0)
 		(void)cr_chain_bag_info(r->buf, (size_t)n, "Previous-Run-Id",
@@ -144,7 +144,7 @@ cr_chain_head(struct cr_rundir *rd, struct cr_chain_link *head, int *err)
 		n = chain_read(rd, head->run_id, CR_CHAIN_TAGMANIFEST, r.buf);
 		if (n == -2) {
 			r.err = errno;
-			rc = CR_EXIT_IOERR;
+			rc = CR_STATUS_IO;
 		} else if (n >= 0)
 			cr_sha256_hex(r.buf, (size_t)n,
 			    head->tagmanifest_sha256);

@@ -26,7 +26,7 @@ struct cr_chain_link {
 };
 
 /*
- * The head of rd's committed runs into *head: 0, or CR_EXIT_IOERR when a
+ * The head of rd's committed runs into *head: 0, or CR_STATUS_IO when a
  * copy exists but cannot be read (errno in *err).
  */
 int	cr_chain_head(struct cr_rundir *rd, struct cr_chain_link *head,

@@ -3,9 +3,10 @@
  * every row through rowcheck.c, then duplicate keys (ids, usernames,
  * request_ids, a product's contact roles) and dangling references
  * (customer -> organization, product -> customer, contact and share ->
- * product; manifest ids the export lacks).  Problems go to stdout as
- * FILE:LINE: message, or, strict, the first one in the export is an input
- * error (a manifest row's problems are listed all the same, docs/format.md 2.1).
+ * product; manifest ids the export lacks).  Problems go to the caller's
+ * callback (cmd-check.c prints them), or, strict, the first one in the
+ * export is an input error (a manifest row's problems are listed all the
+ * same, docs/format.md 2.1).
  *
  * It keeps the ids of organizations, customers, products and accounts:
  * memory grows with the export.  XML rows (CR_ROW_NESTED) carry their
@@ -18,7 +19,7 @@
 
 #include "check.h"
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "hash.h"
 #include "rowcheck.h"
 #include "schema.h"
@@ -26,6 +27,8 @@
 
 struct cr_check {
 	int			 strict;
+	cr_check_problem_fn	*problem;
+	void			*problem_arg;
 	struct cr_map		*ids[CR_T_COUNT];	/* id -> first line */
 	struct cr_map		*contact_roles;		/* product\0role */
 	unsigned long		 rows[CR_T_COUNT];
@@ -39,11 +42,12 @@ check_problem(struct cr_check *c, const struct cr_row *row, const char *msg)
 	c->problems[row->schema->table]++;
 	/* --strict is about the export: a manifest row stays a problem */
 	if (c->strict && row->schema->table != CR_T_MANIFEST) {
-		cr_error(row->file, row->line, "%s", msg);
+		cr_err_set(row->file, row->line, "%s", msg);
 		c->strict_failed = 1;
 		return;
 	}
-	printf("%s:%lu: %s\n", row->file, row->line, msg);
+	if (c->problem != NULL)
+		c->problem(c->problem_arg, row->file, row->line, msg);
 }
 
 static void
@@ -183,15 +187,17 @@ cr_check_row(void *arg, const struct cr_row *row)
 	default:
 		break;
 	}
-	return c->strict_failed ? CR_EXIT_DATAERR : 0;
+	return c->strict_failed ? CR_STATUS_DATA : 0;
 }
 
 struct cr_check *
-cr_check_new(int strict)
+cr_check_new(int strict, cr_check_problem_fn *problem, void *arg)
 {
 	struct cr_check *c = xcalloc(1, sizeof *c);
 
 	c->strict = strict;
+	c->problem = problem;
+	c->problem_arg = arg;
 	return c;
 }
 

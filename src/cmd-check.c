@@ -15,6 +15,15 @@
 #include "export.h"
 #include "schema.h"
 
+/* A problem on stdout, as FILE:LINE: message. */
+static void
+check_print_problem(void *arg, const char *file, unsigned long line,
+    const char *msg)
+{
+	(void)arg;
+	printf("%s:%lu: %s\n", file, line, msg);
+}
+
 static int
 check_exec(const struct cr_options *o)
 {
@@ -29,7 +38,7 @@ check_exec(const struct cr_options *o)
 	if (o->argc != 0)
 		return cr_cmd_usage_error(&cr_cmd_check, "unexpected operand "
 		    "\"%s\"", o->argv[0]);
-	c = cr_check_new(o->strict);
+	c = cr_check_new(o->strict, check_print_problem, NULL);
 	if ((rc = cr_export_open(o->export_path, &e)) == 0)
 		rc = cr_export_read(e, cr_check_row, c);
 	if (rc == 0 && o->manifest_path != NULL)
@@ -50,7 +59,7 @@ check_exec(const struct cr_options *o)
 		}
 		printf("%-16s %10lu %9lu\n", "total", total_rows,
 		    total_problems);
-		rc = total_problems ? CR_EXIT_REJECTED : CR_EXIT_OK;
+		rc = total_problems ? CR_STATUS_REJECTED : CR_STATUS_OK;
 	}
 	cr_check_free(c);
 	cr_export_free(e);

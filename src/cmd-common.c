@@ -66,7 +66,7 @@ runcfg_url(const char *u)
 	return (*p == '\0' || *p == '/') ? -1 : 0;
 }
 
-/* 0, or CR_EXIT_USAGE after a message naming the option. */
+/* 0, or CR_STATUS_USAGE after a message naming the option. */
 static int
 runcfg_init(const struct cr_cmd *cmd, const struct cr_options *o,
     struct cr_runcfg *c)
@@ -110,7 +110,7 @@ runcfg_init(const struct cr_cmd *cmd, const struct cr_options *o,
 		    "an http(s) URL without spaces or quotes", c->claim_url);
 	c->from = o->from ? o->from : CR_DEFAULT_FROM;
 	if (cr_email_check_from(c->from) != 0)
-		return CR_EXIT_USAGE;
+		return CR_STATUS_USAGE;
 	c->bundle_format = o->bundle_format ? o->bundle_format :
 	    cr_bundle_format_targz.name;
 	if (cr_bundle_format_find(c->bundle_format) == NULL)

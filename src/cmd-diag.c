@@ -1,24 +1,18 @@
 /*
- * diag.c -- the stderr diagnostics of diag.h.  It formats and counts; it
- * does not decide exit codes, colour output or translate messages.
+ * cmd-diag.c -- how the command line reports: the lines of diag.h on the
+ * diagnostic stream, as the error handle's sink (err.h) and for the
+ * commands' own messages, and the one map from a status to an exit code.
+ * It does not colour, translate or count.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 
-#include <unistr.h>
-
+#include "cmd.h"
 #include "diag.h"
 
 static FILE *diag_stream;
-static unsigned long diag_nwarnings;
-
-void
-cr_diag_set_stream(FILE *f)
-{
-	diag_stream = f;
-}
 
 FILE *
 cr_diag_stream(void)
@@ -27,24 +21,59 @@ cr_diag_stream(void)
 }
 
 static void
-diag_vprint(const char *file, unsigned long line, const char *kind,
-    const char *fmt, va_list ap)
+diag_print(const struct cr_errrec *r)
 {
 	FILE *f = cr_diag_stream();
 	int saved = errno;
 
 	fputs("custrelease: ", f);
-	if (file != NULL)
-		fprintf(f, "%s:%lu: ", file, line);
-	if (kind != NULL)
-		fputs(kind, f);
-	vfprintf(f, fmt, ap);
+	if (r->has_file)
+		fprintf(f, "%s:%lu: ", r->file, r->line);
+	if (r->grade == CR_GRADE_WARN)
+		fputs("warning: ", f);
+	fputs(r->msg, f);
 	fputc('\n', f);
 	fflush(f);
-	/*
-	 * Callers often choose their exit code from errno after the message:
-	 * a closed or full stderr (2>&-, EBADF) must not change it.
-	 */
+	/* a closed or full stderr (2>&-, EBADF) changes nothing after it */
+	errno = saved;
+}
+
+static void
+diag_sink(void *arg, const struct cr_errrec *r)
+{
+	(void)arg;
+	diag_print(r);
+}
+
+/* Out of memory in library code (cr_err_nomem): its exit code. */
+static void __attribute__((noreturn))
+diag_fatal(int status)
+{
+	exit(cr_cmd_exit_code(status));
+}
+
+void
+cr_diag_set_stream(FILE *f)
+{
+	diag_stream = f;
+	cr_err_set_sink(diag_sink, NULL);
+	cr_err_set_fatal(diag_fatal);
+}
+
+static void
+diag_vprint(enum cr_grade grade, const char *file, unsigned long line,
+    const char *fmt, va_list ap)
+{
+	struct cr_errrec r;
+	int saved = errno;
+
+	r.grade = grade;
+	r.errnum = saved;
+	r.has_file = file != NULL;
+	r.line = line;
+	snprintf(r.file, sizeof r.file, "%s", file != NULL ? file : "");
+	vsnprintf(r.msg, sizeof r.msg, fmt, ap);
+	diag_print(&r);
 	errno = saved;
 }
 
@@ -54,7 +83,7 @@ cr_error(const char *file, unsigned long line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_vprint(file, line, NULL, fmt, ap);
+	diag_vprint(CR_GRADE_FAILED, file, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -63,9 +92,8 @@ cr_warn(const char *file, unsigned long line, const char *fmt, ...)
 {
 	va_list ap;
 
-	diag_nwarnings++;
 	va_start(ap, fmt);
-	diag_vprint(file, line, "warning: ", fmt, ap);
+	diag_vprint(CR_GRADE_WARN, file, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -75,57 +103,24 @@ cr_msg(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_vprint(NULL, 0, NULL, fmt, ap);
+	diag_vprint(CR_GRADE_NOTE, NULL, 0, fmt, ap);
 	va_end(ap);
 }
 
-unsigned long
-cr_diag_warnings(void)
+int
+cr_cmd_exit_code(int status)
 {
-	return diag_nwarnings;
-}
+	static const int exits[] = {
+		[CR_STATUS_OK] = CR_EXIT_OK,
+		[CR_STATUS_REJECTED] = CR_EXIT_REJECTED,
+		[CR_STATUS_USAGE] = CR_EXIT_USAGE,
+		[CR_STATUS_DATA] = CR_EXIT_DATAERR,
+		[CR_STATUS_CANTCREAT] = CR_EXIT_CANTCREAT,
+		[CR_STATUS_IO] = CR_EXIT_IOERR,
+		[CR_STATUS_LOCKED] = CR_EXIT_LOCKED,
+	};
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
-static size_t
-diag_utf8_len(const unsigned char *s, size_t n)
-{
-	ucs4_t uc;
-	int len = u8_mbtoucr(&uc, s, n);
-
-	return len > 0 ? (size_t)len : 0;
-}
-
-char *
-cr_diag_quote(char *buf, size_t bufsize, const char *value, size_t len,
-    size_t max)
-{
-	const unsigned char *s = (const unsigned char *)value;
-	size_t i = 0, o = 0, n;
-
-	if (bufsize == 0)
-		return buf;
-	if (max > bufsize - 8)
-		max = bufsize > 8 ? bufsize - 8 : 0;
-	while (i < len) {
-		n = diag_utf8_len(s + i, len - i);
-		if (n == 0 || s[i] < 0x20 || s[i] == 0x7f) {
-			if (o + 4 > max)
-				break;
-			snprintf(buf + o, bufsize - o, "\\x%02X", s[i]);
-			o += 4;
-			i++;
-			continue;
-		}
-		if (o + n > max)
-			break;
-		memcpy(buf + o, s + i, n);
-		o += n;
-		i += n;
-	}
-	if (i < len) {
-		memcpy(buf + o, "...", 3);
-		o += 3;
-	}
-	buf[o] = '\0';
-	return buf;
+	if (status < 0 || (size_t)status >= sizeof exits / sizeof exits[0])
+		return CR_EXIT_SOFTWARE;
+	return exits[status];
 }

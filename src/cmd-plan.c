@@ -133,7 +133,7 @@ plan_exec(const struct cr_options *o)
 		    "%zu rejected\n", m.nreq, n.outcome[CR_RELEASED],
 		    n.outcome[CR_SKIPPED], n.outcome[CR_REJECTED]);
 	}
-	rc = n.outcome[CR_REJECTED] ? CR_EXIT_REJECTED : CR_EXIT_OK;
+	rc = n.outcome[CR_REJECTED] ? CR_STATUS_REJECTED : CR_STATUS_OK;
 out:
 	cr_rundir_close(rd);
 	cr_model_free(&m);

@@ -71,7 +71,10 @@ run_summary_read(struct cr_rundir *rd, const char *run_id, size_t *len)
 	return buf;
 }
 
-/* Read what a committed run recorded: its inputs digest and exit status. */
+/*
+ * Read what a committed run recorded: its inputs digest, and its exit
+ * status as a status (a committed run exited 0 or 1).
+ */
 static int
 run_committed(struct cr_rundir *rd, const char *run_id, char digest[65],
     int *status)
@@ -91,9 +94,10 @@ run_committed(struct cr_rundir *rd, const char *run_id, char digest[65],
 		return -1;
 	d = cr_json_str(sum, "inputs_digest");
 	if (d != NULL && strlen(d) == 64 &&
-	    cr_json_uint(sum, "exit_status", &st) && st <= 255) {
+	    cr_json_uint(sum, "exit_status", &st) &&
+	    (st == CR_EXIT_OK || st == CR_EXIT_REJECTED)) {
 		memcpy(digest, d, 65);
-		*status = (int)st;
+		*status = st == CR_EXIT_OK ? CR_STATUS_OK : CR_STATUS_REJECTED;
 		rc = 0;
 	}
 	cr_json_free(sum);
@@ -150,7 +154,7 @@ run_predecessor(struct cr_rundir *rd, const char *run_id,
 	if (cr_chain_head(rd, prev, &err) != 0) {
 		cr_error(cr_rundir_path(rd), 0, "cannot read the chain of "
 		    "committed runs: %s", strerror(err));
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	}
 	if (prev->run_id[0] != '\0' && strncmp(run_id, prev->run_id, 16) < 0)
 		return cr_cmd_usage_error(&cr_cmd_run, "run time %.16s is "
@@ -177,13 +181,13 @@ run_again(const struct cr_options *o, struct cr_rundir *rd,
 	if (run_committed(rd, run_id, old, &old_status) != 0) {
 		cr_error(o->out_dir, 0, "run %s exists but its summary.json "
 		    "cannot be read", run_id);
-		return CR_EXIT_DATAERR;
+		return CR_STATUS_DATA;
 	}
 	if (strcmp(old, digest) != 0) {
 		cr_error(o->out_dir, 0, "run %s is already committed with "
 		    "other inputs (same manifest and time, other export?)",
 		    run_id);
-		return CR_EXIT_DATAERR;
+		return CR_STATUS_DATA;
 	}
 	if (!o->quiet)
 		printf("run %s: already committed with the same inputs; "
@@ -277,11 +281,11 @@ run_exec(const struct cr_options *o)
 	if ((rc = run_predecessor(rd, run_id, &prev)) != 0)
 		goto out;
 	cr_runcfg_decide(&cfg, m, &n);
-	status = n.outcome[CR_REJECTED] ? CR_EXIT_REJECTED : CR_EXIT_OK;
+	status = n.outcome[CR_REJECTED] ? CR_STATUS_REJECTED : CR_STATUS_OK;
 
 	run_emit_opts(&eo, o, &cfg, &prev);
 	eo.run_id = run_id;
-	eo.exit_status = status;
+	eo.exit_status = cr_cmd_exit_code(status);
 	eo.inputs_digest = digest;
 	eo.release_arg = &rm;
 	nreq = m->nreq;

@@ -163,7 +163,7 @@ cr_cmd_send_main(int argc, char **argv)
 	c.o.retry_delay = 1;
 	c.cmd = SEND_DEFAULT_CMD;
 	if ((rc = parse(argc, argv, &c)) != 0)
-		return rc < 0 ? CR_EXIT_OK : rc;
+		return rc < 0 ? CR_STATUS_OK : rc;
 	if ((c.o.argv = split(c.cmd, &keep)) == NULL) {
 		free(keep);
 		return cr_cmd_usage_error(&cr_cmd_send, "--sendmail: empty");
@@ -191,5 +191,5 @@ static int
 send_exec(const struct cr_options *o)
 {
 	(void)o;	/* main.c hands send its raw argv instead */
-	return CR_EXIT_USAGE;
+	return CR_STATUS_USAGE;
 }

@@ -25,5 +25,5 @@ cr_cmd_usage_error(const struct cr_cmd *cmd, const char *fmt, ...)
 		fprintf(f, "usage: custrelease %s %s\n", cmd->name, cmd->usage);
 	else
 		fputs("try: custrelease --help\n", f);
-	return CR_EXIT_USAGE;
+	return CR_STATUS_USAGE;
 }

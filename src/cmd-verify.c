@@ -44,7 +44,7 @@ verify_read_signers(const char *path, struct cr_verify_sig_opts *so)
 	if (f == NULL) {
 		cr_error(path, 0, "cannot read allowed signers: %s",
 		    strerror(err));
-		return CR_EXIT_USAGE;
+		return CR_STATUS_USAGE;
 	}
 	buf = xmalloc(VERIFY_SIGNERS_MAX + 1);
 	n = fread(buf, 1, VERIFY_SIGNERS_MAX + 1, f);
@@ -54,8 +54,8 @@ verify_read_signers(const char *path, struct cr_verify_sig_opts *so)
 		cr_error(path, 0, "cannot read allowed signers: %s", err != 0 ?
 		    strerror(err) : "larger than 1 MiB");
 		free(buf);
-		return err == EISDIR ? CR_EXIT_USAGE : err != 0 ?
-		    CR_EXIT_IOERR : CR_EXIT_USAGE;
+		return err == EISDIR ? CR_STATUS_USAGE : err != 0 ?
+		    CR_STATUS_IO : CR_STATUS_USAGE;
 	}
 	so->allowed = buf;
 	so->allowed_len = n;
@@ -76,7 +76,8 @@ verify_sig_opts(const struct cr_options *o, struct cr_verify_sig_opts *so)
 /*
  * One bundle, every check: its problems on stderr, then on stdout its
  * signature line and its verdict ("BUNDLE: " before both in a chain).
- * CR_EXIT_OK, CR_EXIT_REJECTED (problems), or 65 / 74 after a message;
+ * CR_STATUS_OK, CR_STATUS_REJECTED (problems), or CR_STATUS_DATA /
+ * CR_STATUS_IO after a message;
  * *link filled when not NULL.
  */
 static int
@@ -97,7 +98,7 @@ verify_one(const char *bundle, const struct cr_verify_sig_opts *so,
 	    NULL)) {
 		cr_error(v.bundle, 0, "not an audit bundle: no bagit.txt in "
 		    "a top directory");
-		rc = CR_EXIT_DATAERR;
+		rc = CR_STATUS_DATA;
 	}
 	if (rc == 0) {
 		cr_verify_bag(&v, top);
@@ -121,7 +122,7 @@ verify_one(const char *bundle, const struct cr_verify_sig_opts *so,
 			printf("%s%sverify: %lu problem%s\n", pre, sep,
 			    v.problems, v.problems == 1 ? "" : "s");
 		if (rc == 0)
-			rc = v.problems == 0 ? CR_EXIT_OK : CR_EXIT_REJECTED;
+			rc = v.problems == 0 ? CR_STATUS_OK : CR_STATUS_REJECTED;
 	}
 	cr_verify_free(&v, top);
 	return rc;
@@ -214,16 +215,16 @@ verify_chain(const struct cr_options *o, const struct cr_verify_sig_opts *so)
 	links = xcalloc(l.n + 1, sizeof *links);
 	for (i = 0; i < l.n; i++) {
 		rc = verify_one(l.path[i], so, NULL, &links[n]);
-		if ((rc == CR_EXIT_OK || rc == CR_EXIT_REJECTED) &&
+		if ((rc == CR_STATUS_OK || rc == CR_STATUS_REJECTED) &&
 		    l.run_id != NULL && strcmp(links[n].run_id,
 		    l.run_id[i]) != 0) {
 			cr_msg("chain: %s: the bundle of run %s holds run %s",
 			    l.run_id[i], l.run_id[i], links[n].run_id);
 			problems++;
 		}
-		if (rc == CR_EXIT_OK || rc == CR_EXIT_REJECTED)
+		if (rc == CR_STATUS_OK || rc == CR_STATUS_REJECTED)
 			n++;
-		problems += rc != CR_EXIT_OK;
+		problems += rc != CR_STATUS_OK;
 	}
 	problems += cr_verify_chain(links, n, verify_chain_problem, NULL);
 	if (l.n == 0)
@@ -246,7 +247,7 @@ verify_chain(const struct cr_options *o, const struct cr_verify_sig_opts *so)
 	free(l.path);
 	free(l.run_id);
 	free(links);
-	return problems == 0 ? CR_EXIT_OK : CR_EXIT_REJECTED;
+	return problems == 0 ? CR_STATUS_OK : CR_STATUS_REJECTED;
 }
 
 static int
@@ -280,7 +281,7 @@ verify_exec(const struct cr_options *o)
 	    o->export_path != NULL ? &rp : NULL, NULL);
 	if (fflush(stdout) != 0) {
 		cr_error("stdout", 0, "write error: %s", strerror(errno));
-		rc = CR_EXIT_IOERR;
+		rc = CR_STATUS_IO;
 	}
 	free((char *)so.allowed);
 	return rc;

@@ -1,11 +1,26 @@
 /*
  * cmd.h -- the subcommands (one file each: cmd-run.c, cmd-plan.c,
  * cmd-check.c, cmd-verify.c) and the options main.c parses for them.
- * main.c only parses; each command checks what it needs and returns an
- * exit code of custrelease.h.
+ * main.c only parses; each command checks what it needs and returns a
+ * status of err.h, which main.c turns into the exit code, once.
  */
 #ifndef CR_CMD_H
 #define CR_CMD_H
+
+/* Process exit codes (docs/format.md 5): one enum, as jq keeps them. */
+enum cr_exit {
+	CR_EXIT_OK = 0,		/* committed; every request released or skipped */
+	CR_EXIT_REJECTED = 1,	/* committed; at least one rejected (check: problems) */
+	CR_EXIT_USAGE = 2,	/* bad command line, key, URL, template */
+	CR_EXIT_DATAERR = 65,	/* input data error: nothing written */
+	CR_EXIT_SOFTWARE = 70,	/* a status no command should return: a bug */
+	CR_EXIT_CANTCREAT = 73,	/* output directory cannot be created */
+	CR_EXIT_IOERR = 74,	/* read or write failed: nothing committed */
+	CR_EXIT_LOCKED = 75	/* another run holds the lock on OUT */
+};
+
+/* The exit code of a status (cmd-diag.c): the one place they are mapped. */
+int	cr_cmd_exit_code(int status);
 
 struct cr_options {
 	const char	*export_path;	/* --export */
@@ -67,7 +82,7 @@ enum cr_opt {
 struct cr_cmd {
 	const char	*name;
 	const char	*usage;
-	int		(*exec)(const struct cr_options *);
+	int		(*exec)(const struct cr_options *);	/* a status */
 	unsigned	 options;	/* enum cr_opt bits it takes */
 };
 
@@ -76,12 +91,13 @@ extern const struct cr_cmd cr_cmd_plan;
 extern const struct cr_cmd cr_cmd_check;
 extern const struct cr_cmd cr_cmd_verify;
 extern const struct cr_cmd cr_cmd_send;
-/* send parses its own options from argv (argv[0] is "send"). */
+/* send parses its own options from argv (argv[0] is "send"); a status. */
 int	cr_cmd_send_main(int argc, char **argv);
 
 /*
  * Print "custrelease: msg" and the command's usage line (cmd-usage.c, in
- * the library so that anything linking a command links it); returns 2.
+ * the library so that anything linking a command links it); returns
+ * CR_STATUS_USAGE.
  */
 int	cr_cmd_usage_error(const struct cr_cmd *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -16,7 +16,7 @@
 
 #include "conffile.h"
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "rowcheck.h"
 #include "xmalloc.h"
 
@@ -129,23 +129,23 @@ cr_config_apply(const char *path, unsigned taken, struct cr_options *o)
 	int rc = 0, r;
 
 	if ((f = fopen(path, "r")) == NULL) {
-		cr_error(path, 0, "cannot read config: %s", strerror(errno));
-		return CR_EXIT_USAGE;
+		cr_err_set(path, 0, "cannot read config: %s", strerror(errno));
+		return CR_STATUS_USAGE;
 	}
 	while (rc == 0 && fgets(line, sizeof line, f) != NULL) {
 		n++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
-			cr_error(path, n, "config line longer than %d bytes",
+			cr_err_set(path, n, "config line longer than %d bytes",
 			    CONFIG_LINE_MAX - 2);
-			rc = CR_EXIT_USAGE;
+			rc = CR_STATUS_USAGE;
 			break;
 		}
 		s = config_trim(line);
 		if (*s == '\0' || *s == '#')
 			continue;
 		if ((eq = strchr(s, '=')) == NULL) {
-			cr_error(path, n, "expected key = value");
-			rc = CR_EXIT_USAGE;
+			cr_err_set(path, n, "expected key = value");
+			rc = CR_STATUS_USAGE;
 			break;
 		}
 		*eq = '\0';
@@ -153,18 +153,18 @@ cr_config_apply(const char *path, unsigned taken, struct cr_options *o)
 		value = config_trim(eq + 1);
 		r = config_set(o, taken, key, value);
 		if (r == -1) {
-			cr_error(path, n, "unknown key \"%s\"", cr_diag_quote(q,
+			cr_err_set(path, n, "unknown key \"%s\"", cr_diag_quote(q,
 			    sizeof q, key, strlen(key), 32));
-			rc = CR_EXIT_USAGE;
+			rc = CR_STATUS_USAGE;
 		} else if (r == -2) {
-			cr_error(path, n, "%s: expected true or false",
+			cr_err_set(path, n, "%s: expected true or false",
 			    cr_diag_quote(q, sizeof q, key, strlen(key), 32));
-			rc = CR_EXIT_USAGE;
+			rc = CR_STATUS_USAGE;
 		}
 	}
 	if (rc == 0 && ferror(f)) {
-		cr_error(path, 0, "cannot read config: %s", strerror(errno));
-		rc = CR_EXIT_IOERR;
+		cr_err_set(path, 0, "cannot read config: %s", strerror(errno));
+		rc = CR_STATUS_IO;
 	}
 	fclose(f);
 	return rc;

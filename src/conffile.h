@@ -10,7 +10,7 @@
 
 /*
  * Fill the options still unset in o from FILE, those of `taken` (the
- * command's cr_opt bits) only.  0, or CR_EXIT_USAGE after
+ * command's cr_opt bits) only.  0, or CR_STATUS_USAGE after
  * "custrelease: FILE:LINE: ..." (unknown key, bad line, unreadable file).
  * The strings stay valid until cr_config_free().
  */

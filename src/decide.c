@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "decide.h"
-#include "diag.h"
+#include "err.h"
 #include "hash.h"
 #include "rowcheck.h"
 #include "validate.h"

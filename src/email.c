@@ -22,7 +22,7 @@
 #include <unistr.h>
 
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "email.h"
 #include "outfile.h"
 #include "template.h"
@@ -90,9 +90,9 @@ email_refuse(const struct cr_email *m, const char *field, const char *why)
 	const char *cid = m->customer_id != NULL ? m->customer_id : "";
 
 	cr_diag_quote(q, sizeof q, cid, strlen(cid), EMAIL_QUOTE_MAX);
-	cr_error(NULL, 0, "claim email for customer \"%s\": %s %s", q, field,
+	cr_err_set(NULL, 0, "claim email for customer \"%s\": %s %s", q, field,
 	    why);
-	return CR_EXIT_DATAERR;
+	return CR_STATUS_DATA;
 }
 
 #define EMAIL_BAD_TEXT	"holds a control character or invalid UTF-8"
@@ -212,9 +212,9 @@ cr_email_check_from(const char *from)
 	if (from == NULL || email_parse_from(from, &name, &addr) != 0) {
 		cr_diag_quote(q, sizeof q, from ? from : "",
 		    from ? strlen(from) : 0, EMAIL_QUOTE_MAX);
-		cr_error(NULL, 0, "--from \"%s\": expected ADDRESS or "
+		cr_err_set(NULL, 0, "--from \"%s\": expected ADDRESS or "
 		    "\"Display Name <ADDRESS>\"", q);
-		return CR_EXIT_USAGE;
+		return CR_STATUS_USAGE;
 	}
 	free(name);
 	free(addr);
@@ -618,7 +618,7 @@ email_prep_free(struct email_prep *p)
 	free(p->name);
 }
 
-/* Every check of a message: 0, or CR_EXIT_DATAERR after a message. */
+/* Every check of a message: 0, or CR_STATUS_DATA after a message. */
 static int
 email_prepare(const struct cr_templates *ts, const struct cr_email *m,
     struct email_prep *p)

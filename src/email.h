@@ -63,7 +63,7 @@ struct cr_email {
 /*
  * Render the whole message into `out` (nothing is written on failure).
  * redact = 1 writes CR_EMAIL_REDACTED in place of the token.  Returns 0,
- * or CR_EXIT_DATAERR after a message when a field holds a control
+ * or CR_STATUS_DATA after a message when a field holds a control
  * character or invalid UTF-8, an address does not convert to ASCII, or
  * the claim URL or token is not printable ASCII; the message names the
  * customer and the field, never the token.
@@ -72,7 +72,7 @@ int	cr_email_render(const struct cr_templates *, const struct cr_email *,
 	    int redact, struct cr_outfile *out);
 /*
  * Check a --from value ("addr" or "Display Name <addr>") as the renderer
- * will use it: 0, or CR_EXIT_USAGE after a message.
+ * will use it: 0, or CR_STATUS_USAGE after a message.
  */
 int	cr_email_check_from(const char *from);
 

@@ -28,7 +28,7 @@
 #include "bundle.h"
 #include "custrelease.h"
 #include "decide.h"
-#include "diag.h"
+#include "err.h"
 #include "email.h"
 #include "emit.h"
 #include "json-write.h"
@@ -187,7 +187,7 @@ emit_decisions(struct emit *e)
 	emit_sort(k, m->nreq);
 	if ((mem = emit_open(e, "decisions.csv")) == NULL) {
 		free(k);
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	}
 	tw = cr_tw_open(&cr_format_csv, mem, cols, types, 8);
 	for (i = 0; i < m->nreq; i++) {
@@ -258,7 +258,7 @@ emit_ownership(struct emit *e)
 	    (jsonl = emit_open(e, "ownership.jsonl")) == NULL) {
 		cr_outfile_discard(csv);
 		free(k);
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	}
 	tc = cr_tw_open(&cr_format_csv, csv, cols, types, 10);
 	tj = cr_tw_open(&cr_format_jsonl, jsonl, cols, types, 10);
@@ -311,7 +311,7 @@ emit_customers(struct emit *e)
 	emit_sort(k, n);
 	if ((mem = emit_open(e, "customers.csv")) == NULL) {
 		free(k);
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	}
 	tw = cr_tw_open(&cr_format_csv, mem, cols, NULL, 6);
 	for (i = 0; i < n; i++) {
@@ -358,7 +358,7 @@ emit_shares(struct emit *e)
 	emit_sort(k, n);
 	if ((mem = emit_open(e, "shares.csv")) == NULL) {
 		free(k);
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	}
 	tw = cr_tw_open(&cr_format_csv, mem, cols, NULL, 5);
 	for (i = 0; i < n; i++) {
@@ -404,7 +404,7 @@ emit_contact_updates(struct emit *e)
 	emit_sort(k, n);
 	if ((mem = emit_open(e, "contact_updates.csv")) == NULL) {
 		free(k);
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	}
 	tw = cr_tw_open(&cr_format_csv, mem, cols, NULL, 5);
 	for (i = 0; i < n; i++) {
@@ -450,7 +450,7 @@ emit_inputs(struct emit *e)
 	size_t i;
 
 	if (mem == NULL)
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 
 	for (i = 0; i < e->m->ninputs; i++)
 		cr_outfile_printf(mem, "%s  %s\n", e->m->inputs[i].sha256,
@@ -555,7 +555,7 @@ emit_summary(struct emit *e)
 	char run_time[21];
 
 	if (f == NULL)
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	cr_format_time(e->o->run_time, run_time);
 	cr_jw_init(&jw, f, 1);
 	cr_jw_object(&jw);
@@ -605,8 +605,8 @@ emit_manifest_copy(struct emit *e)
 	int fd;
 
 	if (!e->m->has_manifest_fd) {
-		cr_error(e->m->manifest_path, 0, "the manifest is not open");
-		return CR_EXIT_IOERR;
+		cr_err_set(e->m->manifest_path, 0, "the manifest is not open");
+		return CR_STATUS_IO;
 	}
 	fd = e->m->manifest_fd;
 	sha256_init(&ctx);
@@ -619,16 +619,16 @@ emit_manifest_copy(struct emit *e)
 		cr_outfile_write(e->spool, buf, (size_t)r);
 	}
 	if (r < 0) {
-		cr_error(e->m->manifest_path, 0, "read error: %s",
+		cr_err_set(e->m->manifest_path, 0, "read error: %s",
 		    strerror(errno));
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	}
 	sha256_digest(&ctx, sizeof d, d);
 	cr_bag_hex(d, sizeof d, sha);
 	if (strcmp(sha, e->m->manifest_sha256) != 0) {
-		cr_error(e->m->manifest_path, 0, "the manifest changed while "
+		cr_err_set(e->m->manifest_path, 0, "the manifest changed while "
 		    "the run was reading it");
-		return CR_EXIT_DATAERR;
+		return CR_STATUS_DATA;
 	}
 	f = emit_add(e, e->m->manifest_xml ? "manifest.xml" : "manifest.csv",
 	    NULL);
@@ -646,9 +646,9 @@ emit_spool_open(struct emit *e)
 	e->spool_fd = openat(e->dirfd, EMIT_SPOOL, O_RDWR | O_CREAT | O_EXCL |
 	    O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (e->spool_fd < 0 || unlinkat(e->dirfd, EMIT_SPOOL, 0) != 0) {
-		cr_error(e->display, 0, "cannot make %s: %s", EMIT_SPOOL,
+		cr_err_set(e->display, 0, "cannot make %s: %s", EMIT_SPOOL,
 		    strerror(errno));
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	}
 	xasprintf(&spool_display, "%s/%s", e->display, EMIT_SPOOL);
 	e->spool = cr_outfile_fdopen(e->spool_fd, spool_display);
@@ -705,7 +705,7 @@ emit_redacted(struct emit *e, struct cr_mailer *mailer)
 	}
 	if (rc != 0)
 		return rc;
-	/* flushed (a write error is printed here); the fd stays open */
+	/* flushed (a write error is recorded here); the fd stays open */
 	rc = cr_outfile_close(e->spool);
 	e->spool = NULL;
 	return rc;
@@ -754,9 +754,9 @@ emit_cleanup(struct emit *e, int rc)
 
 	cr_outfile_discard(e->spool);
 	if (e->spool_fd >= 0 && close(e->spool_fd) != 0 && rc == 0) {
-		cr_error(e->display, 0, "cannot close %s: %s", EMIT_SPOOL,
+		cr_err_set(e->display, 0, "cannot close %s: %s", EMIT_SPOOL,
 		    strerror(errno));
-		rc = CR_EXIT_IOERR;
+		rc = CR_STATUS_IO;
 	}
 	for (i = 0; i < e->nfiles; i++) {
 		free(e->files[i].path);

@@ -56,7 +56,7 @@ int	cr_emit_tokens(struct cr_model *, const struct cr_emit_opts *);
 /*
  * Write everything into the directory dirfd (the run being built; its
  * emails/ subdirectory is emails_fd).  display is the directory's name
- * for messages.  0, or an exit code after a message.  The customers'
+ * for messages.  0, or a status after a message.  The customers'
  * copies of the claim emails are written by a second thread while the
  * bundle is made (mailer.h); it is joined before cr_emit_run() returns.
  */

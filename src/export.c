@@ -17,7 +17,7 @@
 #include <archive_entry.h>
 
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "export.h"
 #include "read.h"
 #include "stream.h"
@@ -83,8 +83,8 @@ export_sniff(const char *path, int *status)
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		err = errno;
-		cr_error(path, 0, "cannot open: %s", strerror(err));
-		*status = err == ENOENT ? CR_EXIT_DATAERR : CR_EXIT_IOERR;
+		cr_err_set(path, 0, "cannot open: %s", strerror(err));
+		*status = err == ENOENT ? CR_STATUS_DATA : CR_STATUS_IO;
 		return -2;
 	}
 	do
@@ -93,8 +93,8 @@ export_sniff(const char *path, int *status)
 	err = errno;
 	close(fd);
 	if (n < 0) {
-		cr_error(path, 0, "read error: %s", strerror(err));
-		*status = CR_EXIT_IOERR;
+		cr_err_set(path, 0, "read error: %s", strerror(err));
+		*status = CR_STATUS_IO;
 		return -2;
 	}
 	if (n >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf)
@@ -190,20 +190,20 @@ export_open_dir(struct cr_export *e)
 		if (lstat(e->m[t].display, &st) != 0) {
 			if (errno == ENOENT && !s->required)
 				continue;
-			cr_error(e->m[t].display, 0, "cannot open: %s%s",
+			cr_err_set(e->m[t].display, 0, "cannot open: %s%s",
 			    strerror(errno), errno == ENOENT ?
 			    " (a required file of the export)" : "");
-			return errno == ENOENT ? CR_EXIT_DATAERR :
-			    CR_EXIT_IOERR;
+			return errno == ENOENT ? CR_STATUS_DATA :
+			    CR_STATUS_IO;
 		}
 		if (S_ISLNK(st.st_mode)) {
-			cr_error(e->m[t].display, 0, "a symbolic link: a table "
+			cr_err_set(e->m[t].display, 0, "a symbolic link: a table "
 			    "of a folder export must be a regular file");
-			return CR_EXIT_DATAERR;
+			return CR_STATUS_DATA;
 		}
 		if (!S_ISREG(st.st_mode)) {
-			cr_error(e->m[t].display, 0, "not a regular file");
-			return CR_EXIT_DATAERR;
+			cr_err_set(e->m[t].display, 0, "not a regular file");
+			return CR_STATUS_DATA;
 		}
 		e->m[t].present = 1;
 		e->m[t].name = xstrdup(s->file);
@@ -220,9 +220,9 @@ export_read_file(struct cr_export *e, int slot, cr_row_fn fn, void *arg)
 
 	fd = open(e->m[slot].display, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
-		cr_error(e->m[slot].display, 0, "cannot open: %s",
+		cr_err_set(e->m[slot].display, 0, "cannot open: %s",
 		    strerror(errno));
-		return errno == ENOENT ? CR_EXIT_DATAERR : CR_EXIT_IOERR;
+		return errno == ENOENT ? CR_STATUS_DATA : CR_STATUS_IO;
 	}
 	s = cr_stream_fd(fd, e->m[slot].display);
 	rc = export_parse(e, slot, s, fn, arg);
@@ -248,10 +248,10 @@ export_io_errno(int err)
 static int
 export_archive_fail(struct cr_export *e, struct archive *a, const char *what)
 {
-	cr_error(e->path, 0, "%s: %s", what, archive_error_string(a) ?
+	cr_err_set(e->path, 0, "%s: %s", what, archive_error_string(a) ?
 	    archive_error_string(a) : "unknown archive error");
-	return export_io_errno(archive_errno(a)) ? CR_EXIT_IOERR :
-	    CR_EXIT_DATAERR;
+	return export_io_errno(archive_errno(a)) ? CR_STATUS_IO :
+	    CR_STATUS_DATA;
 }
 
 static int
@@ -270,7 +270,7 @@ export_archive_new(struct cr_export *e, struct archive **ap)
 		int rc = export_archive_fail(e, a, "cannot read archive");
 
 		if (errno == ENOENT || errno == EACCES)
-			rc = errno == ENOENT ? CR_EXIT_DATAERR : CR_EXIT_IOERR;
+			rc = errno == ENOENT ? CR_STATUS_DATA : CR_STATUS_IO;
 		archive_read_free(a);
 		return rc;
 	}
@@ -337,9 +337,9 @@ export_list_member(struct cr_export *e, struct archive_entry *ent,
 	if (name == NULL)
 		name = "";
 	if (has_dotdot(name)) {
-		cr_error(e->path, 0, "member \"%s\": a \"..\" path "
+		cr_err_set(e->path, 0, "member \"%s\": a \"..\" path "
 		    "component is refused", name);
-		return CR_EXIT_DATAERR;
+		return CR_STATUS_DATA;
 	}
 	/*
 	 * Every member counts against the bomb cap, even one that is never
@@ -351,25 +351,25 @@ export_list_member(struct cr_export *e, struct archive_entry *ent,
 	if (archive_entry_size_is_set(ent) && archive_entry_size(ent) > 0) {
 		*total += (uint64_t)archive_entry_size(ent);
 		if (*total > limit) {
-			cr_error(e->path, 0, "member \"%s\": the members "
+			cr_err_set(e->path, 0, "member \"%s\": the members "
 			    "expand to more than %llu bytes (64 MiB + 100 "
 			    "times the archive's size)", name,
 			    (unsigned long long)limit);
-			return CR_EXIT_DATAERR;
+			return CR_STATUS_DATA;
 		}
 	}
 	if ((slot = export_member_slot(name)) < 0)
 		return 0;
 	if (archive_entry_filetype(ent) != AE_IFREG) {
-		cr_error(e->path, 0, "member \"%s\": not a regular file",
+		cr_err_set(e->path, 0, "member \"%s\": not a regular file",
 		    name);
-		return CR_EXIT_DATAERR;
+		return CR_STATUS_DATA;
 	}
 	if (e->m[slot].present) {
-		cr_error(e->path, 0, "member \"%s\": %s", name,
+		cr_err_set(e->path, 0, "member \"%s\": %s", name,
 		    slot == EXPORT_XML ? "more than one XML member" :
 		    "two members with this file name");
-		return CR_EXIT_DATAERR;
+		return CR_STATUS_DATA;
 	}
 	e->m[slot].present = 1;
 	e->m[slot].index = index;
@@ -388,15 +388,15 @@ export_list_complete(struct cr_export *e)
 	for (t = 0; t < CR_T_EXPORT_COUNT; t++) {
 		s = cr_schema_get((enum cr_table)t);
 		if (e->m[EXPORT_XML].present && e->m[t].present) {
-			cr_error(e->path, 0, "holds both an XML member and %s",
+			cr_err_set(e->path, 0, "holds both an XML member and %s",
 			    e->m[t].name);
-			return CR_EXIT_DATAERR;
+			return CR_STATUS_DATA;
 		}
 		if (!e->m[EXPORT_XML].present && s->required &&
 		    !e->m[t].present) {
-			cr_error(e->path, 0, "required member %s missing",
+			cr_err_set(e->path, 0, "required member %s missing",
 			    s->file);
-			return CR_EXIT_DATAERR;
+			return CR_STATUS_DATA;
 		}
 	}
 	return 0;
@@ -443,7 +443,7 @@ export_archive_read(void *ctx, void *buf, size_t n)
 			errno = err;	/* the stream reports it: 74 */
 			return -1;
 		}
-		cr_error(e->path, 0, "cannot read archive: %s",
+		cr_err_set(e->path, 0, "cannot read archive: %s",
 		    archive_error_string(e->a) ? archive_error_string(e->a) :
 		    "unknown archive error");
 		errno = 0;
@@ -535,16 +535,16 @@ cr_export_open(const char *path, struct cr_export **out)
 	e->path = xstrdup(path);
 	*out = NULL;
 	if (stat(path, &st) != 0) {
-		cr_error(path, 0, "cannot open export: %s", strerror(errno));
-		rc = errno == ENOENT ? CR_EXIT_DATAERR : CR_EXIT_IOERR;
+		cr_err_set(path, 0, "cannot open export: %s", strerror(errno));
+		rc = errno == ENOENT ? CR_STATUS_DATA : CR_STATUS_IO;
 		goto fail;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		e->kind = EXPORT_DIR;
 		rc = export_open_dir(e);
 	} else if (!S_ISREG(st.st_mode)) {
-		cr_error(path, 0, "not a folder, an archive or an XML file");
-		rc = CR_EXIT_DATAERR;
+		cr_err_set(path, 0, "not a folder, an archive or an XML file");
+		rc = CR_STATUS_DATA;
 	} else {
 		e->size = (uint64_t)st.st_size;
 		c = export_sniff(path, &rc);
@@ -665,8 +665,8 @@ manifest_sniff(int fd, const char *path, int *status)
 		n = pread(fd, buf, sizeof buf, 0);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
-		*status = CR_EXIT_IOERR;
-		cr_error(path, 0, "read error: %s", strerror(errno));
+		*status = CR_STATUS_IO;
+		cr_err_set(path, 0, "read error: %s", strerror(errno));
 		return -2;
 	}
 	if (n >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf)
@@ -699,9 +699,9 @@ manifest_spool(int in, const char *path, int *status)
 		unlink(tmpl);
 	free(tmpl);
 	if (fd < 0) {
-		cr_error(dir, 0, "cannot spool the manifest: %s",
+		cr_err_set(dir, 0, "cannot spool the manifest: %s",
 		    strerror(err));
-		*status = CR_EXIT_IOERR;
+		*status = CR_STATUS_IO;
 		return -1;
 	}
 	for (;;) {
@@ -715,18 +715,18 @@ manifest_spool(int in, const char *path, int *status)
 			if (w < 0 && errno == EINTR)
 				w = 0;
 			else if (w < 0) {
-				cr_error(dir, 0, "cannot spool the manifest: "
+				cr_err_set(dir, 0, "cannot spool the manifest: "
 				    "%s", strerror(errno));
 				close(fd);
-				*status = CR_EXIT_IOERR;
+				*status = CR_STATUS_IO;
 				return -1;
 			}
 		}
 	}
 	if (r < 0 || lseek(fd, 0, SEEK_SET) != 0) {
-		cr_error(path, 0, "read error: %s", strerror(errno));
+		cr_err_set(path, 0, "read error: %s", strerror(errno));
 		close(fd);
-		*status = CR_EXIT_IOERR;
+		*status = CR_STATUS_IO;
 		return -1;
 	}
 	return fd;
@@ -743,9 +743,9 @@ cr_manifest_open(const char *path, int *status)
 	else
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) != 0) {
-		cr_error(cr_manifest_display(path), 0, "cannot open manifest: "
+		cr_err_set(cr_manifest_display(path), 0, "cannot open manifest: "
 		    "%s", strerror(errno));
-		*status = errno == ENOENT ? CR_EXIT_DATAERR : CR_EXIT_IOERR;
+		*status = errno == ENOENT ? CR_STATUS_DATA : CR_STATUS_IO;
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -753,8 +753,8 @@ cr_manifest_open(const char *path, int *status)
 	if (S_ISREG(st.st_mode))
 		return fd;
 	if (S_ISDIR(st.st_mode)) {
-		cr_error(path, 0, "a directory, not a manifest");
-		*status = CR_EXIT_DATAERR;
+		cr_err_set(path, 0, "a directory, not a manifest");
+		*status = CR_STATUS_DATA;
 		close(fd);
 		return -1;
 	}

@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "err.h"
 #include "hash.h"
 #include "xmalloc.h"
 
@@ -62,7 +63,7 @@ static void
 hash_key_init(void)
 {
 	if (sodium_init() < 0) {
-		fputs("custrelease: libsodium cannot be initialised\n", stderr);
+		cr_err_note("libsodium cannot be initialised");
 		abort();
 	}
 	randombytes_buf(hash_key, sizeof hash_key);

@@ -31,7 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diag.h"
+#include "err.h"
 #include "history.h"
 #include "read.h"
 #include "rundir.h"
@@ -70,7 +70,7 @@ struct cr_history {
 	size_t		 nsegs;
 	size_t		 covered;
 	int		 idxfd;		/* -1 until cr_history_update */
-	char		 err[512];
+	char		 err[CR_ERR_FILE_MAX + CR_ERR_MSG_MAX + 32];
 };
 
 /* "OUT/.history-index[/NAME]: what[: strerror]" into h->err; -1. */
@@ -868,31 +868,27 @@ hentry_cmp(const void *x, const void *y)
 }
 
 /*
- * Read a committed decisions.csv into the batch, its diagnostics kept
- * (the first one becomes the handle's error), never printed: the index is
+ * Read a committed decisions.csv into the batch, its diagnostics held
+ * (the failure becomes the handle's error), never printed: the index is
  * a cache, and the run that reads it does not fail by it.
  */
 static int
 hist_csv_read(struct cr_history *h, struct cr_stream *s, struct hbatch *b)
 {
-	FILE *old = cr_diag_stream(), *mem;
-	char *msg = NULL, *nl;
-	size_t len = 0;
+	const struct cr_errrec *e;
 	int rc;
 
-	if ((mem = open_memstream(&msg, &len)) == NULL)
-		return hist_fail(h, errno, NULL, "cannot read the runs");
-	cr_diag_set_stream(mem);
+	cr_err_hold();
 	rc = cr_csv_read(s, cr_schema_get(CR_T_DECISIONS), hbatch_row, b);
-	cr_diag_set_stream(old);
-	fclose(mem);
+	cr_err_release();
 	if (rc != 0) {
-		if ((nl = strchr(msg, '\n')) != NULL)
-			*nl = '\0';
-		snprintf(h->err, sizeof h->err, "%s", strncmp(msg,
-		    "custrelease: ", 13) == 0 ? msg + 13 : msg);
+		e = cr_err_last();
+		if (e->has_file)
+			snprintf(h->err, sizeof h->err, "%s:%lu: %s", e->file,
+			    e->line, e->msg);
+		else
+			snprintf(h->err, sizeof h->err, "%s", e->msg);
 	}
-	free(msg);
 	return rc != 0 ? -1 : 0;
 }
 

@@ -14,7 +14,7 @@
 
 #include "check.h"
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "export.h"
 #include "hash.h"
 #include "history.h"
@@ -181,10 +181,10 @@ load_manifest_bounded(const struct cr_row *row)
 
 	for (i = 0; i < row->schema->ncols; i++) {
 		if (row->val[i] != NULL && row->len[i] > CR_VALUE_MAX) {
-			cr_error(row->file, row->line, "column \"%s\": value "
+			cr_err_set(row->file, row->line, "column \"%s\": value "
 			    "longer than %d bytes", row->schema->cols[i].name,
 			    CR_VALUE_MAX);
-			return CR_EXIT_DATAERR;
+			return CR_STATUS_DATA;
 		}
 	}
 	return 0;
@@ -199,11 +199,11 @@ load_manifest_row(void *arg, const struct cr_row *row)
 	void **slot;
 
 	if (load_manifest_bounded(row) != 0)
-		return CR_EXIT_DATAERR;
+		return CR_STATUS_DATA;
 	if (m->nreq == CR_REQUESTS_MAX) {
-		cr_error(row->file, row->line, "more than %lu requests: split "
+		cr_err_set(row->file, row->line, "more than %lu requests: split "
 		    "the manifest into several runs", CR_REQUESTS_MAX);
-		return CR_EXIT_DATAERR;
+		return CR_STATUS_DATA;
 	}
 	cr_rowcheck(row, load_problem, &p);
 	/* doubled, not grown by one: a million requests, a million copies */
@@ -297,10 +297,10 @@ load_history_run(struct cr_model *m, struct cr_rundir *rd,
 	fd = openat(cr_rundir_fd(rd), name + strlen(cr_rundir_path(rd)) + 1,
 	    O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
-		cr_error(name, 0, "cannot read a committed run: %s",
+		cr_err_set(name, 0, "cannot read a committed run: %s",
 		    strerror(errno));
 		free(name);
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	}
 	s = cr_stream_fd(fd, name);
 	rc = cr_csv_read(s, cr_schema_get(CR_T_DECISIONS), load_history_row,
@@ -883,7 +883,7 @@ cr_model_load_export(struct cr_model *m, struct cr_export *e, int strict)
 
 	m->product_ids = cr_seen_new(0);
 	if (strict)
-		m->strict = cr_check_new(1);
+		m->strict = cr_check_new(1, NULL, NULL);	/* export rows only */
 	for (i = 0; i < CR_T_EXPORT_COUNT; i++) {
 		filters[i] = load_filters[i];
 		filters[i].arg = m;

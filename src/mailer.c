@@ -17,7 +17,7 @@
 
 #include "custrelease.h"
 #include "decide.h"
-#include "diag.h"
+#include "err.h"
 #include "email.h"
 #include "emit.h"
 #include "mailer.h"
@@ -204,7 +204,7 @@ mailer_write(const struct cr_mailer *ml, const struct mailer_mail *x)
 	free(display);
 	free(name);
 	if (f == NULL)
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	cr_outfile_nodigest(f);
 	rc = cr_email_render(ml->templates, &x->em, 0, f);
 	if (rc != 0) {
@@ -246,9 +246,9 @@ cr_mailer_start(struct cr_mailer *ml)
 	if ((err = pthread_create(&ml->thread, NULL, mailer_main, ml)) != 0) {
 		pthread_cond_destroy(&ml->cond);
 		pthread_mutex_destroy(&ml->lock);
-		cr_error(ml->display, 0, "cannot start a thread: %s",
+		cr_err_set(ml->display, 0, "cannot start a thread: %s",
 		    strerror(err));
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	}
 	ml->running = 1;
 	return 0;

@@ -9,7 +9,7 @@
  *
  * The mailer renders an email only once its redacted copy has rendered,
  * so a field the renderer refuses is reported once, by the caller, and the
- * mailer's own failures are I/O errors (printed by it, returned by join).
+ * mailer's own failures are I/O errors (recorded by it, returned by join).
  *
  * The tokens copied here are wiped by cr_mailer_free().  It deliberately
  * does not choose names beyond <customer_id>.eml, sync, or commit: the
@@ -36,7 +36,7 @@ struct cr_mailer *cr_mailer_new(const struct cr_model *m,
 size_t		 cr_mailer_count(const struct cr_mailer *);
 const char	*cr_mailer_customer_id(const struct cr_mailer *, size_t i);
 
-/* Start the mailer thread: 0, or CR_EXIT_IOERR after a message. */
+/* Start the mailer thread: 0, or CR_STATUS_IO after a message. */
 int		 cr_mailer_start(struct cr_mailer *);
 /*
  * Render email i (in order: 0, 1, ...) redacted into out, then let the
@@ -46,8 +46,8 @@ int		 cr_mailer_redacted(struct cr_mailer *, size_t i,
 		    struct cr_outfile *out);
 /*
  * Wait for the mailer to write every email handed to it (failed = 1: only
- * the one it is writing).  Its exit code: 0, or one of an I/O error that
- * it printed.  0 when it was never started.
+ * the one it is writing).  Its status: 0, or CR_STATUS_IO after it
+ * recorded why.  0 when it was never started.
  */
 int		 cr_mailer_join(struct cr_mailer *, int failed);
 /* Join (as failed) if need be, wipe the tokens, free. */

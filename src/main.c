@@ -1,7 +1,8 @@
 /*
  * main.c -- the custrelease command line: picks the subcommand, parses the
- * long options with getopt_long and hands them to the command.  It decides
- * nothing else; every command lives in its own cmd-*.c file.
+ * long options with getopt_long and hands them to the command, and turns
+ * the status the command returns into the exit code (cr_cmd_exit_code).
+ * It decides nothing else; every command lives in its own cmd-*.c file.
  */
 #include "config.h"
 
@@ -155,10 +156,12 @@ main(int argc, char **argv)
 
 	setlocale(LC_CTYPE, "C.UTF-8");
 	std_fds_open();
+	cr_diag_set_stream(stderr);	/* the error handle's records */
 	memset(&o, 0, sizeof o);
 
 	if (argc < 2)
-		return cr_cmd_usage_error(NULL, "no command given");
+		return cr_cmd_exit_code(cr_cmd_usage_error(NULL,
+		    "no command given"));
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return CR_EXIT_OK;
@@ -172,19 +175,20 @@ main(int argc, char **argv)
 			cmd = *c;
 	}
 	if (cmd == NULL)
-		return cr_cmd_usage_error(NULL, "unknown command \"%s\"",
-		    argv[1]);
+		return cr_cmd_exit_code(cr_cmd_usage_error(NULL,
+		    "unknown command \"%s\"", argv[1]));
 
 	argc--;
 	argv++;
 	if (cmd == &cr_cmd_send)	/* parses its own options */
-		return cr_cmd_send_main(argc, argv);
+		return cr_cmd_exit_code(cr_cmd_send_main(argc, argv));
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":h", long_options,
 	    &longindex)) != -1) {
 		if (opt_bit(ch) != 0 && (cmd->options & opt_bit(ch)) == 0)
-			return cr_cmd_usage_error(cmd, "%s does not take --%s",
-			    cmd->name, long_options[longindex].name);
+			return cr_cmd_exit_code(cr_cmd_usage_error(cmd,
+			    "%s does not take --%s", cmd->name,
+			    long_options[longindex].name));
 		switch (ch) {
 		case OPT_EXPORT: o.export_path = optarg; break;
 		case OPT_MANIFEST: o.manifest_path = optarg; break;
@@ -212,19 +216,19 @@ main(int argc, char **argv)
 			printf("custrelease %s\n", PACKAGE_VERSION);
 			return CR_EXIT_OK;
 		case ':':
-			return cr_cmd_usage_error(cmd, "option %s needs a value",
-			    argv[optind - 1]);
+			return cr_cmd_exit_code(cr_cmd_usage_error(cmd,
+			    "option %s needs a value", argv[optind - 1]));
 		default:
-			return cr_cmd_usage_error(cmd, "unknown option %s",
-			    argv[optind - 1]);
+			return cr_cmd_exit_code(cr_cmd_usage_error(cmd,
+			    "unknown option %s", argv[optind - 1]));
 		}
 	}
 	o.argc = argc - optind;
 	o.argv = argv + optind;
 	if (o.config != NULL &&
 	    (rc = cr_config_apply(o.config, cmd->options, &o)) != 0)
-		return rc;
+		return cr_cmd_exit_code(rc);
 	rc = cmd->exec(&o);
 	cr_config_free();
-	return rc;
+	return cr_cmd_exit_code(rc);
 }

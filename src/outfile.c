@@ -18,7 +18,7 @@
 #include <nettle/sha2.h>
 
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "outfile.h"
 #include "xmalloc.h"
 
@@ -70,12 +70,12 @@ cr_outfile_open(int dirfd, const char *name, const char *display)
 	fd = openat(dirfd, name,
 	    O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC|O_NOFOLLOW, 0600);
 	if (fd < 0) {
-		cr_error(display, 0, "cannot create: %s", strerror(errno));
+		cr_err_set(display, 0, "cannot create: %s", strerror(errno));
 		return NULL;
 	}
 	/* 0600 exactly, whatever the umask took away. */
 	if (fchmod(fd, 0600) != 0) {
-		cr_error(display, 0, "cannot set mode: %s", strerror(errno));
+		cr_err_set(display, 0, "cannot set mode: %s", strerror(errno));
 		close(fd);
 		return NULL;
 	}
@@ -236,7 +236,7 @@ cr_outfile_printf(struct cr_outfile *f, const char *fmt, ...)
 int
 cr_outfile_status(const struct cr_outfile *f)
 {
-	return f->error != 0 ? CR_EXIT_IOERR : 0;
+	return f->error != 0 ? CR_STATUS_IO : 0;
 }
 
 void
@@ -361,7 +361,7 @@ cr_outfile_close(struct cr_outfile *f)
 	}
 	status = cr_outfile_status(f);
 	if (status != 0)
-		cr_error(f->name, 0, "%s: %s", f->error_what,
+		cr_err_set(f->name, 0, "%s: %s", f->error_what,
 		    strerror(f->error));
 	outfile_free(f);
 	return status;

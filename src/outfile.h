@@ -6,7 +6,7 @@
  *
  *	custrelease: NAME:0: write error: <strerror>
  *
- * and returns CR_EXIT_IOERR.  Callers therefore write without checking
+ * and returns CR_STATUS_IO.  Callers therefore write without checking
  * and look at one status, at close.
  *
  * It deliberately does not format records (write.h does), choose names or
@@ -28,9 +28,9 @@ struct cr_outfile;
 /*
  * Create `name` in directory `dirfd` (openat O_WRONLY|O_CREAT|O_EXCL|
  * O_CLOEXEC|O_NOFOLLOW, then mode 0600 whatever the umask).  `display` is
- * the path used in messages (NULL: `name`).  On failure prints
- * "custrelease: DISPLAY:0: cannot create: <strerror>" and returns NULL;
- * the caller returns CR_EXIT_IOERR.
+ * the path used in messages (NULL: `name`).  On failure records
+ * "DISPLAY:0: cannot create: <strerror>" (err.h) and returns NULL;
+ * the caller returns CR_STATUS_IO.
  */
 struct cr_outfile *cr_outfile_open(int dirfd, const char *name,
 		    const char *display);
@@ -48,7 +48,7 @@ void		 cr_outfile_puts(struct cr_outfile *, const char *);
 void		 cr_outfile_printf(struct cr_outfile *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
-/* 0, or CR_EXIT_IOERR once a write has failed (nothing printed yet). */
+/* 0, or CR_STATUS_IO once a write has failed (nothing recorded yet). */
 int		 cr_outfile_status(const struct cr_outfile *);
 const char	*cr_outfile_name(const struct cr_outfile *);
 /* Bytes accepted so far (buffered or written). */
@@ -76,7 +76,7 @@ char		*cr_outfile_mem_finish(struct cr_outfile *, size_t *len);
 
 /*
  * Flush, fsync (files from cr_outfile_open only), close and free.  Returns
- * 0, or CR_EXIT_IOERR after printing the first error of the file's life.
+ * 0, or CR_STATUS_IO after recording the first error of the file's life.
  * NULL is a no-op that returns 0.
  */
 int		 cr_outfile_close(struct cr_outfile *);

@@ -28,7 +28,7 @@
 #include <unistr.h>
 
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "read.h"
 #include "xmalloc.h"
 
@@ -92,8 +92,8 @@ csvr_nospace(unsigned char c)
 static void
 csvr_fail(struct csvr *r, unsigned long line, const char *what)
 {
-	cr_error(r->file, line, "%s", what);
-	r->stop = CR_EXIT_DATAERR;
+	cr_err_set(r->file, line, "%s", what);
+	r->stop = CR_STATUS_DATA;
 }
 
 /* Copy field h into the record buffer, NUL-terminated. */
@@ -197,9 +197,9 @@ csvr_header_map(struct csvr *r, unsigned long hl, int *seen)
 			if (j == h)
 				continue;
 		}
-		cr_error(r->file, hl, "duplicate column \"%s\"",
+		cr_err_set(r->file, hl, "duplicate column \"%s\"",
 		    csvr_name(r, h, q, sizeof q));
-		r->stop = CR_EXIT_DATAERR;
+		r->stop = CR_STATUS_DATA;
 		return r->stop;
 	}
 	return 0;
@@ -224,9 +224,9 @@ csvr_header_missing(struct csvr *r, unsigned long hl, const int *seen)
 		nmissing++;
 	}
 	if (nmissing != 0) {
-		cr_error(r->file, hl, "missing required column%s %s",
+		cr_err_set(r->file, hl, "missing required column%s %s",
 		    nmissing > 1 ? "s" : "", msg);
-		r->stop = CR_EXIT_DATAERR;
+		r->stop = CR_STATUS_DATA;
 	}
 }
 
@@ -262,7 +262,7 @@ csvr_header(struct csvr *r)
 	}
 	for (h = 0; h < n; h++) {
 		if (r->colmap[h] < 0)
-			cr_warn(r->file, hl, "unknown column \"%s\" ignored",
+			cr_err_warn(r->file, hl, "unknown column \"%s\" ignored",
 			    csvr_name(r, h, q, sizeof q));
 		else if (r->filter != NULL &&
 		    (r->filter->cols & (1U << r->colmap[h])))
@@ -341,10 +341,10 @@ csvr_record(int term, void *data)
 static int
 csvr_parse_error(struct csvr *r, unsigned char c)
 {
-	cr_error(r->file, r->rec_line, "malformed quoting: %s",
+	cr_err_set(r->file, r->rec_line, "malformed quoting: %s",
 	    c == '"' ? "quote inside an unquoted field" :
 	    "text after the closing quote of a field");
-	r->stop = CR_EXIT_DATAERR;
+	r->stop = CR_STATUS_DATA;
 	return r->stop;
 }
 

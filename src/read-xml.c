@@ -19,7 +19,7 @@
 #include <libxml/xmlreader.h>
 
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "read.h"
 #include "xml-prolog.h"
 #include "xmalloc.h"
@@ -177,7 +177,7 @@ xml_first_time(struct xml_reader *x, const char *a, const char *b)
 	x->warned[x->nwarned].a = xstrdup(a);
 	x->warned[x->nwarned].b = b == NULL ? NULL : xstrdup(b);
 	if (++x->nwarned == XML_MAXWARN)
-		cr_warn(x->name, 0, "more than %d unknown names: no more "
+		cr_err_warn(x->name, 0, "more than %d unknown names: no more "
 		    "warnings about them", XML_MAXWARN - 1);
 	return x->nwarned < XML_MAXWARN;
 }
@@ -189,7 +189,7 @@ xml_unknown_element(struct xml_reader *x, unsigned long line,
 	char q[XML_QUOTE * 4 + 8];
 
 	if (xml_first_time(x, qname, NULL))
-		cr_warn(x->name, line, "unknown element \"%s\" ignored",
+		cr_err_warn(x->name, line, "unknown element \"%s\" ignored",
 		    xml_quote(q, sizeof q, qname));
 }
 
@@ -200,7 +200,7 @@ xml_unknown_attribute(struct xml_reader *x, unsigned long line,
 	char q[XML_QUOTE * 4 + 8], e[XML_QUOTE * 4 + 8];
 
 	if (xml_first_time(x, qname, elem))
-		cr_warn(x->name, line, "unknown attribute \"%s\" on <%s> "
+		cr_err_warn(x->name, line, "unknown attribute \"%s\" on <%s> "
 		    "ignored", xml_quote(q, sizeof q, qname),
 		    xml_quote(e, sizeof e, elem));
 }
@@ -294,10 +294,10 @@ xml_value_grow(struct xml_reader *x, struct xml_frame *f, int c,
 	size_t want;
 
 	if (n > CR_FIELD_MAX || f->len[c] > CR_FIELD_MAX - n) {
-		cr_error(x->name, line, "value of %s \"%s\" is larger than "
+		cr_err_set(x->name, line, "value of %s \"%s\" is larger than "
 		    "%d bytes", what, xml_quote(q, sizeof q,
 		    f->schema->cols[c].name), CR_FIELD_MAX);
-		return CR_EXIT_DATAERR;
+		return CR_STATUS_DATA;
 	}
 	want = f->len[c] + n + 1;
 	if (want > f->cap[c]) {
@@ -619,15 +619,15 @@ xml_root(struct xml_reader *x, const xmlNode *node, const char *lname,
 	if (strcmp(lname, x->doc->root) != 0 || !ours) {
 		xml_quote(q, sizeof q, lname);
 		if (ns == NULL)
-			cr_error(x->name, line, "root element <%s> in no "
+			cr_err_set(x->name, line, "root element <%s> in no "
 			    "namespace: expected <%s xmlns=\"%s\">", q,
 			    x->doc->root, x->doc->ns);
 		else
-			cr_error(x->name, line, "root element <%s> in "
+			cr_err_set(x->name, line, "root element <%s> in "
 			    "namespace \"%s\": expected <%s xmlns=\"%s\">", q,
 			    xml_quote(qn, sizeof qn, ns), x->doc->root,
 			    x->doc->ns);
-		return CR_EXIT_DATAERR;
+		return CR_STATUS_DATA;
 	}
 	x->root_seen = 1;
 	x->root_ns = node->ns;
@@ -654,8 +654,8 @@ xml_start_record(struct xml_reader *x, const xmlNode *node, int e,
 	int rc;
 
 	if (x->nframes == XML_LEVELS) {	/* cannot happen */
-		cr_error(x->name, line, "elements nested too deep");
-		return CR_EXIT_DATAERR;
+		cr_err_set(x->name, line, "elements nested too deep");
+		return CR_STATUS_DATA;
 	}
 	f = &x->frames[x->nframes++];
 	f->elem = e;
@@ -681,9 +681,9 @@ xml_start_column(struct xml_reader *x, const xmlNode *node, int c,
 	int rc;
 
 	if (top->seen[c]) {
-		cr_error(x->name, line, "element <%s> given twice in <%s>",
+		cr_err_set(x->name, line, "element <%s> given twice in <%s>",
 		    xml_quote(q, sizeof q, lname), where);
-		return CR_EXIT_DATAERR;
+		return CR_STATUS_DATA;
 	}
 	top->seen[c] = 1;
 	top->len[c] = 0;
@@ -750,9 +750,9 @@ xml_start(struct xml_reader *x, const xmlNode *node, int *skip)
 	}
 	if ((e >= 0 && (x->col >= 0 || x->doc->elems[e].parent != parent)) ||
 	    (e < 0 && c < 0 && strcmp(lname, x->doc->root) == 0)) {
-		cr_error(x->name, line, "element <%s> is not allowed in <%s>",
+		cr_err_set(x->name, line, "element <%s> is not allowed in <%s>",
 		    xml_quote(q, sizeof q, lname), where);
-		return CR_EXIT_DATAERR;
+		return CR_STATUS_DATA;
 	}
 
 	if (e >= 0)
@@ -812,23 +812,23 @@ xml_fault(struct xml_reader *x)
 		return 0;
 	if (x->io_failed)
 		return cr_stream_status(x->stream) != 0 ?
-		    cr_stream_status(x->stream) : CR_EXIT_IOERR;
+		    cr_stream_status(x->stream) : CR_STATUS_IO;
 	if (x->dtd_line != 0) {
-		cr_error(x->name, x->dtd_line, "DTD (<!DOCTYPE>) refused");
-		return CR_EXIT_DATAERR;
+		cr_err_set(x->name, x->dtd_line, "DTD (<!DOCTYPE>) refused");
+		return CR_STATUS_DATA;
 	}
 	/* libxml2 says "Extra content at the end" of a cut document */
 	if (x->xerr != NULL && x->xerr_code == XML_ERR_DOCUMENT_END &&
 	    x->eof && x->root_seen && !x->root_closed) {
-		cr_error(x->name, x->xerr_line, "malformed XML: the document "
+		cr_err_set(x->name, x->xerr_line, "malformed XML: the document "
 		    "ends before </%s> (truncated?)", x->doc->root);
-		return CR_EXIT_DATAERR;
+		return CR_STATUS_DATA;
 	}
 	if (x->xerr != NULL) {
-		cr_error(x->name, x->xerr_line, "malformed XML: %s",
+		cr_err_set(x->name, x->xerr_line, "malformed XML: %s",
 		    cr_diag_quote(q, sizeof q, x->xerr, strlen(x->xerr),
 		    200));
-		return CR_EXIT_DATAERR;
+		return CR_STATUS_DATA;
 	}
 	return 0;
 }
@@ -872,13 +872,13 @@ xml_loop(struct xml_reader *x)
 			ret = xml_text(x, node);
 			break;
 		case XML_READER_TYPE_DOCUMENT_TYPE:
-			cr_error(x->name, xml_line(x, node),
+			cr_err_set(x->name, xml_line(x, node),
 			    "DTD (<!DOCTYPE>) refused");
-			return CR_EXIT_DATAERR;
+			return CR_STATUS_DATA;
 		case XML_READER_TYPE_ENTITY_REFERENCE:
-			cr_error(x->name, xml_line(x, node),
+			cr_err_set(x->name, xml_line(x, node),
 			    "entity reference refused");
-			return CR_EXIT_DATAERR;
+			return CR_STATUS_DATA;
 		default:
 			break;
 		}
@@ -889,10 +889,10 @@ xml_loop(struct xml_reader *x)
 	if ((ret = xml_fault(x)) != 0)
 		return ret;
 	if (rc < 0 || !x->root_seen || !x->root_closed) {
-		cr_error(x->name, (unsigned long)xmlTextReaderGetParserLineNumber(
+		cr_err_set(x->name, (unsigned long)xmlTextReaderGetParserLineNumber(
 		    x->r), "malformed XML: %s", !x->root_seen ?
 		    "no root element" : "document ends too early");
-		return CR_EXIT_DATAERR;
+		return CR_STATUS_DATA;
 	}
 	return 0;
 }
@@ -925,8 +925,8 @@ xml_read(struct cr_stream *s, const struct xml_doc *doc, cr_row_fn fn,
 	if (x->r == NULL) {
 		rc = xml_fault(x);
 		if (rc == 0) {
-			cr_error(x->name, 0, "cannot create an XML reader");
-			rc = CR_EXIT_IOERR;
+			cr_err_set(x->name, 0, "cannot create an XML reader");
+			rc = CR_STATUS_IO;
 		}
 	} else {
 		xmlTextReaderSetStructuredErrorHandler(x->r, xml_error_handler,

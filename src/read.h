@@ -5,8 +5,8 @@
  *
  * A reader checks the file's structure: encoding of the header, quoting,
  * NUL bytes, field size, XML well-formedness, no DTD.  A fault there is an
- * input error: the reader prints "custrelease: FILE:LINE: ..." and returns
- * CR_EXIT_DATAERR (CR_EXIT_IOERR for a read error).  It does not judge
+ * input error: the reader records "FILE:LINE: ..." (err.h) and returns
+ * CR_STATUS_DATA (CR_STATUS_IO for a read error).  It does not judge
  * values (identifiers, enums, UTF-8 inside a field): that is rowcheck.c's
  * job, the same for both forms.  A non-zero return of the row callback
  * stops the reader, which returns that value.

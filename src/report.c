@@ -33,7 +33,7 @@
 
 #include "bag.h"
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "outfile.h"
 #include "report.h"
 #include "xmalloc.h"
@@ -96,9 +96,9 @@ static void
 rep_read_error(struct cr_report *r, const char *name)
 {
 	if (r->rc == 0)
-		cr_error(name, 0, "cannot read for the report: %s",
+		cr_err_set(name, 0, "cannot read for the report: %s",
 		    strerror(errno));
-	r->rc = CR_EXIT_IOERR;
+	r->rc = CR_STATUS_IO;
 }
 
 /*
@@ -231,7 +231,7 @@ rep_scan_row(void *arg, struct cr_bag_row *row, uint64_t off, size_t len)
 	return 0;
 }
 
-/* Index decisions.csv or ownership.csv: 0, or an exit code (printed). */
+/* Index decisions.csv or ownership.csv: 0, or a status (recorded). */
 static int
 rep_index(struct cr_report *r, struct rep_table *t, const char *name)
 {
@@ -246,14 +246,14 @@ rep_index(struct cr_report *r, struct rep_table *t, const char *name)
 		rc = -1;
 	}
 	if (rc == 1) {
-		cr_error(name, 0, "no outcome or codes column");
-		return CR_EXIT_DATAERR;
+		cr_err_set(name, 0, "no outcome or codes column");
+		return CR_STATUS_DATA;
 	}
 	if (rc == 2)
 		snprintf(err, sizeof err, "a row too long");
 	if (rc != 0) {
-		cr_error(name, 0, "cannot read for the report: %s", err);
-		return rc == -2 ? CR_EXIT_IOERR : CR_EXIT_DATAERR;
+		cr_err_set(name, 0, "cannot read for the report: %s", err);
+		return rc == -2 ? CR_STATUS_IO : CR_STATUS_DATA;
 	}
 	if (t == r->dec)
 		cr_bag_count_done(&r->counts);
@@ -289,10 +289,10 @@ rep_load(struct cr_report *r)
 		sum = xmalloc(in->summary->len + 1);
 		if (cr_bag_src_read(in->summary, 0, sum, in->summary->len)
 		    != 0) {
-			cr_error("summary.json", 0, "cannot read for the "
+			cr_err_set("summary.json", 0, "cannot read for the "
 			    "report: %s", strerror(errno));
 			free(sum);
-			return CR_EXIT_IOERR;
+			return CR_STATUS_IO;
 		}
 		r->sum = cr_json_parse(sum, in->summary->len, err,
 		    sizeof err);

@@ -9,7 +9,7 @@
 
 #include <unistr.h>
 
-#include "diag.h"
+#include "err.h"
 #include "rowcheck.h"
 
 int

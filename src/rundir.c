@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "rundir.h"
 #include "xmalloc.h"
 
@@ -63,7 +63,7 @@ rundir_fail(const char *dir, const char *name, const char *what, int status)
 	int errnum = errno;
 	char *p = name != NULL ? rundir_join(dir, name) : NULL;
 
-	cr_error(p != NULL ? p : dir, 0, "%s: %s", what, strerror(errnum));
+	cr_err_set(p != NULL ? p : dir, 0, "%s: %s", what, strerror(errnum));
 	free(p);
 	return status;
 }
@@ -228,7 +228,7 @@ rundir_sync_parent(const char *out)
 	fd = open(parent, O_RDONLY|O_DIRECTORY|O_CLOEXEC);
 	if (fd < 0 || fsync(fd) != 0) {
 		rc = rundir_fail(parent, NULL, "cannot sync directory",
-		    CR_EXIT_IOERR);
+		    CR_STATUS_IO);
 	}
 	if (fd >= 0)
 		close(fd);
@@ -249,29 +249,29 @@ cr_rundir_lock(const char *out, int create, struct cr_rundir **rdp)
 			created = 1;
 		else if (errno != EEXIST)
 			return rundir_fail(out, NULL,
-			    "cannot create directory", CR_EXIT_CANTCREAT);
+			    "cannot create directory", CR_STATUS_CANTCREAT);
 	}
 	fd = open(out, O_RDONLY|O_DIRECTORY|O_CLOEXEC);
 	if (fd < 0) {
 		if (!create && errno == ENOENT)
 			goto done;
 		return rundir_fail(out, NULL, "cannot open directory",
-		    create ? CR_EXIT_CANTCREAT : CR_EXIT_IOERR);
+		    create ? CR_STATUS_CANTCREAT : CR_STATUS_IO);
 	}
 	if (created && fchmod(fd, 0700) != 0) {
 		rc = rundir_fail(out, NULL, "cannot set mode",
-		    CR_EXIT_CANTCREAT);
+		    CR_STATUS_CANTCREAT);
 		close(fd);
 		return rc;
 	}
 	if (create && flock(fd, LOCK_EX|LOCK_NB) != 0) {
 		if (errno == EWOULDBLOCK) {
-			cr_error(out, 0, "another run holds the lock on "
+			cr_err_set(out, 0, "another run holds the lock on "
 			    "this directory");
-			rc = CR_EXIT_LOCKED;
+			rc = CR_STATUS_LOCKED;
 		} else
 			rc = rundir_fail(out, NULL, "cannot lock",
-			    CR_EXIT_IOERR);
+			    CR_STATUS_IO);
 		close(fd);
 		return rc;
 	}
@@ -300,7 +300,7 @@ cr_rundir_cleanup(struct cr_rundir *rd)
 		return 0;
 	if (rundir_list(rd->fd, &names, &n) != 0)
 		return rundir_fail(rd->path, NULL, "cannot read directory",
-		    CR_EXIT_IOERR);
+		    CR_STATUS_IO);
 	for (i = 0; i < n && rc == 0; i++) {
 		if (strncmp(names[i], RUNDIR_TMP_PREFIX,
 		    strlen(RUNDIR_TMP_PREFIX)) != 0)
@@ -318,13 +318,13 @@ cr_rundir_cleanup(struct cr_rundir *rd)
 		if (errno == EACCES || errno == EPERM || errno == EROFS) {
 			char *p = rundir_join(rd->path, names[i]);
 
-			cr_warn(p, 0, "cannot remove stale temporary run: %s: "
+			cr_err_warn(p, 0, "cannot remove stale temporary run: %s: "
 			    "left in place", strerror(errno));
 			free(p);
 			continue;
 		}
 		rc = rundir_fail(rd->path, names[i],
-		    "cannot remove stale temporary run", CR_EXIT_IOERR);
+		    "cannot remove stale temporary run", CR_STATUS_IO);
 	}
 	rundir_free_names(names, n);
 	return rc;
@@ -394,7 +394,7 @@ cr_rundir_foreach_run(struct cr_rundir *rd,
 		return 0;
 	if (rundir_list(rd->fd, &names, &n) != 0)
 		return rundir_fail(rd->path, NULL, "cannot read directory",
-		    CR_EXIT_IOERR);
+		    CR_STATUS_IO);
 	for (i = 0; i < n; i++) {
 		if (!cr_rundir_is_run_id(names[i])) {
 			free(names[i]);
@@ -403,14 +403,14 @@ cr_rundir_foreach_run(struct cr_rundir *rd,
 		isdir = rundir_is_dir(rd->fd, names[i]);
 		if (isdir < 0) {
 			rc = rundir_fail(rd->path, names[i], "cannot stat",
-			    CR_EXIT_IOERR);
+			    CR_STATUS_IO);
 			free(names[i]);
 			continue;
 		}
 		if (isdir == 0) {
 			char *p = rundir_join(rd->path, names[i]);
 
-			cr_warn(p, 0, "not a directory: not a run, ignored");
+			cr_err_warn(p, 0, "not a directory: not a run, ignored");
 			free(p);
 			free(names[i]);
 			continue;
@@ -479,9 +479,9 @@ cr_rundir_begin(struct cr_rundir *rd, const char *run_id, int *tmpfd)
 	*tmpfd = -1;
 	if (!rd->writable || rd->fd < 0 || rd->tmpname != NULL ||
 	    !cr_rundir_is_run_id(run_id)) {
-		cr_error(rd->path, 0, "internal error: cannot begin run %s",
+		cr_err_set(rd->path, 0, "internal error: cannot begin run %s",
 		    run_id);
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	}
 	xasprintf(&name, RUNDIR_TMP_PREFIX "%s-%ld", run_id, (long)getpid());
 	fd = rundir_mkdir_at(rd->fd, name);
@@ -498,7 +498,7 @@ cr_rundir_begin(struct cr_rundir *rd, const char *run_id, int *tmpfd)
 		free(name);
 		/* OUT's permissions or mount: the output cannot be created */
 		return errnum == EACCES || errnum == EPERM || errnum == EROFS ?
-		    CR_EXIT_CANTCREAT : CR_EXIT_IOERR;
+		    CR_STATUS_CANTCREAT : CR_STATUS_IO;
 	}
 	rd->tmpname = name;
 	rd->tmpfd = fd;
@@ -517,18 +517,18 @@ cr_rundir_mkdir(struct cr_rundir *rd, const char *name, int *fdp)
 	if (rd->tmpname == NULL || strchr(name, '/') != NULL ||
 	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
 	    *name == '\0') {
-		cr_error(rd->path, 0, "internal error: cannot make "
+		cr_err_set(rd->path, 0, "internal error: cannot make "
 		    "directory \"%s\"", name);
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	}
 	if ((fd = rundir_mkdir_at(rd->tmpfd, name)) < 0) {
 		int errnum = errno;
 
 		disp = cr_rundir_display(rd, name);
-		cr_error(disp, 0, "cannot create directory: %s",
+		cr_err_set(disp, 0, "cannot create directory: %s",
 		    strerror(errnum));
 		free(disp);
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	}
 	rd->subs = xreallocarray(rd->subs, rd->nsubs + 1, sizeof *rd->subs);
 	rd->subs[rd->nsubs].name = xstrdup(name);
@@ -600,32 +600,32 @@ cr_rundir_commit(struct cr_rundir *rd)
 	int rc;
 
 	if (rd->tmpname == NULL) {
-		cr_error(rd->path, 0, "internal error: no run to commit");
-		return CR_EXIT_IOERR;
+		cr_err_set(rd->path, 0, "internal error: no run to commit");
+		return CR_STATUS_IO;
 	}
 	/* every file written in the run, in one call (outfile.h) */
 	if (syncfs(rd->tmpfd) != 0)
 		return rundir_fail(rd->path, rd->tmpname,
-		    "cannot sync the run's files", CR_EXIT_IOERR);
+		    "cannot sync the run's files", CR_STATUS_IO);
 	for (i = 0; i < rd->nsubs; i++) {
 		if (fsync(rd->subs[i].fd) != 0) {
 			int errnum = errno;
 
 			disp = cr_rundir_display(rd, rd->subs[i].name);
-			cr_error(disp, 0, "cannot sync directory: %s",
+			cr_err_set(disp, 0, "cannot sync directory: %s",
 			    strerror(errnum));
 			free(disp);
-			return CR_EXIT_IOERR;
+			return CR_STATUS_IO;
 		}
 	}
 	if (fsync(rd->tmpfd) != 0)
 		return rundir_fail(rd->path, rd->tmpname,
-		    "cannot sync directory", CR_EXIT_IOERR);
+		    "cannot sync directory", CR_STATUS_IO);
 
 	/* The commit point. */
 	if (rundir_rename(rd->fd, rd->tmpname, rd->run_id) != 0)
 		return rundir_fail(rd->path, rd->run_id, "cannot commit run",
-		    CR_EXIT_IOERR);
+		    CR_STATUS_IO);
 	rundir_close_tmp(rd);
 	free(rd->tmpname);
 	rd->tmpname = NULL;
@@ -638,7 +638,7 @@ cr_rundir_commit(struct cr_rundir *rd)
 
 	/* Not durable: take the run back out of the way, keep it as evidence. */
 	rc = rundir_fail(rd->path, NULL, "cannot sync directory",
-	    CR_EXIT_IOERR);
+	    CR_STATUS_IO);
 	xasprintf(&failed, RUNDIR_FAILED_PREFIX "%s-%ld", rd->run_id,
 	    (long)getpid());
 	if (rundir_rename(rd->fd, rd->run_id, failed) != 0)
@@ -663,7 +663,7 @@ cr_rundir_abort(struct cr_rundir *rd)
 		int errnum = errno;
 		char *p = rundir_join(rd->path, rd->tmpname);
 
-		cr_warn(p, 0, "cannot remove temporary run: %s",
+		cr_err_warn(p, 0, "cannot remove temporary run: %s",
 		    strerror(errnum));
 		free(p);
 	}

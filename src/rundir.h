@@ -27,9 +27,9 @@
  * the record writers and the history reader do), nor decide whether a
  * committed run with the same id is a no-op or an error.
  *
- * Every function that can fail prints "custrelease: PATH:0: what:
- * <strerror>" and returns CR_EXIT_IOERR, CR_EXIT_CANTCREAT or
- * CR_EXIT_LOCKED; 0 on success.
+ * Every function that can fail records "PATH:0: what:
+ * <strerror>" and returns CR_STATUS_IO, CR_STATUS_CANTCREAT or
+ * CR_STATUS_LOCKED; 0 on success.
  */
 #ifndef CR_RUNDIR_H
 #define CR_RUNDIR_H
@@ -40,8 +40,8 @@ struct cr_rundir;
 
 /*
  * Open OUT.  create=1: make OUT (the last component only, mode 0700) if
- * missing -- failure is CR_EXIT_CANTCREAT -- and take the lock, or return
- * CR_EXIT_LOCKED.  The lock dies with the process (or cr_rundir_close).
+ * missing -- failure is CR_STATUS_CANTCREAT -- and take the lock, or return
+ * CR_STATUS_LOCKED.  The lock dies with the process (or cr_rundir_close).
  * create=0: open read-only, no lock; a missing OUT gives a handle with no
  * runs.
  */
@@ -53,7 +53,7 @@ int		 cr_rundir_cleanup(struct cr_rundir *);
 /*
  * Remove dirfd/name and, if it is a directory, everything below it, at
  * any depth, never following a symlink (a symlink is removed, not
- * entered).  0 (also when name is gone), or -1 with errno set; prints
+ * entered).  0 (also when name is gone), or -1 with errno set; records
  * nothing.
  */
 int		 cr_rundir_rmtree(int dirfd, const char *name);
@@ -97,7 +97,7 @@ char		*cr_rundir_display(const struct cr_rundir *, const char *name);
  * fsyncs its file).  fsyncs the subdirectories and the run directory,
  * renames it to OUT/<run_id> (the commit point) and fsyncs OUT.  If that
  * last fsync fails the run is renamed to OUT/.failed-<run_id>-<pid> and
- * CR_EXIT_IOERR returned: nothing counts as committed.
+ * CR_STATUS_IO returned: nothing counts as committed.
  */
 int		 cr_rundir_commit(struct cr_rundir *);
 /* Remove the run being built, if any (any failure before the commit). */

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "seen.h"
 #include "xmalloc.h"
 
@@ -67,8 +67,8 @@ cr_seen_status(const struct cr_seen *s)
 static void
 seen_fail(struct cr_seen *s, const char *what, int err)
 {
-	cr_error(s->dir, 0, "temporary file: %s: %s", what, strerror(err));
-	s->status = CR_EXIT_IOERR;
+	cr_err_set(s->dir, 0, "temporary file: %s: %s", what, strerror(err));
+	s->status = CR_STATUS_IO;
 }
 
 static int

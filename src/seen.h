@@ -26,17 +26,17 @@ struct cr_seen	*cr_seen_new(size_t bufcount);
 void		 cr_seen_free(struct cr_seen *);
 
 /*
- * Append a hash.  A failing spill is remembered (and printed once); later
- * calls are no-ops and cr_seen_foreach() returns CR_EXIT_IOERR.
+ * Append a hash.  A failing spill is remembered (and recorded once); later
+ * calls are no-ops and cr_seen_foreach() returns CR_STATUS_IO.
  */
 void		 cr_seen_add(struct cr_seen *, uint64_t);
 uint64_t	 cr_seen_count(const struct cr_seen *);
-/* 0, or CR_EXIT_IOERR once a spill has failed. */
+/* 0, or CR_STATUS_IO once a spill has failed. */
 int		 cr_seen_status(const struct cr_seen *);
 
 /*
- * Call fn for every hash, in the order added.  Returns 0, CR_EXIT_IOERR
- * after a write or read error (printed), or fn's first non-zero return.
+ * Call fn for every hash, in the order added.  Returns 0, CR_STATUS_IO
+ * after a write or read error (recorded), or fn's first non-zero return.
  */
 int		 cr_seen_foreach(struct cr_seen *,
 		    int (*fn)(void *arg, uint64_t), void *arg);

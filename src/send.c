@@ -170,13 +170,13 @@ open_run(struct send *s)
 	base = strrchr(copy, '/');
 	base = base == NULL ? copy : base + 1;
 	if (strncmp(base, ".tmp-", 5) == 0 || strncmp(base, ".failed-", 8) == 0)
-		ok = fail(s, CR_EXIT_DATAERR, "%s: an uncommitted run "
+		ok = fail(s, CR_STATUS_DATA, "%s: an uncommitted run "
 		    "(.tmp-* or .failed-*) is never sent", run);
 	else if (!cr_rundir_is_run_id(base))
-		ok = fail(s, CR_EXIT_DATAERR, "%s: not a committed run "
+		ok = fail(s, CR_STATUS_DATA, "%s: not a committed run "
 		    "(OUT/YYYYMMDDTHHMMSSZ-xxxxxxxx)", run);
 	else if (lstat(copy, &st) != 0 || !S_ISDIR(st.st_mode))
-		ok = fail(s, CR_EXIT_DATAERR, "%s: not a committed run "
+		ok = fail(s, CR_STATUS_DATA, "%s: not a committed run "
 		    "directory", run);
 	else
 		ok = 0;
@@ -185,15 +185,15 @@ open_run(struct send *s)
 		return ok;
 	s->dirfd = open(run, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (s->dirfd < 0)
-		return fail(s, CR_EXIT_IOERR, "%s: %s", run, strerror(errno));
+		return fail(s, CR_STATUS_IO, "%s: %s", run, strerror(errno));
 	if (faccessat(s->dirfd, "summary.json", F_OK,
 	    AT_SYMLINK_NOFOLLOW) != 0)
-		return fail(s, CR_EXIT_DATAERR, "%s: not a committed run "
+		return fail(s, CR_STATUS_DATA, "%s: not a committed run "
 		    "(no summary.json)", run);
 	s->emailfd = openat(s->dirfd, "emails",
 	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (s->emailfd < 0 && errno != ENOENT)
-		return fail(s, CR_EXIT_IOERR, "%s/emails: %s", run,
+		return fail(s, CR_STATUS_IO, "%s/emails: %s", run,
 		    strerror(errno));
 	return 0;
 }
@@ -218,7 +218,7 @@ list_emails(struct send *s)
 	if ((fd = dup(s->emailfd)) < 0 || (d = fdopendir(fd)) == NULL) {
 		if (fd >= 0)
 			close(fd);
-		return fail(s, CR_EXIT_IOERR, "%s/emails: %s", s->o->run,
+		return fail(s, CR_STATUS_IO, "%s/emails: %s", s->o->run,
 		    strerror(errno));
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -293,14 +293,14 @@ journal_read(struct send *s, size_t *good)
 	if (e == ENOENT)
 		return 0;
 	if (e != 0)
-		return fail(s, e == EFBIG || e == EINVAL ? CR_EXIT_DATAERR :
-		    CR_EXIT_IOERR, "%s/sent.log: %s", s->o->run, strerror(e));
+		return fail(s, e == EFBIG || e == EINVAL ? CR_STATUS_DATA :
+		    CR_STATUS_IO, "%s/sent.log: %s", s->o->run, strerror(e));
 	for (p = buf; (nl = memchr(p, '\n', len - (size_t)(p - buf))) != NULL;
 	    p = nl + 1) {
 		lineno++;
 		if (journal_line(s, p, (size_t)(nl - p)) != 0) {
 			free(buf);
-			return fail(s, CR_EXIT_DATAERR, "%s/sent.log:%zu: "
+			return fail(s, CR_STATUS_DATA, "%s/sent.log:%zu: "
 			    "damaged journal line (or an email listed twice)",
 			    s->o->run, lineno);
 		}
@@ -325,14 +325,14 @@ journal_open(struct send *s, size_t good)
 		s->logfd = openat(s->dirfd, "sent.log", O_WRONLY | O_APPEND |
 		    O_NOFOLLOW | O_CLOEXEC);
 	if (s->logfd < 0 || fstat(s->logfd, &st) != 0)
-		return fail(s, CR_EXIT_IOERR, "%s/sent.log: %s", s->o->run,
+		return fail(s, CR_STATUS_IO, "%s/sent.log: %s", s->o->run,
 		    strerror(errno));
 	if ((size_t)st.st_size != good &&
 	    (ftruncate(s->logfd, (off_t)good) != 0 || fsync(s->logfd) != 0))
-		return fail(s, CR_EXIT_IOERR, "%s/sent.log: %s", s->o->run,
+		return fail(s, CR_STATUS_IO, "%s/sent.log: %s", s->o->run,
 		    strerror(errno));
 	if (created && (fsync(s->logfd) != 0 || fsync(s->dirfd) != 0))
-		return fail(s, CR_EXIT_IOERR, "%s/sent.log: %s", s->o->run,
+		return fail(s, CR_STATUS_IO, "%s/sent.log: %s", s->o->run,
 		    strerror(errno));
 	return 0;
 }
@@ -352,7 +352,7 @@ journal_append(struct send *s, const char *id, const char *hex)
 	n += (int)strftime(line + n, sizeof line - (size_t)n,
 	    "%Y-%m-%dT%H:%M:%SZ\n", &tm);
 	if (fstat(s->logfd, &st) != 0)
-		return fail(s, CR_EXIT_IOERR, "%s/sent.log: %s", s->o->run,
+		return fail(s, CR_STATUS_IO, "%s/sent.log: %s", s->o->run,
 		    strerror(errno));
 	w = write(s->logfd, line, (size_t)n);
 	if (w == n && fsync(s->logfd) == 0)
@@ -360,7 +360,7 @@ journal_append(struct send *s, const char *id, const char *hex)
 	n = w < 0 ? errno : (w != n ? ENOSPC : errno);
 	if (ftruncate(s->logfd, st.st_size) == 0)
 		(void)fsync(s->logfd);
-	return fail(s, CR_EXIT_IOERR, "%s/sent.log: cannot record %s.eml "
+	return fail(s, CR_STATUS_IO, "%s/sent.log: cannot record %s.eml "
 	    "(sendmail accepted it; a rerun sends it again): %s", s->o->run,
 	    id, strerror(n));
 }
@@ -548,12 +548,12 @@ deliver(struct send *s, const char *id, const char *buf, size_t len,
 
 	for (t = 1;; t++) {
 		if (pipe_once(s, argv, buf, len, &pr) != 0) {
-			rc = fail(s, CR_EXIT_IOERR, "%s.eml: cannot start %s: "
+			rc = fail(s, CR_STATUS_IO, "%s.eml: cannot start %s: "
 			    "%s", id, argv[0], strerror(errno));
 			break;
 		}
 		if (pr.timed_out) {
-			rc = fail(s, CR_EXIT_LOCKED, "%s.eml: %s did not finish "
+			rc = fail(s, CR_STATUS_LOCKED, "%s.eml: %s did not finish "
 			    "within %g s and was killed", id, argv[0],
 			    s->o->timeout);
 			break;
@@ -564,17 +564,17 @@ deliver(struct send *s, const char *id, const char *buf, size_t len,
 				delay *= 2;
 				continue;
 			}
-			rc = fail(s, CR_EXIT_LOCKED, "%s.eml: %s failed "
+			rc = fail(s, CR_STATUS_LOCKED, "%s.eml: %s failed "
 			    "temporarily (exit 75) %u times; send again later",
 			    id, argv[0], t);
 		} else if (WIFSIGNALED(pr.status))
-			rc = fail(s, CR_EXIT_IOERR, "%s.eml: %s killed by "
+			rc = fail(s, CR_STATUS_IO, "%s.eml: %s killed by "
 			    "signal %d", id, argv[0], WTERMSIG(pr.status));
 		else if (WEXITSTATUS(pr.status) != 0)
-			rc = fail(s, CR_EXIT_IOERR, "%s.eml: %s failed "
+			rc = fail(s, CR_STATUS_IO, "%s.eml: %s failed "
 			    "(exit %d)", id, argv[0], WEXITSTATUS(pr.status));
 		else if (pr.short_read)
-			rc = fail(s, CR_EXIT_IOERR, "%s.eml: %s did not read "
+			rc = fail(s, CR_STATUS_IO, "%s.eml: %s did not read "
 			    "the whole email", id, argv[0]);
 		break;
 	}
@@ -598,18 +598,18 @@ journaled(struct send *s, const char *id, const char *name,
 	if (e == ENOENT)
 		return 0;
 	if (e != 0)
-		return fail(s, CR_EXIT_IOERR, "%s/emails/%s: %s", s->o->run,
+		return fail(s, CR_STATUS_IO, "%s/emails/%s: %s", s->o->run,
 		    name, strerror(e));
 	sha256_hex(buf, len, hex);
 	free(buf);
 	if (strcmp(hex, want) != 0)
-		return fail(s, CR_EXIT_DATAERR, "%s/emails/%s: changed since "
+		return fail(s, CR_STATUS_DATA, "%s/emails/%s: changed since "
 		    "it was sent (its SHA-256 differs from sent.log's)",
 		    s->o->run, name);
 	(void)id;
 	if (s->o->delete_sent && !s->o->dry_run) {
 		if (unlinkat(s->emailfd, name, 0) != 0)
-			return fail(s, CR_EXIT_IOERR, "%s/emails/%s: %s",
+			return fail(s, CR_STATUS_IO, "%s/emails/%s: %s",
 			    s->o->run, name, strerror(errno));
 		s->r->deleted++;
 	}
@@ -625,11 +625,11 @@ send_one(struct send *s, const char *id, const char *name, size_t done)
 
 	e = slurp(s->emailfd, name, SEND_EMAIL_MAX, &buf, &len);
 	if (e != 0)
-		return fail(s, CR_EXIT_IOERR, "%s/emails/%s: %s", s->o->run,
+		return fail(s, CR_STATUS_IO, "%s/emails/%s: %s", s->o->run,
 		    name, strerror(e));
 	if ((from = envelope_from(buf, len)) == NULL) {
 		free(buf);
-		return fail(s, CR_EXIT_DATAERR, "%s/emails/%s: no usable "
+		return fail(s, CR_STATUS_DATA, "%s/emails/%s: no usable "
 		    "From address", s->o->run, name);
 	}
 	if (s->o->each != NULL)
@@ -644,7 +644,7 @@ send_one(struct send *s, const char *id, const char *name, size_t done)
 			s->r->sent++;
 		if (rc == 0 && s->o->delete_sent) {
 			if (unlinkat(s->emailfd, name, 0) != 0)
-				rc = fail(s, CR_EXIT_IOERR, "%s/emails/%s: %s",
+				rc = fail(s, CR_STATUS_IO, "%s/emails/%s: %s",
 				    s->o->run, name, strerror(errno));
 			else
 				s->r->deleted++;
@@ -693,11 +693,11 @@ lock_run(struct send *s, int *fd)
 	*fd = openat(s->dirfd, "sent.lock", O_RDWR | O_CREAT | O_NOFOLLOW |
 	    O_CLOEXEC, 0600);
 	if (*fd < 0)
-		return fail(s, CR_EXIT_IOERR, "%s/sent.lock: %s", s->o->run,
+		return fail(s, CR_STATUS_IO, "%s/sent.lock: %s", s->o->run,
 		    strerror(errno));
 	if (flock(*fd, LOCK_EX | LOCK_NB) != 0)
-		return fail(s, errno == EWOULDBLOCK ? CR_EXIT_LOCKED :
-		    CR_EXIT_IOERR, "%s/sent.lock: %s", s->o->run,
+		return fail(s, errno == EWOULDBLOCK ? CR_STATUS_LOCKED :
+		    CR_STATUS_IO, "%s/sent.lock: %s", s->o->run,
 		    errno == EWOULDBLOCK ? "another send holds the lock" :
 		    strerror(errno));
 	return 0;

@@ -8,7 +8,7 @@
  *			"<customer_id> <sha256 hex> <YYYY-MM-DDTHH:MM:SSZ>\n",
  *			appended and fsync'd before the next email is piped
  * An email is piped only when the journal has no line for it; a journal
- * line whose email has a different SHA-256 is a problem (CR_EXIT_DATAERR).
+ * line whose email has a different SHA-256 is a problem (CR_STATUS_DATA).
  * A last line without its newline (a crash mid-write) is cut off.
  *
  * It deliberately does not print: every failure is recorded in the result
@@ -46,7 +46,7 @@ struct cr_send_result {
 	char	 err[512];	/* the problem when the status is not 0 */
 };
 
-/* Send; 0 or CR_EXIT_DATAERR, CR_EXIT_IOERR or CR_EXIT_LOCKED (also:
+/* Send; 0 or CR_STATUS_DATA, CR_STATUS_IO or CR_STATUS_LOCKED (also:
  * sendmail's temporary failure persisted). */
 int	cr_send(const struct cr_send_opts *, struct cr_send_result *);
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "signkey.h"
 
 #define SIGNKEY_MAX	16384	/* an Ed25519 key file is about 400 bytes */
@@ -30,12 +30,12 @@ signkey_read(const char *path, char *buf, size_t *len)
 		err = errno;
 		if (fd >= 0)
 			close(fd);
-		cr_error(path, 0, "cannot read signing key: %s", strerror(err));
-		return err == EIO ? CR_EXIT_IOERR : CR_EXIT_USAGE;
+		cr_err_set(path, 0, "cannot read signing key: %s", strerror(err));
+		return err == EIO ? CR_STATUS_IO : CR_STATUS_USAGE;
 	}
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-		cr_warn(path, 0, "signing key is writable by group or others: "
+		cr_err_warn(path, 0, "signing key is writable by group or others: "
 		    "whoever can change it can sign bundles in your name");
 	while ((r = read(fd, buf + *len, SIGNKEY_MAX - *len)) != 0) {
 		if (r < 0 && errno == EINTR)
@@ -43,11 +43,11 @@ signkey_read(const char *path, char *buf, size_t *len)
 		if (r < 0 || *len + (size_t)r == SIGNKEY_MAX) {
 			err = r < 0 ? errno : EFBIG;
 			close(fd);
-			cr_error(path, 0, "cannot read signing key: %s",
+			cr_err_set(path, 0, "cannot read signing key: %s",
 			    err == EFBIG ? "larger than an OpenSSH Ed25519 "
 			    "key file" : strerror(err));
-			return err == EFBIG || err == EISDIR ? CR_EXIT_USAGE :
-			    CR_EXIT_IOERR;
+			return err == EFBIG || err == EISDIR ? CR_STATUS_USAGE :
+			    CR_STATUS_IO;
 		}
 		*len += (size_t)r;
 	}
@@ -78,8 +78,8 @@ cr_signing_key_load(const char *path, struct cr_sshkey *k)
 		return rc;
 	if (p != CR_SSHKEY_OK) {
 		cr_sshkey_wipe(k);
-		cr_error(path, 0, "signing key: %s", why[p]);
-		return CR_EXIT_USAGE;
+		cr_err_set(path, 0, "signing key: %s", why[p]);
+		return CR_STATUS_USAGE;
 	}
 	return 0;
 }

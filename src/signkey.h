@@ -12,9 +12,9 @@
 #include "sshsig.h"
 
 /*
- * Load FILE into *k: 0; CR_EXIT_USAGE after a message for a file that is
+ * Load FILE into *k: 0; CR_STATUS_USAGE after a message for a file that is
  * missing, too large, not an OpenSSH key, protected by a passphrase or
- * not Ed25519; CR_EXIT_IOERR for a read error.
+ * not Ed25519; CR_STATUS_IO for a read error.
  */
 int	cr_signing_key_load(const char *path, struct cr_sshkey *k);
 

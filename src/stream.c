@@ -15,7 +15,7 @@
 #include <nettle/sha2.h>
 
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "stream.h"
 #include "xmalloc.h"
 
@@ -276,20 +276,20 @@ cr_stream_read(struct cr_stream *s, void *buf, size_t n)
 	r = s->ahead != NULL ? stream_ahead_read(s->ahead, buf, n) :
 	    s->fn(s->ctx, buf, n);
 	if (r < 0) {
-		/* errno 0: the source printed why; its data, not the OS, failed */
+		/* errno 0: the source recorded why; its data, not the OS, failed */
 		if (errno != 0) {
-			cr_error(s->name, 0, "read error: %s", strerror(errno));
-			s->status = CR_EXIT_IOERR;
+			cr_err_set(s->name, 0, "read error: %s", strerror(errno));
+			s->status = CR_STATUS_IO;
 		} else
-			s->status = CR_EXIT_DATAERR;
+			s->status = CR_STATUS_DATA;
 		return -1;
 	}
 	s->nread += (uint64_t)r;
 	if (s->limit != 0 && s->nread > s->limit) {
-		cr_error(s->name, 0, "more than %llu bytes: refusing an input "
+		cr_err_set(s->name, 0, "more than %llu bytes: refusing an input "
 		    "this large (an archive bomb?)",
 		    (unsigned long long)s->limit);
-		s->status = CR_EXIT_DATAERR;
+		s->status = CR_STATUS_DATA;
 		return -1;
 	}
 	if (s->ahead == NULL)

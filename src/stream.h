@@ -18,9 +18,9 @@ struct cr_stream;
 
 /*
  * A source's read function: like read(2), returns bytes read, 0 at end, or
- * -1 with errno set (an I/O error: the stream prints it, status
- * CR_EXIT_IOERR), or -1 with errno 0 (bad data, e.g. a corrupt archive: the
- * source printed why itself, status CR_EXIT_DATAERR).
+ * -1 with errno set (an I/O error: the stream records it, status
+ * CR_STATUS_IO), or -1 with errno 0 (bad data, e.g. a corrupt archive: the
+ * source recorded why itself, status CR_STATUS_DATA).
  */
 typedef ssize_t (*cr_stream_read_fn)(void *ctx, void *buf, size_t n);
 
@@ -36,7 +36,7 @@ void		 cr_stream_free(struct cr_stream *);
  * SHA-256 then run beside the caller's parsing, a few 256 KiB chunks ahead
  * (1 MiB of buffers).  Call before the first read.  The source must be
  * left alone by everything else until the stream ends or is freed (which
- * stops and joins the thread), and its read function may print nothing
+ * stops and joins the thread), and its read function may record nothing
  * but an error.  Returns 0, or -1 when no thread could be started (the
  * stream then reads in the caller, as before).
  */
@@ -50,9 +50,9 @@ void		 cr_stream_set_progress(struct cr_stream *,
 
 /*
  * Read up to n bytes.  Returns the count, 0 at the end, -1 on failure,
- * having printed "custrelease: NAME:0: ..." and set the status that
- * cr_stream_status() returns (CR_EXIT_IOERR for a read error,
- * CR_EXIT_DATAERR for a stream over its limit).
+ * having recorded "NAME:0: ..." (err.h) and set the status that
+ * cr_stream_status() returns (CR_STATUS_IO for a read error,
+ * CR_STATUS_DATA for a stream over its limit).
  */
 ssize_t		 cr_stream_read(struct cr_stream *, void *buf, size_t n);
 int		 cr_stream_status(const struct cr_stream *);

@@ -24,7 +24,7 @@
 #include <unistr.h>
 
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "template.h"
 #include "template-private.h"
 #include "xmalloc.h"
@@ -164,9 +164,9 @@ tparse_error(const struct tparse *p, const char *fmt, const char *s,
 	/* fmt holds one "%s", spliced here so fmt need not be a literal. */
 	cr_diag_quote(q, sizeof q, s, len, TEMPLATE_QUOTE_MAX);
 	if (pct == NULL)
-		cr_error(p->path, p->line, "%s", fmt);
+		cr_err_set(p->path, p->line, "%s", fmt);
 	else
-		cr_error(p->path, p->line, "%.*s%s%s", (int)(pct - fmt), fmt,
+		cr_err_set(p->path, p->line, "%.*s%s%s", (int)(pct - fmt), fmt,
 		    q, pct + 2);
 	return -1;
 }
@@ -453,7 +453,7 @@ tmpl_parse(struct tmpl *t, const char *path, enum cr_template_part part)
 			continue;
 		}
 		if ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f) {
-			cr_error(path, p.line, "template: control character "
+			cr_err_set(path, p.line, "template: control character "
 			    "0x%02X (only TAB and line ends are allowed)",
 			    s[i]);
 			return -1;
@@ -468,11 +468,11 @@ tmpl_parse(struct tmpl *t, const char *path, enum cr_template_part part)
 			s[--e] = '\0';
 		p.line = 1;
 		if (memchr(s, '\n', e) != NULL) {
-			cr_error(path, 2, "template: a subject is one line");
+			cr_err_set(path, 2, "template: a subject is one line");
 			return -1;
 		}
 		if (tparse_is_blank((char *)s, e)) {
-			cr_error(path, 1, "template: the subject is empty");
+			cr_err_set(path, 1, "template: the subject is empty");
 			return -1;
 		}
 		len = e;
@@ -507,12 +507,12 @@ static int
 template_open_status(int err)
 {
 	return err == ENOENT || err == EACCES || err == ENOTDIR ||
-	    err == ELOOP || err == ENAMETOOLONG ? CR_EXIT_USAGE : CR_EXIT_IOERR;
+	    err == ELOOP || err == ENAMETOOLONG ? CR_STATUS_USAGE : CR_STATUS_IO;
 }
 
 /*
  * Read a whole template file (NUL-terminated).  NULL after a message, with
- * *status CR_EXIT_IOERR for a read error.
+ * *status CR_STATUS_IO for a read error.
  */
 static char *
 template_read(int dirfd, const char *name, const char *path, int *status)
@@ -527,11 +527,11 @@ template_read(int dirfd, const char *name, const char *path, int *status)
 	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		*status = template_open_status(errno);
-		cr_error(path, 0, "template: cannot open: %s", strerror(errno));
+		cr_err_set(path, 0, "template: cannot open: %s", strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		cr_error(path, 0, "template: not a regular file");
+		cr_err_set(path, 0, "template: not a regular file");
 		close(fd);
 		return NULL;
 	}
@@ -543,8 +543,8 @@ template_read(int dirfd, const char *name, const char *path, int *status)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			*status = CR_EXIT_IOERR;
-			cr_error(path, 0, "template: read error: %s",
+			*status = CR_STATUS_IO;
+			cr_err_set(path, 0, "template: read error: %s",
 			    strerror(errno));
 			goto fail;
 		}
@@ -552,14 +552,14 @@ template_read(int dirfd, const char *name, const char *path, int *status)
 			break;
 		n += (size_t)r;
 		if (n > TEMPLATE_FILE_MAX) {
-			cr_error(path, 0, "template: larger than %d bytes",
+			cr_err_set(path, 0, "template: larger than %d bytes",
 			    TEMPLATE_FILE_MAX);
 			goto fail;
 		}
 	}
 	close(fd);
 	if (memchr(buf, '\0', n) != NULL) {
-		cr_error(path, 0, "template: NUL byte");
+		cr_err_set(path, 0, "template: NUL byte");
 		free(buf);
 		return NULL;
 	}
@@ -650,7 +650,7 @@ template_add(struct cr_templates *ts, const char *name, char *text,
 	if (rc <= 0) {
 		free(text);
 		if (rc < 0)
-			cr_error(path, 0, "template: a language name is "
+			cr_err_set(path, 0, "template: a language name is "
 			    "1 to %d letters, digits and '-'",
 			    TEMPLATE_LANG_MAX);
 		return rc;
@@ -658,7 +658,7 @@ template_add(struct cr_templates *ts, const char *name, char *text,
 	tl = template_lang(ts, lang, strlen(lang));
 	if (tl->have[part]) {
 		free(text);
-		cr_error(path, 0, "template: a second %s.%s (names are "
+		cr_err_set(path, 0, "template: a second %s.%s (names are "
 		    "compared case-insensitively)", lang, template_ext[part]);
 		return -1;
 	}
@@ -681,13 +681,13 @@ template_complete(struct cr_templates *ts, const char *dir)
 		    part++) {
 			if (tl->have[part])
 				continue;
-			cr_error(dir, 0, "template: language \"%s\" has no "
+			cr_err_set(dir, 0, "template: language \"%s\" has no "
 			    "%s.%s", tl->name, tl->name, template_ext[part]);
 			return -1;
 		}
 	}
 	if (template_lang(ts, "en", 2)->have[CR_TEMPLATE_TEXT] == 0) {
-		cr_error(dir, 0, "template: no en.subject and en.txt: "
+		cr_err_set(dir, 0, "template: no en.subject and en.txt: "
 		    "English is the fallback language");
 		return -1;
 	}
@@ -703,13 +703,13 @@ cr_templates_open(const char *dir, struct cr_templates **out)
 	char **names = NULL, *path, *text, lang[TEMPLATE_LANG_MAX + 1];
 	size_t nnames = 0, i;
 	enum cr_template_part part;
-	int rc, ok = 0, status = CR_EXIT_USAGE;
+	int rc, ok = 0, status = CR_STATUS_USAGE;
 
 	*out = NULL;
 	d = opendir(dir);
 	if (d == NULL) {
 		status = template_open_status(errno);
-		cr_error(dir, 0, "template: cannot open directory: %s",
+		cr_err_set(dir, 0, "template: cannot open directory: %s",
 		    strerror(errno));
 		free(ts);
 		return status;
@@ -768,7 +768,7 @@ cr_templates_builtin(struct cr_templates **out)
 	}
 	if (rc != 0 || template_complete(ts, "(built-in templates)") != 0) {
 		cr_templates_free(ts);
-		return CR_EXIT_USAGE;
+		return CR_STATUS_USAGE;
 	}
 	*out = ts;
 	return 0;

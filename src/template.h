@@ -49,20 +49,20 @@ extern const struct cr_template_file	cr_builtin_templates[];
 extern const size_t			cr_builtin_templates_n;
 
 /*
- * Load and check every template of `dir`.  NULL after printing
- *	custrelease: FILE:LINE: template: ...
+ * Load and check every template of `dir`.  NULL after recording
+ *	FILE:LINE: template: ...
  * for the first broken one (unknown placeholder, unbalanced section,
  * invalid UTF-8, a control character, a language without its .subject or
- * .txt, no en); the caller exits CR_EXIT_USAGE.
+ * .txt, no en); the caller exits CR_STATUS_USAGE.
  */
 struct cr_templates	*cr_templates_load(const char *dir);
 /*
- * The same, with a status: 0; CR_EXIT_USAGE for a broken template or a
- * wrong path; CR_EXIT_IOERR when reading failed.
+ * The same, with a status: 0; CR_STATUS_USAGE for a broken template or a
+ * wrong path; CR_STATUS_IO when reading failed.
  */
 int			 cr_templates_open(const char *dir,
 			    struct cr_templates **);
-/* The built-in templates, checked as a directory is; 0 or CR_EXIT_USAGE. */
+/* The built-in templates, checked as a directory is; 0 or CR_STATUS_USAGE. */
 int			 cr_templates_builtin(struct cr_templates **);
 void			 cr_templates_free(struct cr_templates *);
 /*

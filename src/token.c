@@ -20,7 +20,7 @@
 #include <nettle/sha2.h>
 
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "token.h"
 #include "xmalloc.h"
 
@@ -60,18 +60,18 @@ token_key_open(const char *path, int *rc)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		err = errno;
-		cr_error(path, 0, "cannot read token key: %s", strerror(err));
+		cr_err_set(path, 0, "cannot read token key: %s", strerror(err));
 		/* a wrong path is a usage error, a failing disk is not */
 		*rc = err == ENOENT || err == EACCES || err == ENOTDIR ||
 		    err == ELOOP || err == ENAMETOOLONG || err == EISDIR ?
-		    CR_EXIT_USAGE : CR_EXIT_IOERR;
+		    CR_STATUS_USAGE : CR_STATUS_IO;
 		return -1;
 	}
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
 		err = errno;
 		close(fd);
-		cr_error(path, 0, "cannot read token key: %s", strerror(err));
-		*rc = CR_EXIT_IOERR;
+		cr_err_set(path, 0, "cannot read token key: %s", strerror(err));
+		*rc = CR_STATUS_IO;
 		return -1;
 	}
 	/*
@@ -81,7 +81,7 @@ token_key_open(const char *path, int *rc)
 	 */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-		cr_warn(path, 0, "token key is writable by group or others: "
+		cr_err_warn(path, 0, "token key is writable by group or others: "
 		    "whoever can change it can compute the claim tokens");
 	return fd;
 }
@@ -113,9 +113,9 @@ token_key_read(const char *path, int fd, unsigned char **bufp, size_t *np,
 		if (n == size) {
 			if (size >= TOKEN_KEY_MAX) {
 				token_key_wipe(buf, n);
-				cr_error(path, 0, "token key file is larger "
+				cr_err_set(path, 0, "token key file is larger "
 				    "than %d bytes", TOKEN_KEY_MAX);
-				return CR_EXIT_USAGE;
+				return CR_STATUS_USAGE;
 			}
 			nbuf = xmalloc(size * 2);
 			memcpy(nbuf, buf, n);
@@ -129,9 +129,9 @@ token_key_read(const char *path, int fd, unsigned char **bufp, size_t *np,
 		if (r < 0) {
 			err = errno;
 			token_key_wipe(buf, n);
-			cr_error(path, 0, "cannot read token key: %s",
+			cr_err_set(path, 0, "cannot read token key: %s",
 			    strerror(err));
-			return err == EISDIR ? CR_EXIT_USAGE : CR_EXIT_IOERR;
+			return err == EISDIR ? CR_STATUS_USAGE : CR_STATUS_IO;
 		}
 		if (r == 0)
 			break;
@@ -162,10 +162,10 @@ cr_token_key_load(const char *path, unsigned char **key, size_t *len)
 		n--;
 	if (n < CR_TOKEN_KEY_MIN) {
 		token_key_wipe(buf, size);
-		cr_error(path, 0, "token key is %zu bytes, at least %d are "
+		cr_err_set(path, 0, "token key is %zu bytes, at least %d are "
 		    "needed (e.g. head -c 32 /dev/urandom | base64 > FILE)",
 		    n, CR_TOKEN_KEY_MIN);
-		return CR_EXIT_USAGE;
+		return CR_STATUS_USAGE;
 	}
 	*key = buf;
 	*len = n;
@@ -214,8 +214,8 @@ cr_token_random(char out[CR_TOKEN_LEN + 1])
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			cr_error(NULL, 0, "getrandom: %s", strerror(errno));
-			return CR_EXIT_IOERR;
+			cr_err_set(NULL, 0, "getrandom: %s", strerror(errno));
+			return CR_STATUS_IO;
 		}
 		n += (size_t)r;
 	}

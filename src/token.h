@@ -17,10 +17,10 @@
 
 /*
  * Read the key file: its bytes less ONE trailing newline.  Returns 0 and
- * an allocated key (free it with cr_token_key_free()); CR_EXIT_USAGE
+ * an allocated key (free it with cr_token_key_free()); CR_STATUS_USAGE
  * after a message when the path is wrong (missing, not readable, a
  * folder) or the file holds fewer than CR_TOKEN_KEY_MIN bytes (or more
- * than 1 MiB); CR_EXIT_IOERR when reading it failed.
+ * than 1 MiB); CR_STATUS_IO when reading it failed.
  */
 int	cr_token_key_load(const char *path, unsigned char **key, size_t *len);
 /* Wipe and free a key from cr_token_key_load().  NULL is a no-op. */
@@ -35,7 +35,7 @@ void	cr_token_make(const unsigned char *key, size_t keylen,
 	    char out[CR_TOKEN_LEN + 1]);
 /*
  * 32 bytes from getrandom(2), encoded the same way.  Returns 0, or
- * CR_EXIT_IOERR after a message.
+ * CR_STATUS_IO after a message.
  */
 int	cr_token_random(char out[CR_TOKEN_LEN + 1]);
 

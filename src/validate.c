@@ -26,7 +26,7 @@
 #include <unistr.h>
 
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "schema.h"
 #include "validate.h"
 #include "xmalloc.h"
@@ -42,8 +42,7 @@
 static void __attribute__((noreturn))
 validate_nomem(void)
 {
-	cr_msg("out of memory");
-	exit(CR_EXIT_IOERR);
+	cr_err_nomem();
 }
 
 static int

@@ -29,7 +29,7 @@
 
 #include "bag.h"
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "hash.h"
 #include "verify.h"
 #include "xmalloc.h"
@@ -51,7 +51,7 @@ cr_verify_problem(struct cr_verify *v, const char *file, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	cr_msg("%s: %s: %s", v->bundle, file, msg);
+	cr_err_note("%s: %s: %s", v->bundle, file, msg);
 }
 
 struct cr_verify_file *
@@ -414,9 +414,9 @@ verify_open(struct cr_verify *v, int *fd, size_t *strip, int *rc)
 	*strip = 0;
 	if (stat(v->bundle, &st) == 0 && S_ISDIR(st.st_mode)) {
 		if ((real = realpath(v->bundle, NULL)) == NULL) {
-			cr_error(v->bundle, 0, "cannot open: %s",
+			cr_err_set(v->bundle, 0, "cannot open: %s",
 			    strerror(errno));
-			*rc = CR_EXIT_DATAERR;
+			*rc = CR_STATUS_DATA;
 			return NULL;
 		}
 		slash = strrchr(real, '/');
@@ -427,20 +427,20 @@ verify_open(struct cr_verify *v, int *fd, size_t *strip, int *rc)
 		archive_read_disk_set_behavior(a, ARCHIVE_READDISK_NO_XATTR |
 		    ARCHIVE_READDISK_NO_ACL | ARCHIVE_READDISK_NO_FFLAGS);
 		if (archive_read_disk_open(a, real) != ARCHIVE_OK) {
-			cr_error(v->bundle, 0, "cannot open: %s",
+			cr_err_set(v->bundle, 0, "cannot open: %s",
 			    archive_error_string(a) ? archive_error_string(a) :
 			    "?");
 			archive_read_free(a);
 			a = NULL;
-			*rc = CR_EXIT_DATAERR;
+			*rc = CR_STATUS_DATA;
 		}
 		free(real);
 		return a;
 	}
 	*fd = open(v->bundle, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0) {
-		cr_error(v->bundle, 0, "cannot open: %s", strerror(errno));
-		*rc = CR_EXIT_DATAERR;
+		cr_err_set(v->bundle, 0, "cannot open: %s", strerror(errno));
+		*rc = CR_STATUS_DATA;
 		return NULL;
 	}
 	a = archive_read_new();
@@ -449,12 +449,12 @@ verify_open(struct cr_verify *v, int *fd, size_t *strip, int *rc)
 	archive_read_support_format_tar(a);
 	archive_read_support_format_zip_streamable(a);
 	if (archive_read_open_fd(a, *fd, VERIFY_BLOCK) != ARCHIVE_OK) {
-		cr_error(v->bundle, 0, "not an audit bundle: %s",
+		cr_err_set(v->bundle, 0, "not an audit bundle: %s",
 		    archive_error_string(a) ? archive_error_string(a) : "?");
 		archive_read_free(a);
 		close(*fd);
 		*fd = -1;
-		*rc = CR_EXIT_DATAERR;
+		*rc = CR_STATUS_DATA;
 		return NULL;
 	}
 	return a;
@@ -480,8 +480,8 @@ verify_next(struct cr_verify *v, struct archive *a, struct archive_entry *e,
 }
 
 /*
- * Read every entry.  Returns 0, or CR_EXIT_DATAERR when the file is no
- * archive at all, CR_EXIT_IOERR when it cannot be opened.
+ * Read every entry.  Returns 0, or CR_STATUS_DATA when the file is no
+ * archive at all, CR_STATUS_IO when it cannot be opened.
  */
 int
 cr_verify_read(struct cr_verify *v, char **top)
@@ -502,10 +502,10 @@ cr_verify_read(struct cr_verify *v, char **top)
 			break;
 		if (r < ARCHIVE_WARN) {
 			if (entries == 0) {
-				cr_error(v->bundle, 0, "not an audit bundle: "
+				cr_err_set(v->bundle, 0, "not an audit bundle: "
 				    "%s", archive_error_string(a) ?
 				    archive_error_string(a) : "?");
-				rc = CR_EXIT_DATAERR;
+				rc = CR_STATUS_DATA;
 			} else
 				cr_verify_problem(v, "(archive)", "damaged "
 				    "after %lu entries: %s", entries,

@@ -30,7 +30,7 @@
 
 #include "bag.h"
 #include "codes.h"
-#include "diag.h"
+#include "err.h"
 #include "hash.h"
 #include "rowcheck.h"
 #include "validate.h"

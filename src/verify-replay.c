@@ -25,7 +25,7 @@
 #include "bag.h"
 #include "cmd.h"
 #include "custrelease.h"
-#include "diag.h"
+#include "err.h"
 #include "hash.h"
 #include "outfile.h"
 #include "verify.h"
@@ -47,9 +47,9 @@ replay_put(const char *dir, const char *name, const char *data, size_t len)
 	if (f != NULL && fclose(f) != 0)
 		ok = 0;
 	if (!ok)
-		cr_error(path, 0, "cannot write: %s", strerror(errno));
+		cr_err_set(path, 0, "cannot write: %s", strerror(errno));
 	free(path);
-	return ok ? 0 : CR_EXIT_IOERR;
+	return ok ? 0 : CR_STATUS_IO;
 }
 
 /* The text between the quotes after `after` in msg, or NULL. */
@@ -130,7 +130,7 @@ replay_setup(struct cr_verify *bag, const char *dir, const char *name,
 	    NULL) {
 		cr_verify_problem(bag, "(replay)", "the bag's manifest or "
 		    "decisions cannot be read: nothing replayed");
-		return CR_EXIT_REJECTED;
+		return CR_STATUS_REJECTED;
 	}
 	if (name == NULL || *name == '\0' || strchr(name, '/') != NULL ||
 	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
@@ -142,7 +142,7 @@ replay_setup(struct cr_verify *bag, const char *dir, const char *name,
 	cr_bag_table_free(t);
 	rc = replay_put(dir, *manifest + strlen(dir) + 1, man->data, man->len);
 	if (rc == 0 && (mkdir(out, 0700) != 0 && errno != EEXIST))
-		rc = CR_EXIT_IOERR;
+		rc = CR_STATUS_IO;
 	if (rc == 0)
 		rc = replay_put(out, "decisions.csv", hist, histlen);
 	if (rc == 0)
@@ -383,17 +383,17 @@ replay_run(struct cr_verify *bag, const struct cr_verify_replay *rp,
 		cr_json_free(sum);
 		cr_verify_problem(bag, "data/summary.json", "replay: the run's "
 		    "options cannot be read: nothing replayed");
-		return CR_EXIT_REJECTED;
+		return CR_STATUS_REJECTED;
 	}
 	xasprintf(&out, "%s/out", dir);
-	rc = mkdir(out, 0700) != 0 ? CR_EXIT_IOERR : replay_setup(bag, dir,
+	rc = mkdir(out, 0700) != 0 ? CR_STATUS_IO : replay_setup(bag, dir,
 	    cr_json_str(sum, "inputs.manifest.name"), &manifest);
 	o.export_path = rp->export_path;
 	o.manifest_path = manifest;
 	o.out_dir = out;
 	o.token_key = rp->token_key;
 	o.templates = rp->templates;
-	if (rc == 0 && (rc = cr_cmd_run.exec(&o)) <= CR_EXIT_REJECTED)
+	if (rc == 0 && (rc = cr_cmd_run.exec(&o)) <= CR_STATUS_REJECTED)
 		rc = 0;
 	xasprintf(&bundle, "%s/%s/audit-%s.%s", out, bag->ext_id, bag->ext_id,
 	    o.bundle_format);
@@ -421,7 +421,7 @@ static void
 replay_cleanup(const char *dir)
 {
 	if (nftw(dir, replay_unlink, 16, FTW_DEPTH | FTW_PHYS) != 0)
-		cr_warn(dir, 0, "cannot remove the replay's files");
+		cr_err_warn(dir, 0, "cannot remove the replay's files");
 }
 
 int
@@ -435,10 +435,10 @@ cr_verify_replay(struct cr_verify *bag, const struct cr_verify_replay *rp)
 	xasprintf(&dir, "%s/custrelease-replay.XXXXXX", tmp != NULL &&
 	    *tmp != '\0' ? tmp : "/tmp");
 	if (mkdtemp(dir) == NULL) {
-		cr_error(dir, 0, "cannot make a directory: %s",
+		cr_err_set(dir, 0, "cannot make a directory: %s",
 		    strerror(errno));
 		free(dir);
-		return CR_EXIT_IOERR;
+		return CR_STATUS_IO;
 	}
 	memset(&re, 0, sizeof re);
 	re.files = cr_map_new();

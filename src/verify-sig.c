@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "bundle.h"
-#include "diag.h"
+#include "err.h"
 #include "rowcheck.h"
 #include "signers.h"
 #include "sshsig.h"

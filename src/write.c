@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
+#include "err.h"
 #include "outfile.h"
 #include "write.h"
 #include "xmalloc.h"
@@ -74,7 +74,7 @@ tw_check(const struct cr_table_writer *tw, size_t col, const char *v)
 		break;
 	}
 	if (!ok) {
-		cr_error(cr_outfile_name(tw->out), 0,
+		cr_err_set(cr_outfile_name(tw->out), 0,
 		    "internal error: column %s: value is not %s",
 		    tw->desc.columns[col],
 		    t == CR_VAL_BOOL ? "a boolean" : "an integer");

@@ -64,8 +64,8 @@ void			 cr_tw_row(struct cr_table_writer *,
 /* Rows written so far. */
 size_t			 cr_tw_rows(const struct cr_table_writer *);
 /*
- * Free the writer.  Returns the outfile's status (0 or CR_EXIT_IOERR)
- * without printing anything; the outfile's close prints it.
+ * Free the writer.  Returns the outfile's status (0 or CR_STATUS_IO)
+ * without printing anything; the outfile's close records it.
  */
 int			 cr_tw_close(struct cr_table_writer *);
 

@@ -1,6 +1,7 @@
 /*
- * xmalloc.c -- allocation helpers that exit 74 on exhaustion (see
- * xmalloc.h).  Nothing else lives here.
+ * xmalloc.c -- allocation helpers that end the process on exhaustion
+ * through cr_err_nomem() (exit 74; see xmalloc.h).  Nothing else lives
+ * here.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -8,14 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "custrelease.h"
+#include "err.h"
 #include "xmalloc.h"
 
 static void __attribute__((noreturn))
 xmalloc_fail(void)
 {
-	fputs("custrelease: out of memory\n", stderr);
-	exit(CR_EXIT_IOERR);
+	cr_err_nomem();
 }
 
 void *

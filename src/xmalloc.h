@@ -1,7 +1,8 @@
 /*
  * xmalloc.h -- allocation that never returns NULL.  Out of memory is not an
- * error custrelease can recover from: the helpers print a message and exit
- * 74 (nothing is committed, since a run commits only by its final rename).
+ * error custrelease can recover from: the helpers call cr_err_nomem()
+ * (err.h), which ends the process with exit 74 under a command (nothing is
+ * committed, since a run commits only by its final rename).
  */
 #ifndef CR_XMALLOC_H
 #define CR_XMALLOC_H

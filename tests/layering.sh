@@ -2,7 +2,9 @@
 # layering.sh -- the shape of src/: no call cycle between its files (from
 # the symbols each object of libcustrelease.a defines and uses, as nm
 # lists them) and no include cycle between its headers.  A cycle means two
-# files can no longer be read, changed or tested one at a time.
+# files can no longer be read, changed or tested one at a time.  And only
+# the command layer (cmd-*.c, main.c) prints or picks an exit code: the
+# library records what failed in the error handle (err.h) and returns.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 cd "$top_srcdir" || exit 1
 
@@ -67,5 +69,34 @@ for start in sorted(inc):
 PY
 grep . "$TMP/incl" | sed 's/^/# /'
 [ ! -s "$TMP/incl" ]; ok $? "no include cycle between the headers of src/"
+
+# Objects of the library outside the command layer that print to stdout
+# or stderr, call the command layer's printers, or exit.
+"$PYTHON3" - "$TMP/nm" > "$TMP/print" <<'PY'
+import re, sys
+bad = {"printf", "puts", "putchar", "vprintf", "perror", "stdout", "stderr",
+       "exit", "cr_error", "cr_warn", "cr_msg", "cr_diag_stream",
+       "cr_diag_set_stream", "cr_cmd_exit_code"}
+seen = set()
+for line in open(sys.argv[1]):
+    m = re.match(r'^[^:]*:([^:]+)\.o:\s*U\s+(\S+)$', line.strip())
+    if not m:
+        continue
+    f, sym = m.groups()
+    seen.add(f)
+    if sym in bad and not f.startswith("cmd-"):
+        print("%s uses %s" % (f, sym))
+print("checked %d objects" % len(seen))
+PY
+sed 's/^/# /' "$TMP/print"
+n=$(sed -n 's/^checked \([0-9]*\) objects$/\1/p' "$TMP/print")
+[ "${n:-0}" -gt 50 ]; ok $? "undefined symbols of $n objects were read"
+! grep -q ' uses ' "$TMP/print"
+ok $? "no library object prints, exits or calls the command layer's printers"
+
+grep -ln 'CR_EXIT_' src/*.c src/*.h | grep -v '^src/cmd' | grep -v '^src/main\.c$' > "$TMP/exits"
+sed 's/^/# /' "$TMP/exits"
+[ ! -s "$TMP/exits" ]; ok $? "exit codes are named only in the command layer"
+grep -q 'CR_EXIT_DATAERR' src/cmd.h; ok $? "the exit codes are in cmd.h"
 
 done_testing

@@ -287,7 +287,7 @@ test_file_entry(void **state)
 	/* a spool shorter than an entry says is an I/O error */
 	e[2].off = 1000000;
 	assert_int_equal(cr_bundle_write(f->dirfd, "short", "tar.gz", RUN_ID,
-	    RUN_T, e, NENTRIES), CR_EXIT_IOERR);
+	    RUN_T, e, NENTRIES), CR_STATUS_IO);
 	fclose(fp);
 	free(a);
 
@@ -306,7 +306,7 @@ test_file_entry(void **state)
 		if (e[i].data == NULL)
 			e[i].name = "missing.eml";
 	assert_int_equal(cr_bundle_write(f->dirfd, "gone", "tar.gz", RUN_ID,
-	    RUN_T, e, NENTRIES), CR_EXIT_IOERR);
+	    RUN_T, e, NENTRIES), CR_STATUS_IO);
 }
 
 static void
@@ -483,24 +483,24 @@ test_refused(void **state)
 		e[0].data = "x";
 		e[0].len = 1;
 		assert_int_equal(cr_bundle_write(f->dirfd, "bad", NULL, RUN_ID,
-		    RUN_T, e, 1), CR_EXIT_DATAERR);
+		    RUN_T, e, 1), CR_STATUS_DATA);
 		assert_int_not_equal(fstatat(f->dirfd, "bad", &st, 0), 0);
 	}
 	e[0].path = e[1].path = "twice.csv";
 	e[0].data = e[1].data = "x";
 	e[0].len = e[1].len = 1;
 	assert_int_equal(cr_bundle_write(f->dirfd, "bad", NULL, RUN_ID, RUN_T,
-	    e, 2), CR_EXIT_DATAERR);
+	    e, 2), CR_STATUS_DATA);
 	assert_int_equal(cr_bundle_write(f->dirfd, "bad", "tar.xz", RUN_ID,
-	    RUN_T, e, 1), CR_EXIT_USAGE);
+	    RUN_T, e, 1), CR_STATUS_USAGE);
 	assert_int_equal(cr_bundle_write(f->dirfd, "bad", NULL, "../x",
-	    RUN_T, e, 1), CR_EXIT_DATAERR);
+	    RUN_T, e, 1), CR_STATUS_DATA);
 	assert_int_not_equal(fstatat(f->dirfd, "bad", &st, 0), 0);
 	/* An existing file is never overwritten. */
 	assert_int_equal(cr_bundle_write(f->dirfd, "bad", NULL, RUN_ID, RUN_T,
 	    e, 1), 0);
 	assert_int_equal(cr_bundle_write(f->dirfd, "bad", NULL, RUN_ID, RUN_T,
-	    e, 1), CR_EXIT_IOERR);
+	    e, 1), CR_STATUS_IO);
 	fclose(cr_diag_stream());
 	cr_diag_set_stream(stderr);
 }

@@ -325,13 +325,13 @@ test_token_key_load(void **state)
 
 	/* 31 bytes and a newline: too short, and the key is not shown. */
 	write_file(tmpdir, "key", "0123456789abcdef0123456789abcde\n", 32);
-	assert_int_equal(cr_token_key_load(path, &key, &len), CR_EXIT_USAGE);
+	assert_int_equal(cr_token_key_load(path, &key, &len), CR_STATUS_USAGE);
 	assert_null(key);
 	assert_non_null(strstr(diag_text(), "at least 32"));
 
 	/* Unreadable. */
 	snprintf(path, sizeof path, "%s/no-such-key", tmpdir);
-	assert_int_equal(cr_token_key_load(path, &key, &len), CR_EXIT_USAGE);
+	assert_int_equal(cr_token_key_load(path, &key, &len), CR_STATUS_USAGE);
 	assert_non_null(strstr(diag_text(), "no-such-key:0:"));
 }
 
@@ -670,7 +670,7 @@ test_email_injection(void **state)
 	(void)state;
 	m = sample("en");
 	m.firstname = "Zoé\r\nBcc: victim@example.com";
-	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_EXIT_DATAERR);
+	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_STATUS_DATA);
 	assert_int_equal(len, 0);		/* nothing written */
 	free(msg);
 	d = diag_text();
@@ -679,46 +679,46 @@ test_email_injection(void **state)
 
 	m = sample("en");
 	m.lastname = "Durand\n";
-	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_EXIT_DATAERR);
+	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_STATUS_DATA);
 	free(msg);
 	m = sample("en");
 	m.reseller = "ACME\x7f";
-	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_EXIT_DATAERR);
+	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_STATUS_DATA);
 	free(msg);
 	m = sample("en");
 	m.lastname = "Dur\xc2\x85nd";		/* U+0085 NEL */
-	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_EXIT_DATAERR);
+	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_STATUS_DATA);
 	free(msg);
 	m = sample("en");
 	m.lastname = "Dur\xe9nd";		/* Latin-1, not UTF-8 */
-	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_EXIT_DATAERR);
+	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_STATUS_DATA);
 	free(msg);
 	m = sample("en");
 	m.email = "zoe@example.com\r\nBcc: victim@example.com";
-	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_EXIT_DATAERR);
+	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_STATUS_DATA);
 	free(msg);
 	m = sample("en");
 	m.email = "zoe@example.com, victim@example.com";
-	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_EXIT_DATAERR);
+	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_STATUS_DATA);
 	free(msg);
 	m = sample("en");
 	m.from = "Claims <claims@registrar.example>\r\nBcc: x@example.com";
-	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_EXIT_DATAERR);
+	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_STATUS_DATA);
 	free(msg);
 	m = sample("en");
 	m.products = bad_product;
 	m.nproducts = 1;
-	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_EXIT_DATAERR);
+	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_STATUS_DATA);
 	free(msg);
 	/* A bad token is refused without being shown. */
 	m = sample("en");
 	m.token = "secret token\r\n";
-	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_EXIT_DATAERR);
+	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_STATUS_DATA);
 	free(msg);
 	assert_null(strstr(diag_text(), "secret"));
 	m = sample("en");
 	m.claim_url = "https://x/\r\nBcc: y";
-	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_EXIT_DATAERR);
+	assert_int_equal(render(ts, &m, 0, &msg, &len), CR_STATUS_DATA);
 	free(msg);
 	(void)diag_text();
 
@@ -742,9 +742,9 @@ test_email_injection(void **state)
 	assert_int_equal(cr_email_check_from("Registrar <claims@bücher.de>"),
 	    0);
 	assert_int_equal(cr_email_check_from("not an address"),
-	    CR_EXIT_USAGE);
+	    CR_STATUS_USAGE);
 	assert_int_equal(cr_email_check_from("A <a@b.example>\nBcc: c@d.e"),
-	    CR_EXIT_USAGE);
+	    CR_STATUS_USAGE);
 	(void)diag_text();
 }
 

@@ -242,7 +242,7 @@ test_delim_detection(void **state)
 	/* A tie with ',' is ','. */
 	memset(&g, 0, sizeof g);
 	assert_int_equal(run("product_id,username;x;via,y\n"
-	    "p1,u1;x;team,y\n", &g), 65);
+	    "p1,u1;x;team,y\n", &g), CR_STATUS_DATA);
 	assert_string_equal(diag(), "custrelease: shares.csv:1: warning: "
 	    "unknown column \"a,b,c,d\" ignored\n"
 	    "custrelease: shares.csv:1: warning: "
@@ -397,7 +397,7 @@ test_header_exact_names(void **state)
 	(void)state;
 	/* spaces are kept: " via" is not "via" */
 	assert_int_equal(run("product_id,username, via\np1,u1,team\n", &g),
-	    65);
+	    CR_STATUS_DATA);
 	assert_string_equal(diag(),
 	    "custrelease: shares.csv:1: warning: unknown column \" via\" "
 	    "ignored\n"
@@ -412,7 +412,7 @@ test_missing_required(void **state)
 	struct got g = { 0 };
 
 	(void)state;
-	assert_int_equal(run("product_id,via\np1,team\n", &g), 65);
+	assert_int_equal(run("product_id,via\np1,team\n", &g), CR_STATUS_DATA);
 	assert_int_equal(g.nrows, 0);
 	assert_string_equal(diag(), "custrelease: shares.csv:1: "
 	    "missing required column \"username\"\n");
@@ -447,7 +447,7 @@ test_duplicate(void **state)
 
 	(void)state;
 	assert_int_equal(run("product_id,username,via,username\n"
-	    "p1,u1,team,u2\n", &g), 65);
+	    "p1,u1,team,u2\n", &g), CR_STATUS_DATA);
 	assert_int_equal(g.nrows, 0);
 	assert_string_equal(diag(), "custrelease: shares.csv:1: "
 	    "duplicate column \"username\"\n");
@@ -460,7 +460,7 @@ test_duplicate_unknown(void **state)
 	struct got g = { 0 };
 
 	(void)state;
-	assert_int_equal(run("x,product_id,username,via,x\n", &g), 65);
+	assert_int_equal(run("x,product_id,username,via,x\n", &g), CR_STATUS_DATA);
 	assert_string_equal(diag(), "custrelease: shares.csv:1: "
 	    "duplicate column \"x\"\n");
 	got_free(&g);
@@ -473,7 +473,7 @@ test_header_utf8(void **state)
 
 	(void)state;
 	assert_int_equal(run("product_id,user\xffname,via\np1,u1,team\n", &g),
-	    65);
+	    CR_STATUS_DATA);
 	assert_int_equal(g.nrows, 0);
 	assert_string_equal(diag(), "custrelease: shares.csv:1: "
 	    "invalid UTF-8 in the header line\n");
@@ -494,7 +494,7 @@ test_unterminated(void **state)
 
 	(void)state;
 	assert_int_equal(run("product_id,username,via\np1,u1,team\n"
-	    "p2,\"u2,team\nmore\nlines\n", &g), 65);
+	    "p2,\"u2,team\nmore\nlines\n", &g), CR_STATUS_DATA);
 	assert_int_equal(g.nrows, 1);
 	assert_string_equal(diag(), "custrelease: shares.csv:3: "
 	    "unterminated quoted field\n");
@@ -508,7 +508,7 @@ test_malformed_quote(void **state)
 
 	(void)state;
 	assert_int_equal(run("product_id,username,via\n\np1,u\"1,team\n",
-	    &g), 65);
+	    &g), CR_STATUS_DATA);
 	assert_int_equal(g.nrows, 0);
 	assert_string_equal(diag(), "custrelease: shares.csv:3: "
 	    "malformed quoting: quote inside an unquoted field\n");
@@ -519,7 +519,7 @@ test_malformed_quote(void **state)
 	memset(&g, 0, sizeof g);
 	/* on the second line of a record that began on line 2 */
 	assert_int_equal(run("product_id,username,via\n"
-	    "p1,\"u\n1\"x,team\n", &g), 65);
+	    "p1,\"u\n1\"x,team\n", &g), CR_STATUS_DATA);
 	assert_string_equal(diag(), "custrelease: shares.csv:2: "
 	    "malformed quoting: text after the closing quote of a field\n");
 	got_free(&g);
@@ -534,7 +534,7 @@ test_nul(void **state)
 
 	(void)state;
 	assert_int_equal(run_step(in, sizeof in - 1, CR_T_SHARES,
-	    "shares.csv", &g, 0), 65);
+	    "shares.csv", &g, 0), CR_STATUS_DATA);
 	assert_int_equal(g.nrows, 1);
 	assert_string_equal(diag(), "custrelease: shares.csv:3: "
 	    "NUL byte in input\n");
@@ -551,7 +551,7 @@ test_nul_quoted(void **state)
 	(void)state;
 	/* inside a quoted field: the physical line of the NUL */
 	assert_int_equal(run_step(in, sizeof in - 1, CR_T_SHARES,
-	    "shares.csv", &g, 3), 65);
+	    "shares.csv", &g, 3), CR_STATUS_DATA);
 	assert_string_equal(diag(), "custrelease: shares.csv:4: "
 	    "NUL byte in input\n");
 	got_free(&g);
@@ -591,7 +591,7 @@ test_big_field(void **state)
 			memset(&g, 0, sizeof g);
 			in = big_input(2 * 1024 * 1024, q, t, &len);
 			assert_int_equal(run_step(in, len, CR_T_SHARES,
-			    "shares.csv", &g, 0), 65);
+			    "shares.csv", &g, 0), CR_STATUS_DATA);
 			assert_int_equal(g.nrows, 1);
 			assert_string_equal(diag(), "custrelease: "
 			    "shares.csv:3: field larger than 1 MiB\n");
@@ -620,7 +620,7 @@ test_big_field(void **state)
 	memset(&g, 0, sizeof g);
 	in = big_input(CR_FIELD_MAX + 1, 1, 1, &len);
 	assert_int_equal(run_step(in, len, CR_T_SHARES, "shares.csv", &g, 0),
-	    65);
+	    CR_STATUS_DATA);
 	free(in);
 	got_free(&g);
 }
@@ -717,7 +717,7 @@ test_empty(void **state)
 		teardown(NULL);
 		setup(NULL);
 		memset(&g, 0, sizeof g);
-		assert_int_equal(run(ins[i], &g), 65);
+		assert_int_equal(run(ins[i], &g), CR_STATUS_DATA);
 		assert_int_equal(g.nrows, 0);
 		assert_string_equal(diag(), "custrelease: shares.csv:1: "
 		    "empty file: no header line\n");
@@ -747,7 +747,7 @@ test_read_error(void **state)
 		if (fail > 3)	/* the same through the read-ahead thread */
 			assert_int_equal(cr_stream_set_readahead(st), 0);
 		assert_int_equal(cr_csv_read(st, cr_schema_get(CR_T_SHARES),
-		    collect, &g), CR_EXIT_IOERR);
+		    collect, &g), CR_STATUS_IO);
 		assert_int_equal(g.nrows, tr.fail_at == 3 ? 2 : 0);
 		cr_stream_free(st);
 		got_free(&g);

@@ -366,7 +366,7 @@ test_export_wrong_root(void **state)
 
 	assert_int_equal(run(&c, EXPORT,
 	    "<?xml version=\"1.0\"?>\n<export xmlns=\"urn:custrelease:export:2\">"
-	    "<organization id=\"o\"/></export>"), CR_EXIT_DATAERR);
+	    "<organization id=\"o\"/></export>"), CR_STATUS_DATA);
 	assert_string_equal(c.rows, "");
 	assert_string_equal(c.diag, "custrelease: in.xml:2: root element "
 	    "<export> in namespace \"urn:custrelease:export:2\": expected "
@@ -374,7 +374,7 @@ test_export_wrong_root(void **state)
 	cap_free(&c);
 
 	assert_int_equal(run(&c, EXPORT, "<export><organization id=\"o\"/>"
-	    "</export>"), CR_EXIT_DATAERR);
+	    "</export>"), CR_STATUS_DATA);
 	assert_string_equal(c.diag, "custrelease: in.xml:1: root element "
 	    "<export> in no namespace: expected "
 	    "<export xmlns=\"urn:custrelease:export:1\">\n");
@@ -382,7 +382,7 @@ test_export_wrong_root(void **state)
 
 	/* a manifest is not an export */
 	assert_int_equal(run(&c, EXPORT, "<manifest " MNS "/>"),
-	    CR_EXIT_DATAERR);
+	    CR_STATUS_DATA);
 	assert_non_null(strstr(c.diag, "root element <manifest> in namespace "
 	    "\"urn:custrelease:manifest:1\""));
 	cap_free(&c);
@@ -395,7 +395,7 @@ test_export_wrong_place(void **state)
 
 	assert_int_equal(run(&c, EXPORT, "<export " NS ">\n"
 	    "<organization id=\"o\"/>\n<customer id=\"c\"/>\n</export>"),
-	    CR_EXIT_DATAERR);
+	    CR_STATUS_DATA);
 	assert_string_equal(c.rows, "organization 2 2: id=o\n");
 	assert_string_equal(c.diag, "custrelease: in.xml:3: element "
 	    "<customer> is not allowed in <export>\n");
@@ -403,7 +403,7 @@ test_export_wrong_place(void **state)
 
 	assert_int_equal(run(&c, EXPORT, "<export " NS ">\n"
 	    "<organization id=\"o\">\n<product id=\"p\"/>\n</organization>"
-	    "</export>"), CR_EXIT_DATAERR);
+	    "</export>"), CR_STATUS_DATA);
 	assert_string_equal(c.rows, "");
 	assert_string_equal(c.diag, "custrelease: in.xml:3: element "
 	    "<product> is not allowed in <organization>\n");
@@ -411,12 +411,12 @@ test_export_wrong_place(void **state)
 
 	assert_int_equal(run(&c, EXPORT, "<export " NS "><organization>"
 	    "<name><customer/></name></organization></export>"),
-	    CR_EXIT_DATAERR);
+	    CR_STATUS_DATA);
 	assert_non_null(strstr(c.diag, "<customer> is not allowed in <name>"));
 	cap_free(&c);
 
 	assert_int_equal(run(&c, EXPORT, "<export " NS "><account>"
-	    "<export/></account></export>"), CR_EXIT_DATAERR);
+	    "<export/></account></export>"), CR_STATUS_DATA);
 	assert_non_null(strstr(c.diag, "<export> is not allowed in <account>"));
 	cap_free(&c);
 }
@@ -428,7 +428,7 @@ test_export_duplicate_child(void **state)
 
 	assert_int_equal(run(&c, EXPORT, "<export " NS ">\n<account "
 	    "username=\"u\">\n<email>a@b</email>\n<email>c@d</email>"
-	    "</account></export>"), CR_EXIT_DATAERR);
+	    "</account></export>"), CR_STATUS_DATA);
 	assert_string_equal(c.rows, "");
 	assert_string_equal(c.diag, "custrelease: in.xml:4: element <email> "
 	    "given twice in <account>\n");
@@ -457,7 +457,7 @@ test_dtd_billion_laughs(void **state)
 {
 	struct capture c;
 
-	assert_int_equal(run(&c, EXPORT, billion_laughs), CR_EXIT_DATAERR);
+	assert_int_equal(run(&c, EXPORT, billion_laughs), CR_STATUS_DATA);
 	assert_string_equal(c.rows, "");
 	assert_string_equal(c.diag,
 	    "custrelease: in.xml:2: DTD (<!DOCTYPE>) refused\n");
@@ -486,7 +486,7 @@ test_dtd_external_entity(void **state)
 		    "<email>&xxe;</email></account></export>\n",
 		    which ? "<?xml version=\"1.0\"?>\n<!-- c -->\n" : "",
 		    path) > 0);
-		assert_int_equal(run(&c, EXPORT, doc), CR_EXIT_DATAERR);
+		assert_int_equal(run(&c, EXPORT, doc), CR_STATUS_DATA);
 		assert_string_equal(c.rows, "");
 		assert_null(strstr(c.diag, "SECRET"));
 		assert_string_equal(c.diag, which ?
@@ -518,7 +518,7 @@ test_dtd_utf16(void **state)
 		doc[3 + 2 * i] = 0;
 	}
 	assert_int_equal(run_len(&c, EXPORT, doc, 2 * n + 2),
-	    CR_EXIT_DATAERR);
+	    CR_STATUS_DATA);
 	assert_non_null(strstr(c.diag, "DTD (<!DOCTYPE>) refused\n"));
 	assert_string_equal(c.rows, "");
 	cap_free(&c);
@@ -532,7 +532,7 @@ test_undeclared_entity(void **state)
 
 	assert_int_equal(run(&c, EXPORT, "<export " NS ">\n<account "
 	    "username=\"u\"><email>&foo;</email></account></export>"),
-	    CR_EXIT_DATAERR);
+	    CR_STATUS_DATA);
 	assert_string_equal(c.rows, "");
 	assert_string_equal(c.diag, "custrelease: in.xml:2: malformed XML: "
 	    "Entity 'foo' not defined\n");
@@ -548,26 +548,26 @@ test_truncated(void **state)
 	/* cut inside the last organization and inside the end tag */
 	cut = strstr(full_export, "<name>beta") - full_export;
 	assert_int_equal(run_len(&c, EXPORT, full_export, cut),
-	    CR_EXIT_DATAERR);
+	    CR_STATUS_DATA);
 	assert_int_equal(count(c.diag, "\n"), 1);
 	assert_non_null(strstr(c.diag, "custrelease: in.xml:24: malformed "
 	    "XML: "));
 	cap_free(&c);
 
 	assert_int_equal(run_len(&c, EXPORT, full_export,
-	    sizeof full_export - 4), CR_EXIT_DATAERR);
+	    sizeof full_export - 4), CR_STATUS_DATA);
 	assert_non_null(strstr(c.diag, ": malformed XML: "));
 	cap_free(&c);
 
 	/* cut after a complete element */
 	cut = strstr(full_export, "</export>") - full_export;
 	assert_int_equal(run_len(&c, EXPORT, full_export, cut),
-	    CR_EXIT_DATAERR);
+	    CR_STATUS_DATA);
 	assert_string_equal(c.diag, "custrelease: in.xml:24: malformed XML: "
 	    "the document ends before </export> (truncated?)\n");
 	cap_free(&c);
 
-	assert_int_equal(run(&c, EXPORT, ""), CR_EXIT_DATAERR);
+	assert_int_equal(run(&c, EXPORT, ""), CR_STATUS_DATA);
 	assert_non_null(strstr(c.diag, "custrelease: in.xml:"));
 	assert_non_null(strstr(c.diag, "malformed XML"));
 	cap_free(&c);
@@ -579,7 +579,7 @@ test_trailing_garbage(void **state)
 	struct capture c;
 
 	assert_int_equal(run(&c, EXPORT, "<export " NS "/>\n<export " NS
-	    "/>\n"), CR_EXIT_DATAERR);
+	    "/>\n"), CR_STATUS_DATA);
 	assert_string_equal(c.diag, "custrelease: in.xml:2: malformed XML: "
 	    "Extra content at the end of the document\n");
 	cap_free(&c);
@@ -603,7 +603,7 @@ test_invalid_utf8(void **state)
 	dup2(fd, 2);
 	assert_int_equal(run(&c, EXPORT, "<export " NS ">\n<account "
 	    "username=\"u\">\n<email>a\xc3\x28@b</email></account></export>"),
-	    CR_EXIT_DATAERR);
+	    CR_STATUS_DATA);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
@@ -621,7 +621,7 @@ test_invalid_utf8(void **state)
 
 	/* a surrogate encoded in UTF-8 */
 	assert_int_equal(run(&c, EXPORT, "<export " NS "><account "
-	    "username=\"\xed\xa0\x80\"/></export>"), CR_EXIT_DATAERR);
+	    "username=\"\xed\xa0\x80\"/></export>"), CR_STATUS_DATA);
 	assert_non_null(strstr(c.diag, "malformed XML: "));
 	(void)buf;
 	cap_free(&c);
@@ -633,7 +633,7 @@ test_bad_namespace_prefix(void **state)
 	struct capture c;
 
 	assert_int_equal(run(&c, EXPORT, "<export " NS "><x:foo/></export>"),
-	    CR_EXIT_DATAERR);
+	    CR_STATUS_DATA);
 	assert_non_null(strstr(c.diag, "malformed XML: "));
 	assert_non_null(strstr(c.diag, "x"));
 	cap_free(&c);
@@ -653,7 +653,7 @@ test_field_too_large(void **state)
 	memcpy(doc, head, n);
 	memset(doc + n, 'a', big);
 	strcpy(doc + n + big, tail);
-	assert_int_equal(run(&c, EXPORT, doc), CR_EXIT_DATAERR);
+	assert_int_equal(run(&c, EXPORT, doc), CR_STATUS_DATA);
 	assert_string_equal(c.rows, "");
 	assert_string_equal(c.diag, "custrelease: in.xml:2: value of element "
 	    "\"email\" is larger than 1048576 bytes\n");
@@ -670,7 +670,7 @@ test_field_too_large(void **state)
 	memcpy(doc, "<export " NS "><account username=\"", n);
 	memset(doc + n, 'b', big);
 	strcpy(doc + n + big, "\"/></export>");
-	assert_int_equal(run(&c, EXPORT, doc), CR_EXIT_DATAERR);
+	assert_int_equal(run(&c, EXPORT, doc), CR_STATUS_DATA);
 	assert_string_equal(c.diag, "custrelease: in.xml:1: value of "
 	    "attribute \"username\" is larger than 1048576 bytes\n");
 	cap_free(&c);
@@ -715,7 +715,7 @@ test_read_error(void **state)
 	struct cr_stream *s = cr_stream_new("bad.xml", failing_read, &calls);
 
 	cap_open(&c);
-	assert_int_equal(cr_xml_read_export(s, collect, &c), CR_EXIT_IOERR);
+	assert_int_equal(cr_xml_read_export(s, collect, &c), CR_STATUS_IO);
 	cap_close(&c);
 	/* the stream's message only */
 	assert_string_equal(c.diag, "custrelease: bad.xml:0: read error: "
@@ -727,7 +727,7 @@ test_read_error(void **state)
 	s = cr_stream_mem(full_export, sizeof full_export - 1, "big.xml");
 	cr_stream_set_limit(s, 100);
 	cap_open(&c);
-	assert_int_equal(cr_xml_read_export(s, collect, &c), CR_EXIT_DATAERR);
+	assert_int_equal(cr_xml_read_export(s, collect, &c), CR_STATUS_DATA);
 	cap_close(&c);
 	assert_int_equal(count(c.diag, "\n"), 1);
 	assert_non_null(strstr(c.diag, "big.xml:0: more than 100 bytes"));
@@ -809,27 +809,27 @@ test_manifest_refusals(void **state)
 	struct capture c;
 
 	assert_int_equal(run(&c, MANIFEST, "<export " NS "/>"),
-	    CR_EXIT_DATAERR);
+	    CR_STATUS_DATA);
 	assert_non_null(strstr(c.diag, "expected <manifest "
 	    "xmlns=\"urn:custrelease:manifest:1\">"));
 	cap_free(&c);
 
 	assert_int_equal(run(&c, MANIFEST, "<manifest " MNS "><release "
 	    "request_id=\"a\"><release request_id=\"b\"/></release>"
-	    "</manifest>"), CR_EXIT_DATAERR);
+	    "</manifest>"), CR_STATUS_DATA);
 	assert_non_null(strstr(c.diag, "element <release> is not allowed in "
 	    "<release>"));
 	cap_free(&c);
 
 	assert_int_equal(run(&c, MANIFEST, "<!DOCTYPE manifest>"
-	    "<manifest " MNS "/>"), CR_EXIT_DATAERR);
+	    "<manifest " MNS "/>"), CR_STATUS_DATA);
 	assert_string_equal(c.diag, "custrelease: in.xml:1: DTD (<!DOCTYPE>) "
 	    "refused\n");
 	cap_free(&c);
 
 	assert_int_equal(run(&c, MANIFEST, "<manifest " MNS "><release "
 	    "request_id=\"a\" request_id=\"b\"/></manifest>"),
-	    CR_EXIT_DATAERR);
+	    CR_STATUS_DATA);
 	assert_non_null(strstr(c.diag, "malformed XML: "));
 	assert_string_equal(c.rows, "");
 	cap_free(&c);

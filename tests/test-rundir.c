@@ -179,12 +179,12 @@ test_cantcreat(void **state)
 	char path[256];
 
 	snprintf(path, sizeof path, "%s/no/such/out", tmpdir);
-	assert_int_equal(cr_rundir_lock(path, 1, &rd), CR_EXIT_CANTCREAT);
+	assert_int_equal(cr_rundir_lock(path, 1, &rd), CR_STATUS_CANTCREAT);
 	assert_null(rd);
 	/* OUT is a file. */
 	snprintf(path, sizeof path, "%s/file", tmpdir);
 	touch("%s", path);
-	assert_int_equal(cr_rundir_lock(path, 1, &rd), CR_EXIT_CANTCREAT);
+	assert_int_equal(cr_rundir_lock(path, 1, &rd), CR_STATUS_CANTCREAT);
 	assert_null(rd);
 }
 
@@ -209,7 +209,7 @@ test_readonly_missing(void **state)
 	assert_false(cr_rundir_has_run(rd, RUN_A));
 	assert_int_equal(cr_rundir_cleanup(rd), 0);
 	/* Read-only: no run can begin. */
-	assert_int_equal(cr_rundir_begin(rd, RUN_A, &fd), CR_EXIT_IOERR);
+	assert_int_equal(cr_rundir_begin(rd, RUN_A, &fd), CR_STATUS_IO);
 	cr_rundir_close(rd);
 	/* And nothing was created. */
 	assert_int_equal(mode_of("%s", outdir), (mode_t)-1);
@@ -246,7 +246,7 @@ test_lock_contention(void **state)
 	close(p[0]);
 
 	rd = (void *)1;
-	assert_int_equal(cr_rundir_lock(outdir, 1, &rd), CR_EXIT_LOCKED);
+	assert_int_equal(cr_rundir_lock(outdir, 1, &rd), CR_STATUS_LOCKED);
 	assert_null(rd);
 	assert_int_equal(cr_rundir_lock(outdir, 0, &rd), 0);	/* plan */
 	cr_rundir_close(rd);
@@ -255,7 +255,7 @@ test_lock_contention(void **state)
 	assert_int_equal(waitpid(pid, NULL, 0), pid);
 	assert_int_equal(cr_rundir_lock(outdir, 1, &rd), 0);
 	/* Within one process too: one lock per OUT. */
-	assert_int_equal(cr_rundir_lock(outdir, 1, &rd2), CR_EXIT_LOCKED);
+	assert_int_equal(cr_rundir_lock(outdir, 1, &rd2), CR_STATUS_LOCKED);
 	cr_rundir_close(rd);
 	assert_int_equal(cr_rundir_lock(outdir, 1, &rd2), 0);
 	cr_rundir_close(rd2);
@@ -459,7 +459,7 @@ test_commit(void **state)
 	/* A second commit of the same id never replaces the first. */
 	assert_int_equal(cr_rundir_lock(outdir, 1, &rd), 0);
 	build_run(rd, RUN_A);
-	assert_int_equal(cr_rundir_commit(rd), CR_EXIT_IOERR);
+	assert_int_equal(cr_rundir_commit(rd), CR_STATUS_IO);
 	cr_rundir_close(rd);		/* aborts the temporary */
 	assert_string_equal(listing(outdir), RUN_A " ");
 	assert_int_equal(mode_of("%s/%s/emails/C1.eml", outdir, RUN_A)
@@ -472,7 +472,7 @@ test_commit(void **state)
 	mkdirf("%s/%s", outdir, RUN_C);
 	assert_int_equal(cr_rundir_lock(outdir, 1, &rd), 0);
 	build_run(rd, RUN_C);
-	assert_int_equal(cr_rundir_commit(rd), CR_EXIT_IOERR);
+	assert_int_equal(cr_rundir_commit(rd), CR_STATUS_IO);
 	cr_rundir_close(rd);
 	assert_string_equal(listing(outdir), RUN_C " " RUN_A " ");
 	{
@@ -511,13 +511,13 @@ test_abort(void **state)
 	/* Bad arguments. */
 	assert_int_equal(cr_rundir_lock(outdir, 1, &rd), 0);
 	assert_int_equal(cr_rundir_begin(rd, "not-a-run", &fd),
-	    CR_EXIT_IOERR);
-	assert_int_equal(cr_rundir_mkdir(rd, "emails", &fd), CR_EXIT_IOERR);
-	assert_int_equal(cr_rundir_commit(rd), CR_EXIT_IOERR);
+	    CR_STATUS_IO);
+	assert_int_equal(cr_rundir_mkdir(rd, "emails", &fd), CR_STATUS_IO);
+	assert_int_equal(cr_rundir_commit(rd), CR_STATUS_IO);
 	assert_int_equal(cr_rundir_begin(rd, RUN_A, &fd), 0);
-	assert_int_equal(cr_rundir_begin(rd, RUN_B, &fd), CR_EXIT_IOERR);
-	assert_int_equal(cr_rundir_mkdir(rd, "../x", &fd), CR_EXIT_IOERR);
-	assert_int_equal(cr_rundir_mkdir(rd, "..", &fd), CR_EXIT_IOERR);
+	assert_int_equal(cr_rundir_begin(rd, RUN_B, &fd), CR_STATUS_IO);
+	assert_int_equal(cr_rundir_mkdir(rd, "../x", &fd), CR_STATUS_IO);
+	assert_int_equal(cr_rundir_mkdir(rd, "..", &fd), CR_STATUS_IO);
 	cr_rundir_close(rd);
 	assert_string_equal(listing(outdir), "");
 	assert_string_equal(listing(tmpdir), "out ");

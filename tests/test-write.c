@@ -502,13 +502,13 @@ test_outfile_sticky_error(void **state)
 	assert_int_equal(cr_outfile_status(f), 0);	/* buffered yet */
 	for (i = 0; i < 100; i++)			/* past 64 KiB */
 		cr_outfile_write(f, chunk, sizeof chunk);
-	assert_int_equal(cr_outfile_status(f), CR_EXIT_IOERR);
+	assert_int_equal(cr_outfile_status(f), CR_STATUS_IO);
 	/* Later writes are no-ops. */
 	cr_outfile_puts(f, "more");
 	cr_outfile_printf(f, "%d", 1);
 	cr_outfile_putc(f, 'c');
 	diag_capture();
-	assert_int_equal(cr_outfile_close(f), CR_EXIT_IOERR);
+	assert_int_equal(cr_outfile_close(f), CR_STATUS_IO);
 	msg = diag_release();
 	/* Reported once, at close. */
 	assert_string_equal(msg, "custrelease: full.csv:0: write error: "
@@ -521,7 +521,7 @@ test_outfile_sticky_error(void **state)
 	f = cr_outfile_fdopen(fd, "full2.csv");
 	cr_outfile_puts(f, "tiny");
 	diag_capture();
-	assert_int_equal(cr_outfile_close(f), CR_EXIT_IOERR);
+	assert_int_equal(cr_outfile_close(f), CR_STATUS_IO);
 	msg = diag_release();
 	assert_non_null(strstr(msg, "full2.csv:0: write error:"));
 	free(msg);
@@ -556,12 +556,12 @@ test_outfile_file_error(void **state)
 		tw = cr_tw_open(&cr_format_csv, f, cols3, types3, 3);
 		for (i = 0; i < 10000; i++)
 			cr_tw_row(tw, row);
-		if (cr_tw_close(tw) != CR_EXIT_IOERR)
+		if (cr_tw_close(tw) != CR_STATUS_IO)
 			_exit(11);
 		diag_capture();
 		rc = cr_outfile_close(f);
 		msg = diag_release();
-		if (rc != CR_EXIT_IOERR)
+		if (rc != CR_STATUS_IO)
 			_exit(12);
 		if (strcmp(msg, "custrelease: OUT/big.csv:0: write error: "
 		    "File too large\n") != 0)
