@@ -838,16 +838,24 @@ hbatch_add(struct hbatch *b, int kind, const char *key, size_t klen,
 	e->seq = b->seq++;
 }
 
+int
+cr_history_row_released(const struct cr_row *row)
+{
+	const char *outcome = row->val[DEC_OUTCOME];
+
+	return outcome != NULL && strcmp(outcome, "released") == 0 &&
+	    row->val[DEC_REQUEST_ID] != NULL &&
+	    row->val[DEC_CUSTOMER_ID] != NULL;
+}
+
 static int
 hbatch_row(void *arg, const struct cr_row *row)
 {
 	struct hbatch *b = arg;
-	const char *outcome = row->val[DEC_OUTCOME];
 	const char *rid = row->val[DEC_REQUEST_ID];
 	const char *cid = row->val[DEC_CUSTOMER_ID];
 
-	if (outcome == NULL || strcmp(outcome, "released") != 0 ||
-	    rid == NULL || cid == NULL)
+	if (!cr_history_row_released(row))
 		return 0;
 	hbatch_add(b, CR_HIST_REQUEST, rid, row->len[DEC_REQUEST_ID], cid,
 	    row->len[DEC_CUSTOMER_ID]);

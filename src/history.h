@@ -34,6 +34,15 @@ struct cr_history;
 #define CR_HIST_REQUEST		'R'
 #define CR_HIST_CUSTOMER	'C'
 
+struct cr_row;
+
+/*
+ * Whether a row of a committed decisions.csv released its customer: its
+ * outcome is "released" and it names a request id and a customer id.
+ * The history (load.c) and the index (history.c) count exactly these.
+ */
+int		 cr_history_row_released(const struct cr_row *);
+
 /*
  * Open the index of rd's OUT.  runs[0..nruns) are the committed runs in
  * ascending order (cr_rundir_foreach_run); the handle copies them.  It

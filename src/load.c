@@ -271,10 +271,8 @@ load_history_row(void *arg, const struct cr_row *row)
 	struct cr_model *m = arg;
 	const char *rid = row->val[DEC_REQUEST_ID];
 	const char *cid = row->val[DEC_CUSTOMER_ID];
-	const char *outcome = row->val[DEC_OUTCOME];
 
-	if (outcome == NULL || strcmp(outcome, "released") != 0 ||
-	    rid == NULL || cid == NULL)
+	if (!cr_history_row_released(row))
 		return 0;
 	if (load_touched(m->req_first, rid, row->len[DEC_REQUEST_ID]))
 		load_history_found(m, CR_HIST_REQUEST, rid,
