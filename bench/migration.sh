@@ -17,6 +17,7 @@
 #	bench/migration.sh BUILDDIR SRCDIR [CUSTOMERS]	(default 1000000)
 #
 # Environment: BENCH_CACHE (default BUILDDIR/bench-cache), BENCH_SEED (1),
+# BENCH_KEEP=1 (keep the run's output, e.g. for bench/emails-layout.sh),
 # CC (cc), PYTHON3 (python3).  Exit 0 when every check held, 1 otherwise,
 # 2 on usage or a missing tool.  A million customers need about 1.1 GB for
 # the export, 12 GB for the run's output and its floor, and minutes.
@@ -92,18 +93,19 @@ measure() {
 	_rc=0
 	/usr/bin/time -f '%e %U %S %M' -o "$WORK/time.$_key" "$@" \
 	    >"$WORK/out.$_key" 2>"$WORK/err.$_key" || _rc=$?
+	_fail=
 	case " $_ok " in
 	*" $_rc "*) ;;
 	*)
 		echo "bench-migration: $_label failed (exit $_rc):" >&2
 		tail -n 5 "$WORK/err.$_key" >&2
 		check_fail "$_label exited $_rc"
-		printf '%s\t%s\tFAILED\n' "$_key" "$_label" >>"$RESULTS"
-		return 0
+		_fail=" FAILED"
 		;;
 	esac
-	printf '%s\t%s\t%s\n' "$_key" "$_label" \
-	    "$(tail -n 1 "$WORK/time.$_key")" >>"$RESULTS"
+	# the last line: /usr/bin/time adds "Command exited ..." first
+	printf '%s\t%s\t%s%s\n' "$_key" "$_label" \
+	    "$(tail -n 1 "$WORK/time.$_key")" "$_fail" >>"$RESULTS"
 	echo "bench-migration: $_label: $(tail -n 1 "$WORK/time.$_key")" >&2
 }
 
@@ -158,15 +160,14 @@ echo "  load average before $LOAD_BEFORE, after $LOAD_AFTER"
 echo
 awk -F '\t' '
 { label[$1] = $2; t[$1] = $3; keys[++n] = $1
-  if ($3 != "FAILED") { split($3, v, " "); wall[$1] = v[1]; rss[$1] = v[4] } }
+  split($3, v, " "); wall[$1] = v[1]; rss[$1] = v[4] }
 END {
 	printf "%-42s %8s %8s %9s\n", "", "wall s", "CPU s", "RSS MB"
 	for (i = 1; i <= n; i++) {
 		k = keys[i]
-		if (t[k] == "FAILED") { printf "%-42s FAILED\n", label[k]; continue }
 		split(t[k], v, " ")
-		printf "%-42s %8.2f %8.2f %9.1f\n", label[k], v[1], v[2] + v[3],
-		    v[4] / 1024
+		printf "%-42s %8.2f %8.2f %9.1f %s\n", label[k], v[1],
+		    v[2] + v[3], v[4] / 1024, v[5]
 	}
 	print ""
 	print "targets (docs/performance.md, Migrations; measured in this run):"
@@ -191,5 +192,10 @@ if [ "$FAILED" -eq 0 ]; then
 else
 	echo "checks:$CHECKS"
 fi
-rm -rf "$WORK/out" "$WORK/floor-out" "$WORK/planall.copy"
+rm -rf "$WORK/floor-out" "$WORK/planall.copy"
+if [ "${BENCH_KEEP:-0}" = 1 ]; then
+	echo "the run's output is kept: $WORK/out"
+else
+	rm -rf "$WORK/out"
+fi
 exit "$FAILED"

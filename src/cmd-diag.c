@@ -117,7 +117,7 @@ cr_cmd_exit_code(int status)
 		[CR_STATUS_DATA] = CR_EXIT_DATAERR,
 		[CR_STATUS_CANTCREAT] = CR_EXIT_CANTCREAT,
 		[CR_STATUS_IO] = CR_EXIT_IOERR,
-		[CR_STATUS_LOCKED] = CR_EXIT_LOCKED,
+		[CR_STATUS_TEMPFAIL] = CR_EXIT_LOCKED,
 	};
 
 	if (status < 0 || (size_t)status >= sizeof exits / sizeof exits[0])

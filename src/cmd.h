@@ -16,7 +16,7 @@ enum cr_exit {
 	CR_EXIT_SOFTWARE = 70,	/* a status no command should return: a bug */
 	CR_EXIT_CANTCREAT = 73,	/* output directory cannot be created */
 	CR_EXIT_IOERR = 74,	/* read or write failed: nothing committed */
-	CR_EXIT_LOCKED = 75	/* another run holds the lock on OUT */
+	CR_EXIT_LOCKED = 75	/* OUT is locked (send: the MTA kept failing for now) */
 };
 
 /* The exit code of a status (cmd-diag.c): the one place they are mapped. */

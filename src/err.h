@@ -43,7 +43,7 @@ enum cr_status {
 	CR_STATUS_DATA,		/* the input is wrong; nothing written */
 	CR_STATUS_CANTCREAT,	/* OUT cannot be created */
 	CR_STATUS_IO,		/* the system failed a read or a write */
-	CR_STATUS_LOCKED	/* another run holds OUT's lock */
+	CR_STATUS_TEMPFAIL	/* later: OUT is locked, or the MTA failed for now */
 };
 
 enum cr_grade {

@@ -268,7 +268,7 @@ cr_rundir_lock(const char *out, int create, struct cr_rundir **rdp)
 		if (errno == EWOULDBLOCK) {
 			cr_err_set(out, 0, "another run holds the lock on "
 			    "this directory");
-			rc = CR_STATUS_LOCKED;
+			rc = CR_STATUS_TEMPFAIL;
 		} else
 			rc = rundir_fail(out, NULL, "cannot lock",
 			    CR_STATUS_IO);

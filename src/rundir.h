@@ -29,7 +29,7 @@
  *
  * Every function that can fail records "PATH:0: what:
  * <strerror>" and returns CR_STATUS_IO, CR_STATUS_CANTCREAT or
- * CR_STATUS_LOCKED; 0 on success.
+ * CR_STATUS_TEMPFAIL; 0 on success.
  */
 #ifndef CR_RUNDIR_H
 #define CR_RUNDIR_H
@@ -41,7 +41,7 @@ struct cr_rundir;
 /*
  * Open OUT.  create=1: make OUT (the last component only, mode 0700) if
  * missing -- failure is CR_STATUS_CANTCREAT -- and take the lock, or return
- * CR_STATUS_LOCKED.  The lock dies with the process (or cr_rundir_close).
+ * CR_STATUS_TEMPFAIL.  The lock dies with the process (or cr_rundir_close).
  * create=0: open read-only, no lock; a missing OUT gives a handle with no
  * runs.
  */

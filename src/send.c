@@ -553,7 +553,7 @@ deliver(struct send *s, const char *id, const char *buf, size_t len,
 			break;
 		}
 		if (pr.timed_out) {
-			rc = fail(s, CR_STATUS_LOCKED, "%s.eml: %s did not finish "
+			rc = fail(s, CR_STATUS_TEMPFAIL, "%s.eml: %s did not finish "
 			    "within %g s and was killed", id, argv[0],
 			    s->o->timeout);
 			break;
@@ -564,7 +564,7 @@ deliver(struct send *s, const char *id, const char *buf, size_t len,
 				delay *= 2;
 				continue;
 			}
-			rc = fail(s, CR_STATUS_LOCKED, "%s.eml: %s failed "
+			rc = fail(s, CR_STATUS_TEMPFAIL, "%s.eml: %s failed "
 			    "temporarily (exit 75) %u times; send again later",
 			    id, argv[0], t);
 		} else if (WIFSIGNALED(pr.status))
@@ -696,7 +696,7 @@ lock_run(struct send *s, int *fd)
 		return fail(s, CR_STATUS_IO, "%s/sent.lock: %s", s->o->run,
 		    strerror(errno));
 	if (flock(*fd, LOCK_EX | LOCK_NB) != 0)
-		return fail(s, errno == EWOULDBLOCK ? CR_STATUS_LOCKED :
+		return fail(s, errno == EWOULDBLOCK ? CR_STATUS_TEMPFAIL :
 		    CR_STATUS_IO, "%s/sent.lock: %s", s->o->run,
 		    errno == EWOULDBLOCK ? "another send holds the lock" :
 		    strerror(errno));

@@ -46,7 +46,7 @@ struct cr_send_result {
 	char	 err[512];	/* the problem when the status is not 0 */
 };
 
-/* Send; 0 or CR_STATUS_DATA, CR_STATUS_IO or CR_STATUS_LOCKED (also:
+/* Send; 0 or CR_STATUS_DATA, CR_STATUS_IO or CR_STATUS_TEMPFAIL (also:
  * sendmail's temporary failure persisted). */
 int	cr_send(const struct cr_send_opts *, struct cr_send_result *);
 

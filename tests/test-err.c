@@ -167,11 +167,11 @@ test_exit_codes(void **state)
 	assert_int_equal(cr_cmd_exit_code(CR_STATUS_DATA), 65);
 	assert_int_equal(cr_cmd_exit_code(CR_STATUS_CANTCREAT), 73);
 	assert_int_equal(cr_cmd_exit_code(CR_STATUS_IO), 74);
-	assert_int_equal(cr_cmd_exit_code(CR_STATUS_LOCKED), 75);
+	assert_int_equal(cr_cmd_exit_code(CR_STATUS_TEMPFAIL), 75);
 	/* an exit code handed up as if it were a status is a bug */
 	assert_int_equal(cr_cmd_exit_code(65), 70);
 	assert_int_equal(cr_cmd_exit_code(-1), 70);
-	assert_int_equal(cr_cmd_exit_code(CR_STATUS_LOCKED + 1), 70);
+	assert_int_equal(cr_cmd_exit_code(CR_STATUS_TEMPFAIL + 1), 70);
 }
 
 int

@@ -246,7 +246,7 @@ test_lock_contention(void **state)
 	close(p[0]);
 
 	rd = (void *)1;
-	assert_int_equal(cr_rundir_lock(outdir, 1, &rd), CR_STATUS_LOCKED);
+	assert_int_equal(cr_rundir_lock(outdir, 1, &rd), CR_STATUS_TEMPFAIL);
 	assert_null(rd);
 	assert_int_equal(cr_rundir_lock(outdir, 0, &rd), 0);	/* plan */
 	cr_rundir_close(rd);
@@ -255,7 +255,7 @@ test_lock_contention(void **state)
 	assert_int_equal(waitpid(pid, NULL, 0), pid);
 	assert_int_equal(cr_rundir_lock(outdir, 1, &rd), 0);
 	/* Within one process too: one lock per OUT. */
-	assert_int_equal(cr_rundir_lock(outdir, 1, &rd2), CR_STATUS_LOCKED);
+	assert_int_equal(cr_rundir_lock(outdir, 1, &rd2), CR_STATUS_TEMPFAIL);
 	cr_rundir_close(rd);
 	assert_int_equal(cr_rundir_lock(outdir, 1, &rd2), 0);
 	cr_rundir_close(rd2);
