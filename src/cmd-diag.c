@@ -1,11 +1,10 @@
 /*
  * cmd-diag.c -- how the command line reports: the lines of diag.h on the
- * diagnostic stream, as the error handle's sink (err.h) and for the
- * commands' own messages, and the one map from a status to an exit code.
- * It does not colour, translate or count.
+ * diagnostic stream, as the error handle's sink (err.h: the commands
+ * record their own messages there too), and the one map from a status to
+ * an exit code.  It does not colour, translate or count.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -20,12 +19,14 @@ cr_diag_stream(void)
 	return diag_stream != NULL ? diag_stream : stderr;
 }
 
+/* The sink: one record, one line (its form: diag.h). */
 static void
-diag_print(const struct cr_errrec *r)
+diag_sink(void *arg, const struct cr_errrec *r)
 {
 	FILE *f = cr_diag_stream();
 	int saved = errno;
 
+	(void)arg;
 	fputs("custrelease: ", f);
 	if (r->has_file)
 		fprintf(f, "%s:%lu: ", r->file, r->line);
@@ -36,13 +37,6 @@ diag_print(const struct cr_errrec *r)
 	fflush(f);
 	/* a closed or full stderr (2>&-, EBADF) changes nothing after it */
 	errno = saved;
-}
-
-static void
-diag_sink(void *arg, const struct cr_errrec *r)
-{
-	(void)arg;
-	diag_print(r);
 }
 
 /* Out of memory in library code (cr_err_nomem): its exit code. */
@@ -58,53 +52,6 @@ cr_diag_set_stream(FILE *f)
 	diag_stream = f;
 	cr_err_set_sink(diag_sink, NULL);
 	cr_err_set_fatal(diag_fatal);
-}
-
-static void
-diag_vprint(enum cr_grade grade, const char *file, unsigned long line,
-    const char *fmt, va_list ap)
-{
-	struct cr_errrec r;
-	int saved = errno;
-
-	r.grade = grade;
-	r.errnum = saved;
-	r.has_file = file != NULL;
-	r.line = line;
-	snprintf(r.file, sizeof r.file, "%s", file != NULL ? file : "");
-	vsnprintf(r.msg, sizeof r.msg, fmt, ap);
-	diag_print(&r);
-	errno = saved;
-}
-
-void
-cr_error(const char *file, unsigned long line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	diag_vprint(CR_GRADE_FAILED, file, line, fmt, ap);
-	va_end(ap);
-}
-
-void
-cr_warn(const char *file, unsigned long line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	diag_vprint(CR_GRADE_WARN, file, line, fmt, ap);
-	va_end(ap);
-}
-
-void
-cr_msg(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	diag_vprint(CR_GRADE_NOTE, NULL, 0, fmt, ap);
-	va_end(ap);
 }
 
 int

@@ -152,7 +152,7 @@ run_predecessor(struct cr_rundir *rd, const char *run_id,
 	int err;
 
 	if (cr_chain_head(rd, prev, &err) != 0) {
-		cr_error(cr_rundir_path(rd), 0, "cannot read the chain of "
+		cr_err_set(cr_rundir_path(rd), 0, "cannot read the chain of "
 		    "committed runs: %s", strerror(err));
 		return CR_STATUS_IO;
 	}
@@ -161,7 +161,7 @@ run_predecessor(struct cr_rundir *rd, const char *run_id,
 		    "before the last committed run %s: runs in one OUT go "
 		    "forward in time", run_id, prev->run_id);
 	if (prev->run_id[0] != '\0' && prev->tagmanifest_sha256[0] == '\0')
-		cr_warn(cr_rundir_path(rd), 0, "run %s keeps no copy of its "
+		cr_err_warn(cr_rundir_path(rd), 0, "run %s keeps no copy of its "
 		    "tag manifest: this run links to it by id only",
 		    prev->run_id);
 	return 0;
@@ -179,12 +179,12 @@ run_again(const struct cr_options *o, struct cr_rundir *rd,
 	int old_status;
 
 	if (run_committed(rd, run_id, old, &old_status) != 0) {
-		cr_error(o->out_dir, 0, "run %s exists but its summary.json "
+		cr_err_set(o->out_dir, 0, "run %s exists but its summary.json "
 		    "cannot be read", run_id);
 		return CR_STATUS_DATA;
 	}
 	if (strcmp(old, digest) != 0) {
-		cr_error(o->out_dir, 0, "run %s is already committed with "
+		cr_err_set(o->out_dir, 0, "run %s is already committed with "
 		    "other inputs (same manifest and time, other export?)",
 		    run_id);
 		return CR_STATUS_DATA;
@@ -290,13 +290,13 @@ run_exec(const struct cr_options *o)
 	eo.release_arg = &rm;
 	nreq = m->nreq;
 	if (cfg.key == NULL && n.outcome[CR_RELEASED] != 0)
-		cr_warn(NULL, 0, "no --token-key: claim tokens are random, and "
+		cr_err_warn(NULL, 0, "no --token-key: claim tokens are random, and "
 		    "a rerun of this run would mint others");
 	if ((rc = cr_emit_tokens(m, &eo)) != 0 ||
 	    (rc = run_write(rd, m, &eo)) != 0)
 		goto out;
 	if (hist != NULL && cr_history_update(hist, run_id) != 0)
-		cr_warn(NULL, 0, "cannot update the history index: %s; the "
+		cr_err_warn(NULL, 0, "cannot update the history index: %s; the "
 		    "next run reads the committed runs instead and rebuilds "
 		    "it", cr_history_error(hist));
 	if (!o->quiet)

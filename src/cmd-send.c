@@ -175,7 +175,7 @@ cr_cmd_send_main(int argc, char **argv)
 	if (c.tty && !c.quiet && !c.o.dry_run && r.total > 0)
 		fputs("\r\033[K", stderr);
 	if (rc != 0)
-		cr_msg("%s", r.err);
+		cr_err_note("%s", r.err);
 	if (!c.quiet)
 		printf("send: %s %zu, already sent %zu, %s %zu, deleted %zu, "
 		    "of %zu\n", c.o.dry_run ? "would send" : "sent",

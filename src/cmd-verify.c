@@ -42,7 +42,7 @@ verify_read_signers(const char *path, struct cr_verify_sig_opts *so)
 
 	so->allowed_path = path;
 	if (f == NULL) {
-		cr_error(path, 0, "cannot read allowed signers: %s",
+		cr_err_set(path, 0, "cannot read allowed signers: %s",
 		    strerror(err));
 		return CR_STATUS_USAGE;
 	}
@@ -51,7 +51,7 @@ verify_read_signers(const char *path, struct cr_verify_sig_opts *so)
 	err = ferror(f) ? errno : 0;
 	fclose(f);
 	if (err != 0 || n > VERIFY_SIGNERS_MAX) {
-		cr_error(path, 0, "cannot read allowed signers: %s", err != 0 ?
+		cr_err_set(path, 0, "cannot read allowed signers: %s", err != 0 ?
 		    strerror(err) : "larger than 1 MiB");
 		free(buf);
 		return err == EISDIR ? CR_STATUS_USAGE : err != 0 ?
@@ -96,7 +96,7 @@ verify_one(const char *bundle, const struct cr_verify_sig_opts *so,
 	rc = cr_verify_read(&v, &top);
 	if (rc == 0 && (top == NULL || cr_verify_find(&v, "bagit.txt") ==
 	    NULL)) {
-		cr_error(v.bundle, 0, "not an audit bundle: no bagit.txt in "
+		cr_err_set(v.bundle, 0, "not an audit bundle: no bagit.txt in "
 		    "a top directory");
 		rc = CR_STATUS_DATA;
 	}
@@ -109,7 +109,7 @@ verify_one(const char *bundle, const struct cr_verify_sig_opts *so,
 		if (link != NULL)
 			*link = v.link;
 		if (v.problems > CR_VERIFY_SHOWN_MAX)
-			cr_msg("%s: %lu more problems not shown", v.bundle,
+			cr_err_note("%s: %lu more problems not shown", v.bundle,
 			    v.problems - CR_VERIFY_SHOWN_MAX);
 		printf("%s%ssignature: %s\n", pre, sep, v.signature);
 		if (rp != NULL && rc == 0)
@@ -197,7 +197,7 @@ static void
 verify_chain_problem(void *arg, const char *run_id, const char *msg)
 {
 	(void)arg;
-	cr_msg("chain: %s: %s", run_id, msg);
+	cr_err_note("chain: %s: %s", run_id, msg);
 }
 
 /* verify --chain: every bundle, then the links between them. */
@@ -218,7 +218,7 @@ verify_chain(const struct cr_options *o, const struct cr_verify_sig_opts *so)
 		if ((rc == CR_STATUS_OK || rc == CR_STATUS_REJECTED) &&
 		    l.run_id != NULL && strcmp(links[n].run_id,
 		    l.run_id[i]) != 0) {
-			cr_msg("chain: %s: the bundle of run %s holds run %s",
+			cr_err_note("chain: %s: the bundle of run %s holds run %s",
 			    l.run_id[i], l.run_id[i], links[n].run_id);
 			problems++;
 		}
@@ -228,7 +228,7 @@ verify_chain(const struct cr_options *o, const struct cr_verify_sig_opts *so)
 	}
 	problems += cr_verify_chain(links, n, verify_chain_problem, NULL);
 	if (l.n == 0)
-		problems++, cr_msg("chain: no bundle to check");
+		problems++, cr_err_note("chain: no bundle to check");
 	else if (n > 0)
 		printf("chain: %zu run%s, %s .. %s%s%s%s\n", n, n == 1 ? "" :
 		    "s", links[0].run_id, links[n - 1].run_id,
@@ -280,7 +280,7 @@ verify_exec(const struct cr_options *o)
 	rc = o->chain ? verify_chain(o, &so) : verify_one(o->argv[0], &so,
 	    o->export_path != NULL ? &rp : NULL, NULL);
 	if (fflush(stdout) != 0) {
-		cr_error("stdout", 0, "write error: %s", strerror(errno));
+		cr_err_set("stdout", 0, "write error: %s", strerror(errno));
 		rc = CR_STATUS_IO;
 	}
 	free((char *)so.allowed);

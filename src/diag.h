@@ -9,10 +9,11 @@
  * LINE is 0 when no line applies.  FILE is the name the user gave, or the
  * member name inside an archive.
  *
- * Only cmd-*.c include this file: library code records into the error
- * handle (err.h), and cr_diag_set_stream() makes this file the handle's
- * sink, so that what the library records is printed here, at once.
- * tests/layering.sh checks that no other object calls these functions.
+ * Only cmd-*.c and main.c include this file.  Every message, the
+ * library's and the commands' own, is recorded in the error handle
+ * (err.h); cr_diag_set_stream() makes this file the handle's sink, so that
+ * each record is printed here, at once.  tests/layering.sh checks that no
+ * other object calls these functions.
  *
  * Messages must never hold a claim token; callers pass field values only
  * after cr_diag_quote() (err.h) has made them printable.
@@ -28,10 +29,5 @@
 void	cr_diag_set_stream(FILE *);
 FILE	*cr_diag_stream(void);
 
-void	cr_error(const char *file, unsigned long line, const char *fmt, ...)
-	    __attribute__((format(printf, 3, 4)));
-void	cr_warn(const char *file, unsigned long line, const char *fmt, ...)
-	    __attribute__((format(printf, 3, 4)));
-void	cr_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

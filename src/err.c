@@ -32,7 +32,7 @@ cr_err_set_sink(cr_err_sink *sink, void *arg)
 	pthread_mutex_unlock(&err_lock);
 }
 
-static void
+static void __attribute__((format(printf, 4, 0)))
 err_record(enum cr_grade grade, const char *file, unsigned long line,
     const char *fmt, va_list ap)
 {
