@@ -272,14 +272,18 @@ verify_keep(const char *path)
 	return 0;
 }
 
-/* A record file, checked as a stream: spooled when over the budget. */
+/*
+ * A record file or payload manifest, checked as a stream: spooled when
+ * over the budget.
+ */
 static int
 verify_record(const char *path)
 {
 	static const char *const rec[] = {
 		"data/decisions.csv", "data/ownership.csv",
 		"data/ownership.jsonl", "data/customers.csv",
-		"data/shares.csv", "data/contact_updates.csv"
+		"data/shares.csv", "data/contact_updates.csv",
+		"manifest-sha256.txt", "manifest-sha512.txt"
 	};
 	size_t i;
 
