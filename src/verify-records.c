@@ -1232,61 +1232,6 @@ rec_summary_identity(struct rec *r)
 		    t);
 }
 
-/* ---- for verify-manifest.c --------------------------------------------------- */
-
-struct rows_pass {
-	const char *const	*want;
-	int			 ci[16];
-	int			 header;
-	uint64_t		 row;
-	cr_verify_row_fn	 fn;
-	void			*arg;
-};
-
-static int
-rows_each(void *arg, char **cells, size_t ncells, unsigned long line)
-{
-	struct rows_pass *p = arg;
-	const char *c[16];
-	size_t i, k;
-
-	if (!p->header) {
-		p->header = 1;
-		for (k = 0; p->want[k] != NULL && k < 16; k++) {
-			p->ci[k] = -1;
-			for (i = 0; i < ncells; i++)
-				if (strcmp(cells[i], p->want[k]) == 0) {
-					p->ci[k] = (int)i;
-					break;
-				}
-		}
-		return 0;
-	}
-	for (k = 0; p->want[k] != NULL && k < 16; k++)
-		c[k] = p->ci[k] >= 0 && (size_t)p->ci[k] < ncells ?
-		    cells[p->ci[k]] : "";
-	p->fn(p->arg, p->row++, c, line);
-	return 0;
-}
-
-void
-cr_verify_rows(const struct cr_verify_file *f, const char *const *want,
-    cr_verify_row_fn fn, void *arg)
-{
-	struct cr_bag_src src;
-	struct rows_pass p;
-	char err[160];
-
-	if (!cr_verify_src(f, &src))
-		return;
-	memset(&p, 0, sizeof p);
-	p.want = want;
-	p.fn = fn;
-	p.arg = arg;
-	if (vs_csv(&src, rows_each, &p, err, sizeof err) != 0)
-		vs_fail("changed while read", EIO);
-}
-
 void
 cr_verify_records(struct cr_verify *v)
 {

@@ -110,6 +110,16 @@ int	vs_csv(const struct cr_bag_src *src, vs_csv_fn fn, void *arg,
 	    char *err, size_t errsize);
 
 /*
+ * Every row of a CSV file that parses (the header is not one): fn with
+ * its cells (as written) in the order of `want` ("" when absent), at most
+ * 16 of them.
+ */
+typedef void (*vs_row_fn)(void *arg, uint64_t row, const char *const *cells,
+    unsigned long line);
+void	vs_rows(const struct cr_bag_src *src, const char *const *want,
+	    vs_row_fn fn, void *arg);
+
+/*
  * Every line of src, without its '\n' (nl: whether it had one), in a
  * buffer of at most max bytes: a longer line is passed cut (toolong set).
  */

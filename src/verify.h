@@ -161,14 +161,6 @@ struct cr_verify_tables {
 	const struct cr_verify_file	*dec, *own, *cust, *shares, *cu;
 	const struct vs_run		*released, *products, *customers;
 };
-/*
- * Stream the rows of a record file whose table was readable: fn for each
- * with its cells (as written) in the order of `want` ("" when absent).
- */
-typedef void (*cr_verify_row_fn)(void *arg, uint64_t row,
-    const char *const *cells, unsigned long line);
-void	cr_verify_rows(const struct cr_verify_file *,
-	    const char *const *want, cr_verify_row_fn, void *arg);
 /* The records against the bag's manifest (verify-manifest.c). */
 void	cr_verify_manifest(struct cr_verify *,
 	    const struct cr_verify_tables *);
