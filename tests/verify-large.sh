@@ -6,7 +6,8 @@
 # a small bundle takes every path a million-request one does: the bundle
 # is accepted, every cross-record problem is still found, with the same
 # output as with the default budget, the temporary files are 0600 under
-# $TMPDIR (even one with a blank) and gone afterwards; and verify's peak
+# $TMPDIR (even one with a blank) and gone afterwards, a full $TMPDIR is
+# exit 74 with a message; and verify's peak
 # RSS on a generated run stays well below the size of its records.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
 cd "$top_srcdir" || exit 1
@@ -122,6 +123,35 @@ a share of a product not released|shares.csv|2s/^[^,]*,/p-nope,/|shares.csv: lin
 a contact update to another email|contact_updates.csv|2s/,[^,]*$/,x@example.org/|new_email is not the customer's email
 a request against another manifest line|decisions.csv|2s/^\([^,]*\),[0-9]*,/\1,30,/|is not the manifest's
 EOF
+
+# A full disk under $TMPDIR: a write to a temporary file fails with ENOSPC
+# (through tests/inject): a message naming TMPDIR, exit 74, nothing left.
+: "${CC:=cc}"
+SHIM=$NOBLANK/inject.so
+if $CC -shared -fPIC -o "$SHIM" "$top_srcdir/tests/inject/inject.c" -ldl \
+    2>/dev/null && [ "$(head -c 4 "$CUSTRELEASE" | od -An -c | tr -d ' ')" = \
+    '177ELF' ]; then
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+	export ASAN_OPTIONS
+	for at in 1 10 60; do
+		rc=0
+		LD_PRELOAD=$SHIM CR_INJECT_ONLY=write CR_INJECT_AT=$at \
+		    CR_INJECT_ERRNO=ENOSPC CR_INJECT_NOSYNC=1 \
+		    CR_INJECT_COUNT="$TMP/count" CR_INJECT_PROG=custrelease \
+		    TMPDIR=$SPOOL CUSTRELEASE_VERIFY_MEM=256 \
+		    "$CUSTRELEASE" verify "$BUNDLE" >"$TMP/out.full" \
+		    2>"$TMP/err.full" || rc=$?
+		[ $rc -eq 74 ]
+		ok $? "write $at to a temporary file fails: exit 74 (got $rc)"
+		grep -q "^custrelease: $SPOOL:0: temporary file: cannot write: " \
+		    "$TMP/err.full"
+		ok $? "write $at: the message names TMPDIR and the error"
+		[ -z "$(ls -A "$SPOOL")" ]
+		ok $? "write $at: no temporary file is left"
+	done
+else
+	skip "no fault-injection shim: a full TMPDIR"
+fi
 
 # Memory does not grow with the records: a generated run of 20,000
 # requests, checked with a budget of 1 MiB, peaks below the size of its
