@@ -105,13 +105,26 @@ cr_err_set_fatal(void (*fatal)(int status))
 }
 
 void
+cr_err_fatal(int status)
+{
+	if (err_held > 0 && err_last.msg[0] != '\0') {
+		err_held = 0;		/* the reason is never swallowed */
+		pthread_mutex_lock(&err_lock);
+		if (err_sink != NULL)
+			err_sink(err_sink_arg, &err_last);
+		pthread_mutex_unlock(&err_lock);
+	}
+	if (err_fatal != NULL)
+		err_fatal(status);
+	abort();
+}
+
+void
 cr_err_nomem(void)
 {
 	err_held = 0;
 	cr_err_note("out of memory");
-	if (err_fatal != NULL)
-		err_fatal(CR_STATUS_IO);
-	abort();
+	cr_err_fatal(CR_STATUS_IO);
 }
 
 void

@@ -81,11 +81,14 @@ const struct cr_errrec *cr_err_last(void);
 void	cr_err_clear(void);
 
 /*
- * Out of memory, the one condition library code does not return from:
- * records "out of memory" and calls the handler the command installed
- * (cmd-diag.c exits with the code of CR_STATUS_IO); abort() without one.
+ * The conditions library code does not return from: out of memory, and a
+ * spill file (memory moved to disk: verify-stream.c) that cannot be
+ * written.  cr_err_fatal() calls the handler the command installed with
+ * the status (cmd-diag.c exits with its code); abort() without one.  The
+ * caller records why first; cr_err_nomem() records "out of memory".
  */
 void	cr_err_set_fatal(void (*fatal)(int status));
+void	cr_err_fatal(int status) __attribute__((noreturn));
 void	cr_err_nomem(void) __attribute__((noreturn));
 
 /* Keep this thread's records from the sink; calls nest. */

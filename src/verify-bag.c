@@ -24,6 +24,7 @@
 #include "hash.h"
 #include "rundir.h"
 #include "verify.h"
+#include "verify-stream.h"
 #include "xmalloc.h"
 
 static void
@@ -187,66 +188,98 @@ verify_hexeq(const char *a, const char *b)
 	return strcasecmp(a, b) == 0;
 }
 
+struct vb_manifest {
+	struct cr_verify	*v;
+	const char		*mname;
+	int			 sha512, tag, stop;
+	struct cr_map		*listed;
+	unsigned long		 line;
+};
+
+/* One line of a manifest (up to a NUL, where the manifest ends). */
+static void
+verify_manifest_line(void *arg, const char *p, size_t n, int nl,
+    int toolong)
+{
+	struct vb_manifest *c = arg;
+	struct cr_verify *v = c->v;
+	struct cr_verify_file *f;
+	size_t hexlen = c->sha512 ? 128 : 64, i;
+	const char *sp, *nul;
+	char *hex, *path;
+	void **slot;
+
+	(void)nl;
+	(void)toolong;
+	if (c->stop)
+		return;
+	if ((nul = memchr(p, '\0', n)) != NULL) {
+		n = (size_t)(nul - p);
+		c->stop = 1;
+		if (n == 0)
+			return;
+	}
+	c->line++;
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	if (n == 0)
+		return;
+	for (sp = p; sp < p + n && *sp != ' ' && *sp != '\t'; sp++)
+		;
+	hex = xmemdup0(p, (size_t)(sp - p));
+	while (sp < p + n && (*sp == ' ' || *sp == '\t'))
+		sp++;
+	path = sp < p + n ? verify_unpercent(sp, (size_t)(p + n - sp)) : NULL;
+	for (i = 0; i < strlen(hex) && strchr("0123456789abcdefABCDEF",
+	    hex[i]) != NULL; i++)
+		;
+	if (path == NULL || strlen(hex) != hexlen || i != hexlen ||
+	    (strncmp(path, "data/", 5) == 0) == c->tag ||
+	    cr_bag_path_problem(path) != NULL) {
+		cr_verify_problem(v, c->mname, "line %lu: not \"CHECKSUM "
+		    "%sPATH\"", c->line, c->tag ? "" : "data/");
+		goto next;
+	}
+	if (cr_map_put(c->listed, path, strlen(path), &slot, NULL) == 0) {
+		cr_verify_problem(v, c->mname, "line %lu: %s listed twice",
+		    c->line, path);
+		goto next;
+	}
+	f = cr_verify_find(v, path);
+	if (f == NULL)
+		cr_verify_problem(v, path, "listed in %s but missing",
+		    c->mname);
+	else if (!verify_hexeq(hex, c->sha512 ? f->sha512 : f->sha256))
+		cr_verify_problem(v, path, "checksum differs from %s "
+		    "(altered file or manifest)", c->mname);
+next:
+	free(hex);
+	free(path);
+}
+
 /*
  * One manifest (payload: tag == 0; tag manifest: tag == 1) of one
- * algorithm.  `listed` collects the paths it names.
+ * algorithm, a line at a time (a payload manifest may be on disk:
+ * verify-read.c).  `listed` collects the paths it names.
  */
 static void
 verify_manifest(struct cr_verify *v, const char *mname, int sha512,
     int tag, struct cr_map *listed)
 {
 	struct cr_verify_file *m = cr_verify_find(v, mname), *f;
-	size_t hexlen = sha512 ? 128 : 64, i, n;
-	const char *p, *eol, *sp;
-	unsigned long line = 0;
-	char *hex, *path;
-	void **slot;
+	struct vb_manifest c;
+	struct cr_bag_src src;
+	size_t i;
 
-	if (m == NULL || m->data == NULL)
+	if (!cr_verify_src(m, &src))
 		return;
-	for (p = m->data; *p != '\0'; p = *eol ? eol + 1 : eol) {
-		eol = strchr(p, '\n');
-		if (eol == NULL)
-			eol = p + strlen(p);
-		line++;
-		n = (size_t)(eol - p);
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
-		if (n == 0)
-			continue;
-		for (sp = p; sp < p + n && *sp != ' ' && *sp != '\t'; sp++)
-			;
-		hex = xmemdup0(p, (size_t)(sp - p));
-		while (sp < p + n && (*sp == ' ' || *sp == '\t'))
-			sp++;
-		path = sp < p + n ? verify_unpercent(sp,
-		    (size_t)(p + n - sp)) : NULL;
-		for (i = 0; i < strlen(hex) && strchr("0123456789abcdefABCDEF",
-		    hex[i]) != NULL; i++)
-			;
-		if (path == NULL || strlen(hex) != hexlen || i != hexlen ||
-		    (strncmp(path, "data/", 5) == 0) == tag ||
-		    cr_bag_path_problem(path) != NULL) {
-			cr_verify_problem(v, mname, "line %lu: not \"CHECKSUM "
-			    "%sPATH\"", line, tag ? "" : "data/");
-			goto next;
-		}
-		if (cr_map_put(listed, path, strlen(path), &slot, NULL) == 0) {
-			cr_verify_problem(v, mname, "line %lu: %s listed "
-			    "twice", line, path);
-			goto next;
-		}
-		f = cr_verify_find(v, path);
-		if (f == NULL)
-			cr_verify_problem(v, path, "listed in %s but missing",
-			    mname);
-		else if (!verify_hexeq(hex, sha512 ? f->sha512 : f->sha256))
-			cr_verify_problem(v, path, "checksum differs from %s "
-			    "(altered file or manifest)", mname);
-next:
-		free(hex);
-		free(path);
-	}
+	memset(&c, 0, sizeof c);
+	c.v = v;
+	c.mname = mname;
+	c.sha512 = sha512;
+	c.tag = tag;
+	c.listed = listed;
+	vs_lines(&src, 1024 * 1024, verify_manifest_line, &c);
 	/* Both ways: every file it should cover is listed. */
 	for (i = 0; i < v->nfiles; i++) {
 		f = v->order[i];

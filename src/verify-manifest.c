@@ -14,7 +14,10 @@
  *    the customer's email in customers.csv.
  *
  * The manifest is read with the readers `run` uses, silently (the run
- * printed its warnings).  It deliberately decides nothing: what only the
+ * printed its warnings), into a sorted index by line; each check is a
+ * chain of merge joins (verify-stream.h) from the record's rows to the
+ * manifest row of their request, so that memory does not grow with the
+ * records.  It deliberately decides nothing: what only the
  * export knew (which domains were shared already, which contacts were
  * the reseller's, whether the account matched) it takes from the codes.
  */
@@ -30,39 +33,51 @@
 #include "schema.h"
 #include "stream.h"
 #include "verify.h"
+#include "verify-stream.h"
 #include "xmalloc.h"
 
-/* What a manifest row says, kept by its line. */
-struct vm_req {
-	char	*val[MAN_NCOLS];	/* NULL when absent */
+enum {
+	S_MAN_READ = 90, S_MAN_DEC, S_MAN_SHARES, S_MAN_CU, S_MAN_OWN
 };
+
+/*
+ * The manifest index: line, the row's place in the manifest (the first
+ * row of a line counts), then the columns of man_cols.
+ */
+enum { M_LINE, M_SEQ, M_REQ, M_RES, M_CUST, M_IMPORT, M_QS, M_RC, M_N };
+static const int man_cols[] = { MAN_REQUEST_ID, MAN_RESELLER_ID,
+	MAN_CUSTOMER_ID, MAN_IMPORT_TO, MAN_QUICKSHARE_TO,
+	MAN_RESELLER_CONTACTS };
+
+/* verify-records.c's indexes (verify.h) */
+enum { R_KEY, R_ROW, R_LINE, R_CUST, R_RES, R_CODES, R_MANLINE };
+enum { P_KEY, P_ROW, P_LINE, P_REQ, P_CUST, P_NAME, P_KIND };
+enum { CI_KEY, CI_ROW, CI_LINE, CI_EMAIL };
 
 struct vm {
 	struct cr_verify		*v;
 	const struct cr_verify_tables	*t;
-	struct cr_map			*bylin;	/* line -> struct vm_req */
-	struct cr_map			*granted; /* product_id -> 1 */
+	struct vs_sort			*s, *next;
+	struct vs_run			 man;	/* line -> the row */
+	struct vs_run			 granted; /* product_ids of shares */
+	uint64_t			 seq;	/* manifest rows read */
+	int				 cu;
 };
 
-static const char *
-vm_val(const struct cr_bag_table *t, size_t i, const char *col)
-{
-	return cr_bag_value(cr_bag_cell(t, i, cr_bag_col(t, col)));
-}
+#define PROBLEM(m, sec, row, check, ...) do {				\
+	cr_verify_at((m)->v, (sec), (row), (check));			\
+	cr_verify_problem((m)->v, __VA_ARGS__);				\
+} while (0)
 
-/* The row + 1 of `key` in a map of struct cr_verify_tables, or 0. */
-static size_t
-vm_row_of(const struct cr_map *map, const char *key)
+/* The rows of a record file (verify-records.c found it readable). */
+static void
+vm_rows(const struct cr_verify_file *f, const char *const *want,
+    vs_row_fn fn, void *arg)
 {
-	void **slot = cr_map_get(map, key, strlen(key));
+	struct cr_bag_src src;
 
-	return slot != NULL ? (size_t)(uintptr_t)*slot : 0;
-}
-
-static const char *
-vm_man(const struct vm_req *q, int col)
-{
-	return q->val[col] != NULL ? q->val[col] : "";
+	if (cr_verify_src(f, &src))
+		vs_rows(&src, want, fn, arg);
 }
 
 static int
@@ -82,36 +97,58 @@ static int
 vm_row(void *arg, const struct cr_row *row)
 {
 	struct vm *m = arg;
-	struct vm_req *q;
-	char key[32];
-	void **slot;
-	int c;
+	const char *f[M_N];
+	char key[32], *val[M_N];
+	struct vs_rowbuf rb;
+	size_t k;
 
 	snprintf(key, sizeof key, "%lu", row->line);
-	if (!cr_map_put(m->bylin, key, strlen(key), &slot, NULL))
-		return 0;
-	q = xcalloc(1, sizeof *q);
-	for (c = 0; c < MAN_NCOLS; c++)
-		if (row->val[c] != NULL)
-			q->val[c] = xmemdup0(row->val[c], row->len[c]);
-	*slot = q;
+	f[M_LINE] = key;
+	f[M_SEQ] = vs_row(&rb, m->seq++);
+	for (k = 0; k < M_N - 2; k++) {
+		int c = man_cols[k];
+
+		val[k] = row->val[c] != NULL ? xmemdup0(row->val[c],
+		    row->len[c]) : NULL;
+		f[k + 2] = val[k] != NULL ? val[k] : "";
+	}
+	vs_sort_add(m->s, M_N, f);
+	for (k = 0; k < M_N - 2; k++)
+		free(val[k]);
 	return 0;
 }
 
 static void
-vm_req_free(void *arg, const char *key, void *value)
+vm_first(void *arg, const char *const *f, size_t nf)
 {
-	struct vm_req *q = value;
-	int c;
+	struct vs_writer *w = arg;
+	static char *last;
 
-	(void)arg;
-	(void)key;
-	for (c = 0; c < MAN_NCOLS; c++)
-		free(q->val[c]);
-	free(q);
+	if (f == NULL) {
+		free(last);
+		last = NULL;
+		return;
+	}
+	if (last != NULL && strcmp(last, f[0]) == 0)
+		return;
+	free(last);
+	last = xstrdup(f[0]);
+	vs_writer_add(w, nf, f);
 }
 
-/* Read the bag's manifest into m->bylin: 0, or -1 after a problem. */
+/* The first record of each key of s, as the run out. */
+static void
+vm_index(struct vs_sort *s, struct vs_run *out)
+{
+	struct vs_writer w;
+
+	vs_writer_open(&w, out);
+	vs_sort_each(s, vm_first, &w);
+	vm_first(NULL, NULL, 0);
+	vs_writer_close(&w);
+}
+
+/* Read the bag's manifest into m->man: 0, or -1 after a problem. */
 static int
 vm_read(struct vm *m)
 {
@@ -127,163 +164,331 @@ vm_read(struct vm *m)
 		return -1;	/* missing (reported) or too big */
 	s = cr_stream_mem(f->data, f->len, f->path);
 	cr_err_hold();		/* the problem below says it all */
+	m->s = vs_sort_new();
 	rc = xml ? cr_xml_read_manifest(s, vm_row, m) :
 	    cr_csv_read(s, cr_schema_get(CR_T_MANIFEST), vm_row, m);
 	cr_err_release();
 	cr_stream_free(s);
+	vm_index(m->s, &m->man);
+	m->s = NULL;
 	if (rc != 0) {
-		cr_verify_problem(m->v, f->path, "cannot be read as a release "
-		    "manifest: the run could not have read it");
+		PROBLEM(m, S_MAN_READ, 0, 0, f->path, "cannot be read as a "
+		    "release manifest: the run could not have read it");
 		return -1;
 	}
 	return 0;
 }
 
-/* The manifest row at the line of decisions row d, or NULL. */
-static const struct vm_req *
-vm_by_line(const struct vm *m, size_t d)
-{
-	const char *line = vm_val(m->t->dec, d, "line");
-	void **slot = cr_map_get(m->bylin, line, strlen(line));
+/* ---- decisions: the same ids as their manifest rows ---------------------- */
 
-	return slot != NULL ? *slot : NULL;
+static const char *const vd_cols[] = { "outcome", "line", "request_id",
+	"reseller_id", "customer_id", NULL };
+enum { VD_OUT, VD_LINE, VD_REQ, VD_RES, VD_CUST };
+/* the probe: manifest line, row, csv line, the three ids as written */
+enum { DQ_KEY, DQ_ROW, DQ_LINE, DQ_REQ, DQ_RES, DQ_CUST };
+
+static void
+vm_dec_row(void *arg, uint64_t row, const char *const *c, unsigned long line)
+{
+	struct vm *m = arg;
+	struct vs_rowbuf rb;
+	char lb[24];
+	const char *f[6];
+
+	if (strcmp(cr_bag_value(c[VD_OUT]), "released") != 0)
+		return;
+	snprintf(lb, sizeof lb, "%lu", line);
+	f[DQ_KEY] = cr_bag_value(c[VD_LINE]);
+	f[DQ_ROW] = vs_row(&rb, row);
+	f[DQ_LINE] = lb;
+	f[DQ_REQ] = c[VD_REQ];
+	f[DQ_RES] = c[VD_RES];
+	f[DQ_CUST] = c[VD_CUST];
+	vs_sort_add(m->s, 6, f);
 }
 
-/* Released requests: the same ids as their manifest rows. */
+static void
+vm_dec_join(void *arg, const char *const *p, size_t np, const char *const *x,
+    size_t nx)
+{
+	static const struct { const char *col; int probe, man; } ids[] = {
+		{ "request_id", DQ_REQ, M_REQ },
+		{ "reseller_id", DQ_RES, M_RES },
+		{ "customer_id", DQ_CUST, M_CUST },
+	};
+	struct vm *m = arg;
+	uint64_t d = vs_row_of(p[DQ_ROW]);
+	size_t k;
+
+	(void)np;
+	if (x == NULL || nx < M_N) {
+		PROBLEM(m, S_MAN_DEC, d, 0, "data/decisions.csv", "line %s: "
+		    "manifest line %.20s holds no request", p[DQ_LINE],
+		    p[DQ_KEY]);
+		return;
+	}
+	for (k = 0; k < sizeof ids / sizeof ids[0]; k++)
+		if (!cr_bag_cell_is(p[ids[k].probe], x[ids[k].man]))
+			PROBLEM(m, S_MAN_DEC, d, 1 + k, "data/decisions.csv",
+			    "line %s: %s is not the manifest's", p[DQ_LINE],
+			    ids[k].col);
+}
+
 static void
 vm_decisions(struct vm *m)
 {
-	static const struct { const char *col; int man; } ids[] = {
-		{ "request_id", MAN_REQUEST_ID },
-		{ "reseller_id", MAN_RESELLER_ID },
-		{ "customer_id", MAN_CUSTOMER_ID },
-	};
-	const struct cr_bag_table *dec = m->t->dec;
-	const struct vm_req *q;
-	size_t d, k;
+	m->s = vs_sort_new();
+	vm_rows(m->t->dec, vd_cols, vm_dec_row, m);
+	vs_join(m->s, &m->man, vm_dec_join, m);
+	m->s = NULL;
+}
 
-	for (d = 0; d < dec->nrows; d++) {
-		if (strcmp(vm_val(dec, d, "outcome"), "released") != 0)
-			continue;
-		if ((q = vm_by_line(m, d)) == NULL) {
-			cr_verify_problem(m->v, "data/decisions.csv", "line "
-			    "%lu: manifest line %.20s holds no request",
-			    dec->rows[d].line, vm_val(dec, d, "line"));
-			continue;
-		}
-		for (k = 0; k < sizeof ids / sizeof ids[0]; k++)
-			if (!cr_bag_cell_is(cr_bag_cell(dec, d,
-			    cr_bag_col(dec, ids[k].col)), vm_man(q,
-			    ids[k].man)))
-				cr_verify_problem(m->v, "data/decisions.csv",
-				    "line %lu: %s is not the manifest's",
-				    dec->rows[d].line, ids[k].col);
+/* ---- grants and contact updates against their requests ----------------------- */
+
+static const char *const vg_cols[] = { "product_id", "username",
+	"new_email", NULL };
+enum { VG_PID, VG_USER, VG_NEW };
+/* the probes: key, row, csv line, username or new_email, customer_id */
+enum { GQ_KEY, GQ_ROW, GQ_LINE, GQ_VAL, GQ_CUST };
+
+static void
+vm_grant_row(void *arg, uint64_t row, const char *const *c,
+    unsigned long line)
+{
+	struct vm *m = arg;
+	struct vs_rowbuf rb;
+	char lb[24];
+	const char *f[5];
+
+	snprintf(lb, sizeof lb, "%lu", line);
+	f[GQ_KEY] = cr_bag_value(c[VG_PID]);
+	f[GQ_ROW] = vs_row(&rb, row);
+	f[GQ_LINE] = lb;
+	f[GQ_VAL] = cr_bag_value(c[m->cu ? VG_NEW : VG_USER]);
+	f[GQ_CUST] = "";
+	vs_sort_add(m->s, 5, f);
+	if (!m->cu)
+		vs_sort_add(m->next, 1, f);
+}
+
+/* product -> its request (ownership.csv) */
+static void
+vm_grant_product(void *arg, const char *const *p, size_t np,
+    const char *const *x, size_t nx)
+{
+	struct vm *m = arg;
+	const char *f[5];
+
+	(void)np;
+	if (x == NULL || nx <= P_KIND)
+		return;		/* reported by verify-records.c */
+	f[GQ_KEY] = x[P_REQ];
+	f[GQ_ROW] = p[GQ_ROW];
+	f[GQ_LINE] = p[GQ_LINE];
+	f[GQ_VAL] = p[GQ_VAL];
+	f[GQ_CUST] = x[P_CUST];
+	vs_sort_add(m->next, 5, f);
+}
+
+/* request -> its manifest line (decisions.csv) */
+static void
+vm_grant_request(void *arg, const char *const *p, size_t np,
+    const char *const *x, size_t nx)
+{
+	struct vm *m = arg;
+	const char *f[5];
+
+	(void)np;
+	if (x == NULL || nx <= R_MANLINE)
+		return;
+	f[GQ_KEY] = x[R_MANLINE];
+	f[GQ_ROW] = p[GQ_ROW];
+	f[GQ_LINE] = p[GQ_LINE];
+	f[GQ_VAL] = p[GQ_VAL];
+	f[GQ_CUST] = p[GQ_CUST];
+	vs_sort_add(m->next, 5, f);
+}
+
+/* manifest row -> the checks */
+static void
+vm_grant_man(void *arg, const char *const *p, size_t np,
+    const char *const *x, size_t nx)
+{
+	struct vm *m = arg;
+	uint64_t i = vs_row_of(p[GQ_ROW]);
+	const char *f[5];
+
+	(void)np;
+	if (x == NULL || nx < M_N)
+		return;
+	if (!m->cu) {
+		if (strcmp(p[GQ_VAL], x[M_QS]) != 0)
+			PROBLEM(m, S_MAN_SHARES, i, 0, "data/shares.csv",
+			    "line %s: username is not the request's "
+			    "quickshare_to", p[GQ_LINE]);
+		return;
+	}
+	if (strcmp(x[M_RC], "replace") != 0)
+		PROBLEM(m, S_MAN_CU, i, 0, "data/contact_updates.csv", "line "
+		    "%s: the request did not ask to replace reseller "
+		    "contacts", p[GQ_LINE]);
+	if (m->next == NULL)
+		return;
+	f[GQ_KEY] = p[GQ_CUST];
+	f[GQ_ROW] = p[GQ_ROW];
+	f[GQ_LINE] = p[GQ_LINE];
+	f[GQ_VAL] = p[GQ_VAL];
+	f[GQ_CUST] = "";
+	vs_sort_add(m->next, 5, f);
+}
+
+/* customer -> its email (customers.csv) */
+static void
+vm_grant_email(void *arg, const char *const *p, size_t np,
+    const char *const *x, size_t nx)
+{
+	struct vm *m = arg;
+
+	(void)np;
+	if (x == NULL || nx <= CI_EMAIL)
+		return;
+	if (strcmp(p[GQ_VAL], x[CI_EMAIL]) != 0)
+		PROBLEM(m, S_MAN_CU, vs_row_of(p[GQ_ROW]), 1,
+		    "data/contact_updates.csv", "line %s: new_email is not "
+		    "the customer's email (customers.csv)", p[GQ_LINE]);
+}
+
+static void
+vm_grants(struct vm *m, int cu)
+{
+	const struct cr_verify_tables *t = m->t;
+	const struct cr_verify_file *f = cu ? t->cu : t->shares;
+	struct vs_sort *granted = NULL;
+
+	m->cu = cu;
+	if (!cu)
+		granted = vs_sort_new();
+	if (f != NULL) {
+		m->s = vs_sort_new();
+		m->next = granted;
+		vm_rows(f, vg_cols, vm_grant_row, m);
+		m->next = vs_sort_new();
+		vs_join(m->s, t->products, vm_grant_product, m);
+		m->s = m->next;
+		m->next = vs_sort_new();
+		vs_join(m->s, t->released, vm_grant_request, m);
+		m->s = m->next;
+		m->next = cu && t->cust != NULL ? vs_sort_new() : NULL;
+		vs_join(m->s, &m->man, vm_grant_man, m);
+		if (m->next != NULL)
+			vs_join(m->next, t->customers, vm_grant_email, m);
+		m->s = m->next = NULL;
+	}
+	if (granted != NULL)
+		vm_index(granted, &m->granted);
+}
+
+/* ---- ownership: `to`; and each domain's grant -------------------------------- */
+
+static const char *const vo_cols[] = { "request_id", "to", "kind",
+	"product_id", NULL };
+enum { VO_REQ, VO_TO, VO_KIND, VO_PID };
+/* the probes: key, row, csv line, to, kind, product_id, codes */
+enum { OQ_KEY, OQ_ROW, OQ_LINE, OQ_TO, OQ_KIND, OQ_PID, OQ_CODES };
+
+static void
+vm_own_row(void *arg, uint64_t row, const char *const *c, unsigned long line)
+{
+	struct vm *m = arg;
+	struct vs_rowbuf rb;
+	char lb[24];
+	const char *f[7];
+
+	snprintf(lb, sizeof lb, "%lu", line);
+	f[OQ_KEY] = cr_bag_value(c[VO_REQ]);
+	f[OQ_ROW] = vs_row(&rb, row);
+	f[OQ_LINE] = lb;
+	f[OQ_TO] = cr_bag_value(c[VO_TO]);
+	f[OQ_KIND] = cr_bag_value(c[VO_KIND]);
+	f[OQ_PID] = cr_bag_value(c[VO_PID]);
+	f[OQ_CODES] = "";
+	vs_sort_add(m->s, 7, f);
+}
+
+static void
+vm_own_request(void *arg, const char *const *p, size_t np,
+    const char *const *x, size_t nx)
+{
+	struct vm *m = arg;
+	const char *f[7];
+
+	(void)np;
+	if (x == NULL || nx <= R_MANLINE)
+		return;
+	memcpy(f, p, sizeof f);
+	f[OQ_KEY] = x[R_MANLINE];
+	f[OQ_CODES] = x[R_CODES];
+	vs_sort_add(m->next, 7, f);
+}
+
+static void
+vm_own_man(void *arg, const char *const *p, size_t np, const char *const *x,
+    size_t nx)
+{
+	struct vm *m = arg;
+	uint64_t o = vs_row_of(p[OQ_ROW]);
+	const char *imp, *f[3];
+	char *want;
+
+	(void)np;
+	if (x == NULL || nx < M_N)
+		return;
+	imp = x[M_IMPORT];
+	if (*imp == '\0' || vm_has_code(p[OQ_CODES],
+	    "W_CHANGE_OWNER_REQUIRED"))
+		want = xstrdup("new-account");
+	else
+		xasprintf(&want, "account:%s", imp);
+	if (strcmp(p[OQ_TO], want) != 0)
+		PROBLEM(m, S_MAN_OWN, o, 0, "data/ownership.csv", "line %s: "
+		    "to is not %.80s, as the manifest and the codes say",
+		    p[OQ_LINE], want);
+	free(want);
+	if (*x[M_QS] != '\0' && strcmp(p[OQ_KIND], "domain") == 0 &&
+	    !vm_has_code(p[OQ_CODES], "W_ALREADY_SHARED")) {
+		f[0] = p[OQ_PID];
+		f[1] = p[OQ_ROW];
+		f[2] = p[OQ_LINE];
+		vs_sort_add(m->next, 3, f);
 	}
 }
 
-/*
- * The manifest row of released request `id`, its codes in *codes; NULL
- * when there is none (reported by verify-records.c or vm_decisions).
- */
-static const struct vm_req *
-vm_released(const struct vm *m, const char *id, const char **codes)
+static void
+vm_own_grant(void *arg, const char *const *p, size_t np,
+    const char *const *x, size_t nx)
 {
-	size_t d = vm_row_of(m->t->released, id);
+	struct vm *m = arg;
 
-	if (d == 0)
-		return NULL;
-	*codes = vm_val(m->t->dec, d - 1, "codes");
-	return vm_by_line(m, d - 1);
+	(void)np;
+	(void)nx;
+	if (x == NULL)
+		PROBLEM(m, S_MAN_OWN, vs_row_of(p[1]), 1, "data/shares.csv",
+		    "no grant of domain \"%.64s\" (ownership.csv line %s) to "
+		    "the request's quickshare_to", p[0], p[2]);
 }
 
-/* Ownership: `to`; and each domain's grant. */
 static void
 vm_ownership(struct vm *m)
 {
-	const struct cr_bag_table *own = m->t->own;
-	const struct vm_req *q;
-	const char *codes, *imp, *qs, *pid;
-	char *want;
-	size_t i;
-
-	for (i = 0; i < own->nrows; i++) {
-		q = vm_released(m, vm_val(own, i, "request_id"), &codes);
-		if (q == NULL)
-			continue;
-		imp = vm_man(q, MAN_IMPORT_TO);
-		if (*imp == '\0' || vm_has_code(codes,
-		    "W_CHANGE_OWNER_REQUIRED"))
-			want = xstrdup("new-account");
-		else
-			xasprintf(&want, "account:%s", imp);
-		if (strcmp(vm_val(own, i, "to"), want) != 0)
-			cr_verify_problem(m->v, "data/ownership.csv", "line "
-			    "%lu: to is not %.80s, as the manifest and the "
-			    "codes say", own->rows[i].line, want);
-		free(want);
-		qs = vm_man(q, MAN_QUICKSHARE_TO);
-		pid = vm_val(own, i, "product_id");
-		if (*qs != '\0' && strcmp(vm_val(own, i, "kind"), "domain")
-		    == 0 && cr_map_get(m->granted, pid, strlen(pid)) == NULL
-		    && !vm_has_code(codes, "W_ALREADY_SHARED"))
-			cr_verify_problem(m->v, "data/shares.csv", "no grant "
-			    "of domain \"%.64s\" (ownership.csv line %lu) to "
-			    "the request's quickshare_to", pid,
-			    own->rows[i].line);
-	}
-}
-
-/* The request of a product, through ownership.csv; NULL when none. */
-static const struct vm_req *
-vm_product_request(const struct vm *m, const char *pid, const char **codes,
-    size_t *own_row)
-{
-	size_t o = vm_row_of(m->t->products, pid);
-
-	if (o == 0)
-		return NULL;	/* reported by verify-records.c */
-	*own_row = o - 1;
-	return vm_released(m, vm_val(m->t->own, o - 1, "request_id"), codes);
-}
-
-/* Grants and contact updates against their requests. */
-static void
-vm_grants(struct vm *m)
-{
-	const struct cr_verify_tables *t = m->t;
-	const struct vm_req *q;
-	const char *pid, *codes, *cid, *email;
-	void **slot;
-	size_t i, o, c;
-
-	for (i = 0; t->shares != NULL && i < t->shares->nrows; i++) {
-		pid = vm_val(t->shares, i, "product_id");
-		(void)cr_map_put(m->granted, pid, strlen(pid), &slot, NULL);
-		q = vm_product_request(m, pid, &codes, &o);
-		if (q != NULL && strcmp(vm_val(t->shares, i, "username"),
-		    vm_man(q, MAN_QUICKSHARE_TO)) != 0)
-			cr_verify_problem(m->v, "data/shares.csv", "line %lu: "
-			    "username is not the request's quickshare_to",
-			    t->shares->rows[i].line);
-	}
-	for (i = 0; t->cu != NULL && i < t->cu->nrows; i++) {
-		pid = vm_val(t->cu, i, "product_id");
-		q = vm_product_request(m, pid, &codes, &o);
-		if (q == NULL)
-			continue;
-		if (strcmp(vm_man(q, MAN_RESELLER_CONTACTS), "replace") != 0)
-			cr_verify_problem(m->v, "data/contact_updates.csv",
-			    "line %lu: the request did not ask to replace "
-			    "reseller contacts", t->cu->rows[i].line);
-		cid = vm_val(t->own, o, "customer_id");
-		c = t->cust != NULL ? vm_row_of(t->customers, cid) : 0;
-		email = c > 0 ? vm_val(t->cust, c - 1, "email") : NULL;
-		if (email != NULL && strcmp(vm_val(t->cu, i, "new_email"),
-		    email) != 0)
-			cr_verify_problem(m->v, "data/contact_updates.csv",
-			    "line %lu: new_email is not the customer's email "
-			    "(customers.csv)", t->cu->rows[i].line);
-	}
+	m->s = vs_sort_new();
+	vm_rows(m->t->own, vo_cols, vm_own_row, m);
+	m->next = vs_sort_new();
+	vs_join(m->s, m->t->released, vm_own_request, m);
+	m->s = m->next;
+	m->next = vs_sort_new();
+	vs_join(m->s, &m->man, vm_own_man, m);
+	vs_join(m->next, &m->granted, vm_own_grant, m);
+	m->s = m->next = NULL;
 }
 
 void
@@ -296,16 +501,15 @@ cr_verify_manifest(struct cr_verify *v, const struct cr_verify_tables *t)
 	memset(&m, 0, sizeof m);
 	m.v = v;
 	m.t = t;
-	m.bylin = cr_map_new();
-	m.granted = cr_map_new();
+	m.man.fd = m.granted.fd = -1;
 	if (vm_read(&m) == 0) {
 		vm_decisions(&m);
 		if (t->own != NULL) {
-			vm_grants(&m);
+			vm_grants(&m, 0);
+			vm_grants(&m, 1);
 			vm_ownership(&m);
 		}
 	}
-	cr_map_foreach(m.bylin, vm_req_free, NULL);
-	cr_map_free(m.bylin);
-	cr_map_free(m.granted);
+	vs_run_free(&m.man);
+	vs_run_free(&m.granted);
 }

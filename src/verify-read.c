@@ -32,11 +32,145 @@
 #include "err.h"
 #include "hash.h"
 #include "verify.h"
+#include "verify-stream.h"
 #include "xmalloc.h"
 
 #define VERIFY_KEEP_MAX		(256u * 1024 * 1024)	/* records, manifests */
 #define VERIFY_EMAIL_MAX	(16u * 1024 * 1024)	/* one email */
 #define VERIFY_BLOCK		(64 * 1024)
+
+/* A problem held back, and where it belongs. */
+struct defer_item {
+	uint64_t	 k1, k2, seq;
+	char		*file, *msg;
+};
+
+struct cr_verify_defer {
+	struct defer_item	*heap;		/* a max-heap by place */
+	size_t			 n, max;
+	uint64_t		 k1, k2, seq;	/* the place being checked */
+};
+
+static int
+defer_less(const struct defer_item *a, const struct defer_item *b)
+{
+	if (a->k1 != b->k1)
+		return a->k1 < b->k1;
+	if (a->k2 != b->k2)
+		return a->k2 < b->k2;
+	return a->seq < b->seq;
+}
+
+static void
+defer_swap(struct defer_item *h, size_t i, size_t j)
+{
+	struct defer_item t = h[i];
+
+	h[i] = h[j];
+	h[j] = t;
+}
+
+static void
+defer_down(struct defer_item *h, size_t n, size_t i)
+{
+	size_t l, m;
+
+	for (;;) {
+		l = 2 * i + 1;
+		m = i;
+		if (l < n && defer_less(&h[m], &h[l]))
+			m = l;
+		if (l + 1 < n && defer_less(&h[m], &h[l + 1]))
+			m = l + 1;
+		if (m == i)
+			return;
+		defer_swap(h, i, m);
+		i = m;
+	}
+}
+
+/* Keep the problem if it is among the first d->max by place. */
+static void
+defer_add(struct cr_verify_defer *d, const char *file, const char *fmt,
+    va_list ap)
+{
+	struct defer_item it;
+	char msg[512];
+	size_t i;
+
+	it.k1 = d->k1;
+	it.k2 = d->k2;
+	it.seq = d->seq++;
+	if (d->max == 0 || (d->n == d->max && !defer_less(&it, &d->heap[0])))
+		return;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	it.file = xstrdup(file);
+	it.msg = xstrdup(msg);
+	if (d->n == d->max) {
+		free(d->heap[0].file);
+		free(d->heap[0].msg);
+		d->heap[0] = it;
+		defer_down(d->heap, d->n, 0);
+		return;
+	}
+	i = d->n++;
+	d->heap[i] = it;
+	while (i > 0 && defer_less(&d->heap[(i - 1) / 2], &d->heap[i])) {
+		defer_swap(d->heap, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+void
+cr_verify_defer(struct cr_verify *v)
+{
+	struct cr_verify_defer *d;
+
+	if (v->defer != NULL)
+		return;
+	d = xcalloc(1, sizeof *d);
+	d->max = v->problems < CR_VERIFY_SHOWN_MAX ?
+	    CR_VERIFY_SHOWN_MAX - v->problems : 0;
+	d->heap = xcalloc(d->max + 1, sizeof *d->heap);
+	v->defer = d;
+}
+
+void
+cr_verify_at(struct cr_verify *v, unsigned sec, uint64_t row, unsigned check)
+{
+	if (v->defer == NULL)
+		return;
+	v->defer->k1 = (uint64_t)sec << 48 | (row & 0xffffffffffffULL);
+	v->defer->k2 = check;
+}
+
+static int
+defer_cmp(const void *a, const void *b)
+{
+	const struct defer_item *x = a, *y = b;
+
+	return defer_less(x, y) ? -1 : defer_less(y, x);
+}
+
+void
+cr_verify_flush(struct cr_verify *v)
+{
+	struct cr_verify_defer *d = v->defer;
+	size_t i;
+
+	if (d == NULL)
+		return;
+	v->defer = NULL;
+	qsort(d->heap, d->n, sizeof *d->heap, defer_cmp);
+	for (i = 0; i < d->n; i++) {
+		cr_err_note("%s: %s: %s", v->bundle, d->heap[i].file,
+		    d->heap[i].msg);
+		free(d->heap[i].file);
+		free(d->heap[i].msg);
+	}
+	free(d->heap);
+	free(d);
+}
 
 void
 cr_verify_problem(struct cr_verify *v, const char *file, const char *fmt,
@@ -45,6 +179,13 @@ cr_verify_problem(struct cr_verify *v, const char *file, const char *fmt,
 	char msg[512];
 	va_list ap;
 
+	if (v->defer != NULL) {
+		v->problems++;
+		va_start(ap, fmt);
+		defer_add(v->defer, file, fmt, ap);
+		va_end(ap);
+		return;
+	}
 	/* a forged bag can hold a million problems: print the first ones */
 	if (v->problems++ >= CR_VERIFY_SHOWN_MAX)
 		return;
@@ -52,6 +193,45 @@ cr_verify_problem(struct cr_verify *v, const char *file, const char *fmt,
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	cr_err_note("%s: %s: %s", v->bundle, file, msg);
+}
+
+int
+cr_verify_src(const struct cr_verify_file *f, struct cr_bag_src *src)
+{
+	memset(src, 0, sizeof *src);
+	src->fd = -1;
+	if (f == NULL)
+		return 0;
+	if (f->spooled) {
+		src->fd = f->fd;
+		src->len = (size_t)f->size;
+		return 1;
+	}
+	if (f->data == NULL)
+		return 0;
+	src->data = f->data;
+	src->len = f->len;
+	return 1;
+}
+
+int
+cr_verify_load(struct cr_verify_file *f)
+{
+	struct cr_bag_src src;
+
+	if (!f->spooled || f->size > SIZE_MAX - 1)
+		return f->data != NULL ? 0 : -1;
+	if (cr_verify_src(f, &src) == 0)
+		return -1;
+	f->data = xmalloc((size_t)f->size + 1);
+	if (cr_bag_src_read(&src, 0, f->data, (size_t)f->size) != 0)
+		vs_fail("cannot read", errno);
+	f->data[f->size] = '\0';
+	f->len = (size_t)f->size;
+	close(f->fd);
+	f->fd = -1;
+	f->spooled = 0;
+	return 0;
 }
 
 struct cr_verify_file *
@@ -88,6 +268,27 @@ verify_keep(const char *path)
 			return 1;
 	for (i = 0; i < sizeof data / sizeof data[0]; i++)
 		if (strcmp(path, data[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A record file or payload manifest, checked as a stream: spooled when
+ * over the budget.
+ */
+static int
+verify_record(const char *path)
+{
+	static const char *const rec[] = {
+		"data/decisions.csv", "data/ownership.csv",
+		"data/ownership.jsonl", "data/customers.csv",
+		"data/shares.csv", "data/contact_updates.csv",
+		"manifest-sha256.txt", "manifest-sha512.txt"
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof rec / sizeof rec[0]; i++)
+		if (strcmp(path, rec[i]) == 0)
 			return 1;
 	return 0;
 }
@@ -281,6 +482,7 @@ verify_stream(struct cr_verify *v, struct archive *a,
 	struct sha512_ctx s512;
 	unsigned char d256[SHA256_DIGEST_SIZE], d512[SHA512_DIGEST_SIZE];
 	int keep = verify_keep(f->path), email = verify_is_email(f->path);
+	int record = verify_record(f->path);
 	size_t cap = 0, max = email ? VERIFY_EMAIL_MAX : VERIFY_KEEP_MAX;
 	char *buf;
 	la_ssize_t got;
@@ -298,6 +500,21 @@ verify_stream(struct cr_verify *v, struct archive *a,
 		f->size += (uint64_t)got;
 		if (!(keep || email) || f->toobig)
 			continue;
+		if (f->spooled) {
+			vs_write(f->fd, buf, (size_t)got);
+			continue;
+		}
+		if (record && f->len + (size_t)got > vs_mem()) {
+			/* on disk from here on, in bounded memory */
+			f->fd = vs_tmpfile();
+			f->spooled = 1;
+			vs_write(f->fd, f->data, f->len);
+			vs_write(f->fd, buf, (size_t)got);
+			free(f->data);
+			f->data = NULL;
+			f->len = 0;
+			continue;
+		}
 		if (f->len + (size_t)got > max) {
 			f->toobig = 1;
 			free(f->data);
@@ -321,7 +538,7 @@ verify_stream(struct cr_verify *v, struct archive *a,
 		    archive_error_string(a) ? archive_error_string(a) : "?");
 		return -1;
 	}
-	if ((keep || email) && !f->toobig && f->data == NULL)
+	if ((keep || email) && !f->toobig && !f->spooled && f->data == NULL)
 		f->data = xstrdup("");
 	sha256_digest(&s256, sizeof d256, d256);
 	sha512_digest(&s512, sizeof d512, d512);
@@ -391,6 +608,7 @@ verify_entry(struct cr_verify *v, struct archive_entry *e,
 		return NULL;
 	}
 	f = xcalloc(1, sizeof *f);
+	f->fd = -1;
 	f->path = rel;
 	*slot = f;
 	verify_add(v, f);
@@ -539,6 +757,8 @@ verify_file_free(void *arg, const char *key, void *value)
 
 	(void)arg;
 	(void)key;
+	if (f->fd >= 0)
+		close(f->fd);
 	free(f->path);
 	free(f->data);
 	free(f->to);

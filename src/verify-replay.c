@@ -424,6 +424,20 @@ replay_cleanup(const char *dir)
 		cr_err_warn(dir, 0, "cannot remove the replay's files");
 }
 
+/*
+ * The record files verify spooled to disk (verify-read.c), into memory:
+ * the replay compares whole files.
+ */
+static void
+replay_load(struct cr_verify *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nfiles; i++)
+		if (v->order[i]->spooled)
+			(void)cr_verify_load(v->order[i]);
+}
+
 int
 cr_verify_replay(struct cr_verify *bag, const struct cr_verify_replay *rp)
 {
@@ -443,7 +457,9 @@ cr_verify_replay(struct cr_verify *bag, const struct cr_verify_replay *rp)
 	memset(&re, 0, sizeof re);
 	re.files = cr_map_new();
 	re.listed = cr_map_new();
+	replay_load(bag);
 	rc = replay_run(bag, rp, dir, &re, &top);
+	replay_load(&re);
 	if (rc == 0)
 		replay_compare(bag, &re, rp->token_key != NULL);
 	cr_verify_free(&re, top);

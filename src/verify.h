@@ -43,6 +43,9 @@ struct cr_verify_file {
 	int		 toobig;	/* over the cap: not kept */
 	int		 redacted;	/* an email holding REDACTED */
 	char		*to;		/* an email: its To address, or NULL */
+	int		 spooled;	/* a record file over the memory
+					   budget: its bytes in fd */
+	int		 fd;		/* (an unlinked temporary file) */
 };
 
 struct cr_verify {
@@ -59,6 +62,7 @@ struct cr_verify {
 	char			 signature[384];	/* the verdict line */
 	struct cr_verify_link	 link;		/* from bag-info.txt */
 	char			 replay[128];	/* what a replay compared */
+	struct cr_verify_defer	*defer;		/* problems held back */
 };
 
 /* Problems printed (all are counted); cmd-verify.c says how many more. */
@@ -66,6 +70,26 @@ struct cr_verify {
 
 void	cr_verify_problem(struct cr_verify *, const char *file,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * Problems found out of order (verify-records.c, verify-manifest.c): from
+ * cr_verify_defer() on, each problem is counted at once but printed only
+ * at cr_verify_flush(), in the order of the place cr_verify_at() gave
+ * (section, row, check; then as found), so that checks made in any order
+ * print as the checks of a row-by-row pass would.  Only the problems that
+ * could be printed (CR_VERIFY_SHOWN_MAX in all) are held.
+ */
+void	cr_verify_defer(struct cr_verify *);
+void	cr_verify_at(struct cr_verify *, unsigned sec, uint64_t row,
+	    unsigned check);
+void	cr_verify_flush(struct cr_verify *);
+/*
+ * The kept contents of a file, in memory or spooled: 1 and *src, or 0
+ * when not kept (too big, or not a file verify keeps).
+ */
+struct cr_bag_src;
+int	cr_verify_src(const struct cr_verify_file *, struct cr_bag_src *);
+/* A spooled file read into memory (f->data) for the replay: 0 or -1. */
+int	cr_verify_load(struct cr_verify_file *);
 /* The file at `path` (relative to the bag), or NULL. */
 struct cr_verify_file *cr_verify_find(const struct cr_verify *,
 	    const char *path);
@@ -123,15 +147,19 @@ int	cr_verify_replay(struct cr_verify *, const struct cr_verify_replay *);
 void	cr_verify_records(struct cr_verify *);
 
 /*
- * The records as verify-records.c parsed them (NULL when unreadable), and
- * its look-ups: a key to its first row + 1.
+ * What verify-records.c found of the records, for verify-manifest.c: the
+ * files whose tables were readable (CSV with the columns), and sorted
+ * indexes (struct vs_run, verify-stream.h) of the first row of each key:
+ *  - released: request_id, row, customer_id, reseller_id, codes, the
+ *    csv line, the manifest line (decisions.csv's released rows);
+ *  - products: product_id, row, request_id, customer_id, name, kind,
+ *    line (ownership.csv);
+ *  - customers: customer_id, row, email, line (customers.csv).
  */
+struct vs_run;
 struct cr_verify_tables {
-	const struct cr_bag_table	*dec, *own, *cust, *shares, *cu;
-	const struct cr_map		*released;	/* request_id of a
-							   released dec row */
-	const struct cr_map		*products;	/* own's product_id */
-	const struct cr_map		*customers;	/* cust's customer_id */
+	const struct cr_verify_file	*dec, *own, *cust, *shares, *cu;
+	const struct vs_run		*released, *products, *customers;
 };
 /* The records against the bag's manifest (verify-manifest.c). */
 void	cr_verify_manifest(struct cr_verify *,

@@ -157,6 +157,41 @@ test_diag_prints(void **state)
 	free(buf);
 }
 
+static jmp_buf fatal_jmp;
+
+static void
+fatal_back(int status)
+{
+	longjmp(fatal_jmp, status);
+}
+
+static void
+test_fatal_says_why(void **state)
+{
+	volatile int status;
+
+	(void)state;
+	cr_err_set_fatal(fatal_back);
+	cr_err_hold();
+	cr_err_set("/tmp/x", 0, "temporary file: write: No space left");
+	assert_int_equal(ngot, 0);
+	if ((status = setjmp(fatal_jmp)) == 0)
+		cr_err_fatal(CR_STATUS_IO);
+	cr_err_set_fatal(NULL);
+	assert_int_equal(status, CR_STATUS_IO);
+	/* held or not, the reason reaches the sink before the end */
+	assert_int_equal(ngot, 1);
+	assert_string_equal(got[0].msg, "temporary file: write: No space left");
+	if ((status = setjmp(fatal_jmp)) == 0) {
+		cr_err_set_fatal(fatal_back);
+		cr_err_nomem();
+	}
+	cr_err_set_fatal(NULL);
+	assert_int_equal(status, CR_STATUS_IO);
+	assert_int_equal(ngot, 2);
+	assert_string_equal(got[1].msg, "out of memory");
+}
+
 static void
 test_exit_codes(void **state)
 {
@@ -184,6 +219,7 @@ main(void)
 		cmocka_unit_test_setup(test_bounded, setup),
 		cmocka_unit_test_setup(test_threads, setup),
 		cmocka_unit_test_setup(test_diag_prints, setup),
+		cmocka_unit_test_setup(test_fatal_says_why, setup),
 		cmocka_unit_test_setup(test_exit_codes, setup),
 	};
 
