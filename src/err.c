@@ -18,6 +18,8 @@ static pthread_mutex_t err_lock = PTHREAD_MUTEX_INITIALIZER;
 static cr_err_sink *err_sink;
 static void *err_sink_arg;
 static void (*err_fatal)(int status);
+static void (*err_cleanup)(void *);
+static void *err_cleanup_arg;
 
 static _Thread_local struct cr_errrec err_last;	/* the last failure */
 static _Thread_local struct cr_errrec err_cur;	/* the record being made */
@@ -105,8 +107,20 @@ cr_err_set_fatal(void (*fatal)(int status))
 }
 
 void
+cr_err_at_fatal(void (*fn)(void *), void *arg)
+{
+	pthread_mutex_lock(&err_lock);
+	err_cleanup = fn;
+	err_cleanup_arg = arg;
+	pthread_mutex_unlock(&err_lock);
+}
+
+void
 cr_err_fatal(int status)
 {
+	void (*cleanup)(void *);
+	void *arg;
+
 	if (err_held > 0 && err_last.msg[0] != '\0') {
 		err_held = 0;		/* the reason is never swallowed */
 		pthread_mutex_lock(&err_lock);
@@ -114,6 +128,13 @@ cr_err_fatal(int status)
 			err_sink(err_sink_arg, &err_last);
 		pthread_mutex_unlock(&err_lock);
 	}
+	pthread_mutex_lock(&err_lock);
+	cleanup = err_cleanup;
+	arg = err_cleanup_arg;
+	err_cleanup = NULL;		/* once, even if it fails in turn */
+	pthread_mutex_unlock(&err_lock);
+	if (cleanup != NULL)
+		cleanup(arg);
 	if (err_fatal != NULL)
 		err_fatal(status);
 	abort();

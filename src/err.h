@@ -88,6 +88,12 @@ void	cr_err_clear(void);
  * caller records why first; cr_err_nomem() records "out of memory".
  */
 void	cr_err_set_fatal(void (*fatal)(int status));
+/*
+ * What cr_err_fatal() runs before the handler, e.g. removing the replay's
+ * directory of claim tokens: one at a time (a second replaces the first),
+ * NULL for none.
+ */
+void	cr_err_at_fatal(void (*fn)(void *), void *arg);
 void	cr_err_fatal(int status) __attribute__((noreturn));
 void	cr_err_nomem(void) __attribute__((noreturn));
 

@@ -547,7 +547,7 @@ own_row(struct rec *r, uint64_t i, char **cells, size_t ncells,
 	struct vs_rowbuf rb;
 	char lb[24];
 	const char **f;
-	size_t c;
+	size_t c, nf;
 
 	snprintf(lb, sizeof lb, "%lu", line);
 	rec_sorted(r, t, cells, ncells, line, O_PID, -1, -1, S_OWN_SORTED);
@@ -584,12 +584,17 @@ own_row(struct rec *r, uint64_t i, char **cells, size_t ncells,
 
 		vs_sort_add(r->s2, 7, p);
 	}
-	/* the row as the header has it, for ownership.jsonl */
-	f = xcalloc(t->ncols + 1, sizeof *f);
+	/*
+	 * The row as the header has it, for ownership.jsonl: its cells up to
+	 * the header's width; missing ones are read back as "" (jsonl_line),
+	 * so a wide header costs nothing per short row.
+	 */
+	nf = ncells < t->ncols ? ncells : t->ncols;
+	f = xcalloc(nf + 1, sizeof *f);
 	f[0] = lb;
-	for (c = 0; c < t->ncols; c++)
-		f[c + 1] = c < ncells ? cells[c] : "";
-	vs_writer_add(&r->w1, t->ncols + 1, f);
+	for (c = 0; c < nf; c++)
+		f[c + 1] = cells[c];
+	vs_writer_add(&r->w1, nf + 1, f);
 	free(f);
 }
 
@@ -687,6 +692,14 @@ jsonl_line(void *arg, const char *s, size_t n, int nl, int toolong)
 	}
 	if (o == NULL)
 		return;
+	if (o->type != CR_JSON_OBJECT || o->n != r->own.ncols) {
+		/* differs whatever the cells (rec_jsonl_row's first tests) */
+		PROBLEM(r, S_JSONL, line, 2, path, "line %lu: differs from "
+		    "ownership.csv line %s (%s)", line, rec, o->type !=
+		    CR_JSON_OBJECT ? "(not an object)" : "(number of keys)");
+		cr_json_free(o);
+		return;
+	}
 	/* the ownership row: its line, then its cells */
 	cells = xcalloc(r->own.ncols + 1, sizeof *cells);
 	for (p = rec, k = 0; p < rec + len && k <= r->own.ncols; k++) {

@@ -424,6 +424,13 @@ replay_cleanup(const char *dir)
 		cr_err_warn(dir, 0, "cannot remove the replay's files");
 }
 
+/* The same, when a spill or memory fails (cr_err_fatal): no token left. */
+static void
+replay_cleanup_fatal(void *dir)
+{
+	(void)nftw(dir, replay_unlink, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 /*
  * The record files verify spooled to disk (verify-read.c), into memory:
  * the replay compares whole files.
@@ -454,6 +461,7 @@ cr_verify_replay(struct cr_verify *bag, const struct cr_verify_replay *rp)
 		free(dir);
 		return CR_STATUS_IO;
 	}
+	cr_err_at_fatal(replay_cleanup_fatal, dir);
 	memset(&re, 0, sizeof re);
 	re.files = cr_map_new();
 	re.listed = cr_map_new();
@@ -464,6 +472,7 @@ cr_verify_replay(struct cr_verify *bag, const struct cr_verify_replay *rp)
 		replay_compare(bag, &re, rp->token_key != NULL);
 	cr_verify_free(&re, top);
 	free((char *)re.bundle);
+	cr_err_at_fatal(NULL, NULL);
 	replay_cleanup(dir);
 	free(dir);
 	return rc;

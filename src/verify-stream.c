@@ -586,9 +586,18 @@ vs_src_block(const struct cr_bag_src *src, uint64_t pos, char *buf,
 
 /* ---- CSV, as cr_bag_csv_parse() parses it ----------------------------------- */
 
+/*
+ * The most a row of a record file may hold: run writes a handful of
+ * fields of at most a few KiB each, so a row past these is forged, and is
+ * refused before libcsv and the cells hold it.
+ */
+#define VS_ROW_BYTES	(16UL * 1024 * 1024)
+#define VS_ROW_FIELDS	4096
+#define VS_TOO_WIDE	(-4096)	/* c->rc: a row past VS_ROW_FIELDS */
+
 struct vs_csvst {
 	char		**cells;
-	size_t		  ncells, cap;
+	size_t		  ncells, cap, rowbytes;
 	unsigned long	  line, start;
 	int		  pending, header, rc;
 	vs_csv_fn	  fn;
@@ -600,6 +609,11 @@ vs_csv_field(void *s, size_t len, void *arg)
 {
 	struct vs_csvst *c = arg;
 
+	if (c->ncells == VS_ROW_FIELDS) {
+		if (c->rc == 0)
+			c->rc = VS_TOO_WIDE;
+		return;
+	}
 	if (c->ncells == c->cap) {
 		c->cap = c->cap ? 2 * c->cap : 16;
 		c->cells = xreallocarray(c->cells, c->cap, sizeof *c->cells);
@@ -623,6 +637,7 @@ vs_csv_record(int ch, void *arg)
 	struct vs_csvst *c = arg;
 
 	(void)ch;
+	c->rowbytes = 0;
 	if (c->rc == 0)
 		c->rc = c->fn(c->arg, c->cells, c->ncells,
 		    c->header ? c->start : 0);
@@ -657,9 +672,19 @@ vs_csv_feed(struct csv_parser *p, struct vs_csvst *c, const char *s,
 		snprintf(err, errsize, "line %lu: NUL byte", c->line);
 		return -1;
 	}
+	if ((c->rowbytes += n) > VS_ROW_BYTES) {
+		snprintf(err, errsize, "line %lu: a row over %lu bytes",
+		    c->line, VS_ROW_BYTES);
+		return -1;
+	}
 	if (csv_parse(p, s, n, vs_csv_field, vs_csv_record, c) != n) {
 		snprintf(err, errsize, "line %lu: %s", c->line,
 		    csv_strerror(csv_error(p)));
+		return -1;
+	}
+	if (c->rc == VS_TOO_WIDE) {
+		snprintf(err, errsize, "line %lu: a row of more than %d "
+		    "fields", c->line, VS_ROW_FIELDS);
 		return -1;
 	}
 	return c->rc;
@@ -737,6 +762,11 @@ vs_csv(const struct cr_bag_src *src, vs_csv_fn fn, void *arg, char *err,
 	if (rc == 0 && csv_fini(&p, vs_csv_field, vs_csv_record, &c) != 0) {
 		snprintf(err, errsize, "line %lu: %s", c.line,
 		    csv_strerror(csv_error(&p)));
+		rc = -1;
+	}
+	if (rc == 0 && c.rc == VS_TOO_WIDE) {
+		snprintf(err, errsize, "line %lu: a row of more than %d "
+		    "fields", c.line, VS_ROW_FIELDS);
 		rc = -1;
 	}
 	if (rc == 0 && c.rc != 0)

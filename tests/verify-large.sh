@@ -124,6 +124,29 @@ a contact update to another email|contact_updates.csv|2s/,[^,]*$/,x@example.org/
 a request against another manifest line|decisions.csv|2s/^\([^,]*\),[0-9]*,/\1,30,/|is not the manifest's
 EOF
 
+# Forged rows a run never writes are refused before they cost memory or
+# spill: more than 4,096 fields in a row, or a header that wide.
+for what in row header; do
+	rm -rf "$TMP/wide"
+	cp -R "$PAYLOAD" "$TMP/wide"
+	commas=$(printf '%5000s' '' | tr ' ' ',')
+	case $what in
+	row) sed -i "2s/\$/$commas/" "$TMP/wide/ownership.csv" ;;
+	header) sed -i "1s/\$/$commas/" "$TMP/wide/ownership.csv" ;;
+	esac
+	rm -rf "$TMP/dwide"
+	mkdir "$TMP/dwide"
+	tar -xzf "$BUNDLE" -C "$TMP/dwide"
+	cp "$TMP/wide/ownership.csv" "$TMP/dwide/audit-$RUN_ID/data/"
+	small "$TMP/dwide/audit-$RUN_ID"
+	[ "$(tail -n 1 "$TMP/out.small")" = 1 ]
+	ok $? "a $what of 5,000 fields: rejected (exit 1)"
+	grep -q 'ownership.csv.*more than 4096 fields' "$TMP/err.small"
+	ok $? "a $what of 5,000 fields: refused as such"
+	[ -z "$(ls -A "$SPOOL")" ]
+	ok $? "a $what of 5,000 fields: nothing left under TMPDIR"
+done
+
 # A full disk under $TMPDIR: a write to a temporary file fails with ENOSPC
 # (through tests/inject): a message naming TMPDIR, exit 74, nothing left.
 : "${CC:=cc}"
@@ -148,6 +171,30 @@ if $CC -shared -fPIC -o "$SHIM" "$top_srcdir/tests/inject/inject.c" -ldl \
 		ok $? "write $at: the message names TMPDIR and the error"
 		[ -z "$(ls -A "$SPOOL")" ]
 		ok $? "write $at: no temporary file is left"
+	done
+	# The replay (verify --export) writes a whole run, claim tokens
+	# included, under TMPDIR: whichever write fails, spill or run, none
+	# of it is left.
+	LD_PRELOAD=$SHIM CR_INJECT_ONLY=write CR_INJECT_AT=0 \
+	    CR_INJECT_NOSYNC=1 CR_INJECT_COUNT="$TMP/count" \
+	    CR_INJECT_PROG=custrelease TMPDIR=$SPOOL \
+	    CUSTRELEASE_VERIFY_MEM=256 "$CUSTRELEASE" verify --export \
+	    samples/export --token-key "$KEY" "$BUNDLE" >/dev/null 2>&1
+	n=$(cat "$TMP/count" 2>/dev/null || echo 0)
+	[ "$n" -gt 20 ]; ok $? "the replay makes $n writes"
+	for at in $((n / 4)) $((n / 2)) $((n * 3 / 4)) $((n - 5)) $((n - 2)); do
+		rc=0
+		LD_PRELOAD=$SHIM CR_INJECT_ONLY=write CR_INJECT_AT=$at \
+		    CR_INJECT_ERRNO=ENOSPC CR_INJECT_NOSYNC=1 \
+		    CR_INJECT_PROG=custrelease TMPDIR=$SPOOL \
+		    CUSTRELEASE_VERIFY_MEM=256 "$CUSTRELEASE" verify --export \
+		    samples/export --token-key "$KEY" "$BUNDLE" \
+		    >"$TMP/out.full" 2>"$TMP/err.full" || rc=$?
+		[ $rc -ne 0 ]
+		ok $? "replay, write $at of $n fails: not a pass (exit $rc)"
+		[ -z "$(ls -A "$SPOOL")" ]
+		ok $? "replay, write $at of $n: nothing left under TMPDIR"
+		rm -rf "${SPOOL:?}"/* "${SPOOL:?}"/.[!.]* 2>/dev/null
 	done
 else
 	skip "no fault-injection shim: a full TMPDIR"
