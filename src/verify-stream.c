@@ -593,13 +593,13 @@ vs_src_block(const struct cr_bag_src *src, uint64_t pos, char *buf,
  */
 #define VS_ROW_BYTES	(16UL * 1024 * 1024)
 #define VS_ROW_FIELDS	4096
-#define VS_TOO_WIDE	(-4096)	/* c->rc: a row past VS_ROW_FIELDS */
 
 struct vs_csvst {
 	char		**cells;
 	size_t		  ncells, cap, rowbytes;
 	unsigned long	  line, start;
 	int		  pending, header, rc;
+	int		  too_wide;	/* a row past VS_ROW_FIELDS */
 	vs_csv_fn	  fn;
 	void		 *arg;
 };
@@ -610,8 +610,7 @@ vs_csv_field(void *s, size_t len, void *arg)
 	struct vs_csvst *c = arg;
 
 	if (c->ncells == VS_ROW_FIELDS) {
-		if (c->rc == 0)
-			c->rc = VS_TOO_WIDE;
+		c->too_wide = 1;
 		return;
 	}
 	if (c->ncells == c->cap) {
@@ -638,7 +637,7 @@ vs_csv_record(int ch, void *arg)
 
 	(void)ch;
 	c->rowbytes = 0;
-	if (c->rc == 0)
+	if (c->rc == 0 && !c->too_wide)
 		c->rc = c->fn(c->arg, c->cells, c->ncells,
 		    c->header ? c->start : 0);
 	c->header = 1;
@@ -682,7 +681,7 @@ vs_csv_feed(struct csv_parser *p, struct vs_csvst *c, const char *s,
 		    csv_strerror(csv_error(p)));
 		return -1;
 	}
-	if (c->rc == VS_TOO_WIDE) {
+	if (c->too_wide) {
 		snprintf(err, errsize, "line %lu: a row of more than %d "
 		    "fields", c->line, VS_ROW_FIELDS);
 		return -1;
@@ -764,7 +763,7 @@ vs_csv(const struct cr_bag_src *src, vs_csv_fn fn, void *arg, char *err,
 		    csv_strerror(csv_error(&p)));
 		rc = -1;
 	}
-	if (rc == 0 && c.rc == VS_TOO_WIDE) {
+	if (rc == 0 && c.too_wide) {
 		snprintf(err, errsize, "line %lu: a row of more than %d "
 		    "fields", c.line, VS_ROW_FIELDS);
 		rc = -1;
