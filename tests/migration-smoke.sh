@@ -1,7 +1,8 @@
 #!/bin/sh
 # migration-smoke.sh -- bench/migration.sh on 5,000 customers, every one
 # released: plan and run decide every request, one claim email per
-# release, verify accepts the bundle, and the table shows every line.
+# release, verify accepts the bundle, and the table shows every line;
+# and bench/emails-layout.sh on 300 files.
 # The real migration benchmark (make bench-migration) never runs in the
 # test suite.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup"
@@ -26,4 +27,19 @@ for l in '^plan, 500 requests  *[0-9]' '^plan, 5000 requests  *[0-9]' \
 	grep -q "$l" "$TMP/bench.out"
 	ok $? "bench-migration: a line $l"
 done
+
+# bench/emails-layout.sh on 300 files it makes: both layouts timed.
+rc=0
+PYTHON3=$PYTHON3 sh "$top_srcdir/bench/emails-layout.sh" --make 300 \
+    "$NOBLANK/layout" >"$TMP/layout.out" 2>&1 || rc=$?
+ok $rc "bench/emails-layout.sh --make 300 (exit $rc)"
+[ $rc -eq 0 ] || sed 's/^/# /' "$TMP/layout.out" | tail -20
+grep -q '^claim emails: 300 files in one directory' "$TMP/layout.out"
+ok $? "emails-layout: it counted the 300 files"
+for l in 'ls -f (cold)' 'ls -l' 'find -type f' 'du -s' 'tar c > /dev/null'; do
+	grep -q "^$l  *[0-9][0-9.]*  *[0-9][0-9.]*\$" "$TMP/layout.out"
+	ok $? "emails-layout: both layouts timed for $l"
+done
+[ "$(find "$NOBLANK/layout/spread" -name '*.eml' | wc -l)" -eq 300 ]
+ok $? "emails-layout: the spread tree links all 300 files"
 done_testing

@@ -82,6 +82,19 @@ expect_rc 1 "same inputs again: original status"
 grep -q "already committed with the same inputs" "$TMP/out"; ok $? "no-op said"
 [ "$(ls "$OUT" | wc -l)" -eq 1 ]; ok $? "no second run"
 
+# A committed run exited 0 or 1; a summary.json that says another exit
+# status (edited by hand) is not taken as the rerun's status.
+cp -R "$OUT" "$TMP/odd"
+chmod u+w "$TMP/odd/$RUNID/summary.json"
+sed -i 's/"exit_status": *1/"exit_status": 65/' "$TMP/odd/$RUNID/summary.json"
+grep -q '"exit_status": *65' "$TMP/odd/$RUNID/summary.json"
+ok $? "summary.json edited to exit_status 65"
+cr run --export samples/export --manifest samples/manifest.csv \
+    --out "$TMP/odd" --now $NOW --token-key "$KEY"
+expect_rc 65 "a committed exit_status of 65: an input error, not exit 65 as a no-op"
+grep -q "summary.json cannot be read" "$TMP/err"
+ok $? "the edited summary.json is named"
+
 # A summary.json over 8 KiB (the export's member names under a long
 # archive prefix) is read back whole: the same-id rerun is still a no-op.
 lp=$TMP/lp
