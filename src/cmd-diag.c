@@ -39,7 +39,7 @@ diag_sink(void *arg, const struct cr_errrec *r)
 	errno = saved;
 }
 
-/* Out of memory in library code (cr_err_nomem): its exit code. */
+/* What library code does not return from (cr_err_fatal): its exit code. */
 static void __attribute__((noreturn))
 diag_fatal(int status)
 {
