@@ -213,13 +213,27 @@ expect_rc 1 "run after a killed run"
 
 # The lock: a second run on the same OUT exits 75.
 if command -v flock > /dev/null; then
+	# flock holds OUT's lock until its child reads a line from a fifo;
+	# the child says so first by creating $TMP/held.
 	mkdir -p "$TMP/out5"
-	flock "$TMP/out5" sleep 5 &
-	sleep 1
+	mkfifo "$TMP/release"
+	flock "$TMP/out5" sh -c ': > "$1"; read x < "$2"' sh \
+	    "$TMP/held" "$TMP/release" > /dev/null 2>&1 &
+	w=0
+	while [ ! -e "$TMP/held" ] && [ $w -lt 600 ]; do
+		sleep 0.1
+		w=$((w + 1))
+	done
+	[ -e "$TMP/held" ]; ok $? "flock(1) holds OUT's lock"
 	cr run --export samples/export --manifest samples/manifest.csv --out "$TMP/out5" \
 	    --now $NOW --token-key "$KEY"
 	expect_rc 75 "OUT locked by another run"
 	[ -z "$(ls -A "$TMP/out5")" ]; ok $? "locked: nothing written"
+	if [ -e "$TMP/held" ]; then
+		echo > "$TMP/release"
+	else
+		kill $! 2>/dev/null
+	fi
 	wait
 else
 	skip "lock" "no flock(1)"

@@ -43,6 +43,10 @@
  *				of file) instead of failing, errno untouched:
  *				the file seems to end there, as one that
  *				shrank under the reader does
+ *	CR_INJECT_KILL=1	the Nth call is not performed: the process
+ *				sends itself SIGKILL instead, so that the
+ *				disk holds what a kill between its (N-1)th
+ *				and Nth call leaves (tests/crash.sh)
  *	CR_INJECT_NOSYNC=1	fsync, fdatasync, syncfs (still counted) return 0
  *				without syncing, as eatmydata does: tests
  *				check the logic, not the disk, and a run
@@ -64,6 +68,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -119,6 +124,7 @@ static unsigned long	inject_count;
 static int		inject_logfd = -1;
 static int		inject_nosync;
 static int		inject_eof;	/* CR_INJECT_EOF: reads end early */
+static int		inject_kill;	/* CR_INJECT_KILL: SIGKILL, not fail */
 static int		inject_off;		/* CR_INJECT_PROG: not us */
 static char		*inject_countfile;
 
@@ -224,6 +230,8 @@ inject_init(void)
 		inject_nosync = 1;
 	if ((s = getenv("CR_INJECT_EOF")) != NULL && strcmp(s, "1") == 0)
 		inject_eof = 1;
+	if ((s = getenv("CR_INJECT_KILL")) != NULL && strcmp(s, "1") == 0)
+		inject_kill = 1;
 	if ((s = getenv("CR_INJECT_COUNT")) != NULL && *s != '\0')
 		inject_countfile = strdup(s);
 	if ((s = getenv("CR_INJECT_LOG")) != NULL && *s != '\0')
@@ -319,6 +327,8 @@ inject_hit(int family, const char *call, int fd, const char *path)
 	n = __atomic_add_fetch(&inject_count, 1, __ATOMIC_SEQ_CST);
 	hit = inject_at != 0 && n == inject_at;
 	inject_log(n, call, fd, path, hit);
+	if (hit && inject_kill)
+		(void)kill(getpid(), SIGKILL);
 	errno = hit && !(inject_eof && family == INJ_READ) ? inject_errno :
 	    saved;
 	return hit;
