@@ -120,6 +120,8 @@ verify_baginfo(struct cr_verify *v, const char *top, char **ext,
 			octets += v->order[i]->size;
 			count++;
 		}
+	octets += v->email_octets;
+	count += v->nemails;
 	oxum = verify_info(f->data, "Payload-Oxum");
 	if (oxum == NULL)
 		cr_verify_problem(v, "bag-info.txt", "no Payload-Oxum");
@@ -194,7 +196,30 @@ struct vb_manifest {
 	int			 sha512, tag, stop;
 	struct cr_map		*listed;
 	unsigned long		 line;
+	struct vs_sort		*emails;	/* lines naming data/emails/ */
+	struct vs_reader	 r;		/* v->emails, merged with them */
+	const char		*ef[VS_FIELDS_MAX];	/* its record */
+	int			 more;		/* ef holds one */
+	char			*prev;		/* the last path listed */
 };
+
+/*
+ * Where a problem goes among a manifest's (cr_verify_defer): a line's
+ * in line order, then each file not listed in archive order.
+ */
+enum { VB_AT_LINE, VB_AT_FILE };
+
+/* A line naming a file under data/emails/: checked by vb_emails_done. */
+static void
+vb_email_line(struct vb_manifest *c, const char *path, const char *hex)
+{
+	struct vs_rowbuf lb;
+	const char *rec[] = { path, vs_row(&lb, c->line), hex };
+
+	if (c->emails == NULL)
+		c->emails = vs_sort_new();
+	vs_sort_add(c->emails, 3, rec);
+}
 
 /* One line of a manifest (up to a NUL, where the manifest ends). */
 static void
@@ -220,6 +245,7 @@ verify_manifest_line(void *arg, const char *p, size_t n, int nl,
 			return;
 	}
 	c->line++;
+	cr_verify_at(v, VB_AT_LINE, c->line, 0);
 	if (n > 0 && p[n - 1] == '\r')
 		n--;
 	if (n == 0)
@@ -240,6 +266,10 @@ verify_manifest_line(void *arg, const char *p, size_t n, int nl,
 		    "%sPATH\"", c->line, c->tag ? "" : "data/");
 		goto next;
 	}
+	if (strncmp(path, "data/emails/", 12) == 0) {
+		vb_email_line(c, path, hex);
+		goto next;
+	}
 	if (cr_map_put(c->listed, path, strlen(path), &slot, NULL) == 0) {
 		cr_verify_problem(v, c->mname, "line %lu: %s listed twice",
 		    c->line, path);
@@ -255,6 +285,72 @@ verify_manifest_line(void *arg, const char *p, size_t n, int nl,
 next:
 	free(hex);
 	free(path);
+}
+
+/* The emails before path (all when NULL) are not listed. */
+static void
+vb_emails_unlisted(struct vb_manifest *c, const char *path)
+{
+	size_t nf;
+
+	while (c->more && (path == NULL ||
+	    strcmp(c->ef[VE_PATH], path) < 0)) {
+		cr_verify_at(c->v, VB_AT_FILE, vs_row_of(c->ef[VE_ENTRY]), 0);
+		if (!c->tag)
+			cr_verify_problem(c->v, c->ef[VE_PATH], "not listed in "
+			    "%s (extra file)", c->mname);
+		c->more = vs_reader_next(&c->r, c->ef, &nf);
+	}
+}
+
+/* One line naming an email (path, line, checksum), in path order. */
+static void
+vb_email_listed(void *arg, const char *const *f, size_t nf)
+{
+	struct vb_manifest *c = arg;
+	const char *got;
+	size_t n;
+
+	(void)nf;
+	cr_verify_at(c->v, VB_AT_LINE, vs_row_of(f[1]), 0);
+	if (c->prev != NULL && strcmp(c->prev, f[0]) == 0) {
+		cr_verify_problem(c->v, c->mname, "line %lu: %s listed twice",
+		    (unsigned long)vs_row_of(f[1]), f[0]);
+		return;
+	}
+	free(c->prev);
+	c->prev = xstrdup(f[0]);
+	vb_emails_unlisted(c, f[0]);
+	if (!c->more || strcmp(c->ef[VE_PATH], f[0]) != 0) {
+		cr_verify_problem(c->v, f[0], "listed in %s but missing",
+		    c->mname);
+		return;
+	}
+	got = c->sha512 ? c->ef[VE_SHA512] : c->ef[VE_SHA256];
+	if (!verify_hexeq(f[2], got))
+		cr_verify_problem(c->v, f[0], "checksum differs from %s "
+		    "(altered file or manifest)", c->mname);
+	c->more = vs_reader_next(&c->r, c->ef, &n);
+}
+
+/*
+ * The lines naming emails against the emails read, both ways: a merge
+ * of two sorted streams.
+ */
+static void
+vb_emails_done(struct vb_manifest *c)
+{
+	size_t nf;
+
+	vs_reader_open(&c->r, c->v->emails);
+	c->more = vs_reader_next(&c->r, c->ef, &nf);
+	if (c->emails != NULL)
+		vs_sort_each(c->emails, vb_email_listed, c);
+	c->emails = NULL;
+	vb_emails_unlisted(c, NULL);
+	vs_reader_close(&c->r);
+	free(c->prev);
+	c->prev = NULL;
 }
 
 /*
@@ -279,6 +375,7 @@ verify_manifest(struct cr_verify *v, const char *mname, int sha512,
 	c.sha512 = sha512;
 	c.tag = tag;
 	c.listed = listed;
+	cr_verify_defer(v);
 	vs_lines(&src, 1024 * 1024, verify_manifest_line, &c);
 	/* Both ways: every file it should cover is listed. */
 	for (i = 0; i < v->nfiles; i++) {
@@ -287,10 +384,13 @@ verify_manifest(struct cr_verify *v, const char *mname, int sha512,
 		    strncmp(f->path, "tagmanifest-", 12) == 0 :
 		    strncmp(f->path, "data/", 5) != 0)
 			continue;
+		cr_verify_at(v, VB_AT_FILE, f->entry, 0);
 		if (cr_map_get(listed, f->path, strlen(f->path)) == NULL)
 			cr_verify_problem(v, f->path, "not listed in %s%s",
 			    mname, tag ? "" : " (extra file)");
 	}
+	vb_emails_done(&c);
+	cr_verify_flush(v);
 }
 
 /* Its tagmanifest-sha256.txt's digest and run id into its link. */

@@ -38,6 +38,9 @@
 #define VERIFY_KEEP_MAX		(256u * 1024 * 1024)	/* records, manifests */
 #define VERIFY_EMAIL_MAX	(16u * 1024 * 1024)	/* one email */
 #define VERIFY_BLOCK		(64 * 1024)
+#define VERIFY_TO_MAX		320	/* longer than any address */
+
+static void	verify_file_free(void *, const char *, void *);
 
 /* A problem held back, and where it belongs. */
 struct defer_item {
@@ -329,6 +332,13 @@ verify_drain(struct cr_verify *v, struct archive *a)
 	return 0;	/* a damaged entry: the next header says so */
 }
 
+/* Under data/emails/: kept on disk, sorted, not in v->files (verify.h). */
+static int
+verify_under_emails(const char *path)
+{
+	return strncmp(path, "data/emails/", 12) == 0;
+}
+
 static int
 verify_is_email(const char *path)
 {
@@ -602,7 +612,8 @@ verify_entry(struct cr_verify *v, struct archive_entry *e,
 		free(rel);
 		return NULL;
 	}
-	if (cr_map_put(v->files, rel, strlen(rel), &slot, NULL) == 0) {
+	if (!verify_under_emails(rel) &&
+	    cr_map_put(v->files, rel, strlen(rel), &slot, NULL) == 0) {
 		cr_verify_problem(v, rel, "appears twice in the archive");
 		free(rel);
 		return NULL;
@@ -610,9 +621,86 @@ verify_entry(struct cr_verify *v, struct archive_entry *e,
 	f = xcalloc(1, sizeof *f);
 	f->fd = -1;
 	f->path = rel;
+	f->entry = entries;
+	if (verify_under_emails(rel))
+		return f;	/* verify_email_add once read */
 	*slot = f;
 	verify_add(v, f);
 	return f;
+}
+
+/* An email streamed past (f, freed), as a record of v->esort. */
+static void
+verify_email_add(struct cr_verify *v, struct cr_verify_file *f)
+{
+	struct vs_rowbuf eb, sb;
+	const char *rec[VE_NFIELDS];
+	char flags[5], *p = flags;
+
+	*p++ = verify_is_email(f->path) ? 'e' : '-';
+	if (f->redacted)
+		*p++ = 'r';
+	if (f->toobig)
+		*p++ = 'b';
+	if (f->to != NULL)
+		*p++ = 't';
+	*p = '\0';
+	/* no address is longer: cut, it still matches none */
+	if (f->to != NULL && strlen(f->to) > VERIFY_TO_MAX)
+		f->to[VERIFY_TO_MAX] = '\0';
+	rec[VE_PATH] = f->path;
+	rec[VE_ENTRY] = vs_row(&eb, f->entry);
+	rec[VE_SIZE] = vs_row(&sb, f->size);
+	rec[VE_SHA256] = f->sha256;
+	rec[VE_SHA512] = f->sha512;
+	rec[VE_FLAGS] = flags;
+	rec[VE_TO] = f->to != NULL ? f->to : "";
+	if (v->esort == NULL)
+		v->esort = vs_sort_new();
+	vs_sort_add(v->esort, VE_NFIELDS, rec);
+	verify_file_free(NULL, NULL, f);
+}
+
+struct verify_edone {
+	struct cr_verify	*v;
+	struct vs_writer	 w;
+	char			*prev;
+};
+
+static void
+verify_email_done(void *arg, const char *const *f, size_t nf)
+{
+	struct verify_edone *d = arg;
+
+	if (d->prev != NULL && strcmp(d->prev, f[VE_PATH]) == 0) {
+		cr_verify_problem(d->v, f[VE_PATH], "appears twice in the "
+		    "archive");
+		return;
+	}
+	free(d->prev);
+	d->prev = xstrdup(f[VE_PATH]);
+	d->v->email_octets += vs_row_of(f[VE_SIZE]);
+	d->v->nemails++;
+	vs_writer_add(&d->w, nf, f);
+}
+
+/* The emails read, sorted into v->emails, the first of each path kept. */
+static void
+verify_emails_done(struct cr_verify *v)
+{
+	struct verify_edone d;
+
+	v->emails = xcalloc(1, sizeof *v->emails);
+	v->emails->fd = -1;
+	if (v->esort == NULL)
+		return;
+	memset(&d, 0, sizeof d);
+	d.v = v;
+	vs_writer_open(&d.w, v->emails);
+	vs_sort_each(v->esort, verify_email_done, &d);
+	v->esort = NULL;
+	vs_writer_close(&d.w);
+	free(d.prev);
 }
 
 /*
@@ -738,10 +826,13 @@ cr_verify_read(struct cr_verify *v, char **top)
 		}
 		f = verify_entry(v, e, entries, top);
 		/* anything else is read past, counted against the bomb cap */
-		if (f == NULL ? verify_drain(v, a) != 0 :
-		    verify_stream(v, a, f) != 0)
+		r = f == NULL ? verify_drain(v, a) : verify_stream(v, a, f);
+		if (f != NULL && verify_under_emails(f->path))
+			verify_email_add(v, f);
+		if (r != 0)
 			break;
 	}
+	verify_emails_done(v);
 	archive_entry_free(e);
 	archive_read_free(a);
 	if (fd >= 0)
@@ -771,6 +862,9 @@ cr_verify_free(struct cr_verify *v, char *top)
 	cr_map_foreach(v->files, verify_file_free, NULL);
 	cr_map_free(v->files);
 	cr_map_free(v->listed);
+	if (v->emails != NULL)
+		vs_run_free(v->emails);
+	free(v->emails);
 	free(v->order);
 	free((char *)v->ext_id);
 	free((char *)v->bagging_date);

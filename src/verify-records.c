@@ -850,20 +850,20 @@ rec_customers(struct rec *r)
 	r->s1 = r->s2 = NULL;
 }
 
-/* the probe of an email: customer_id, index in v->order */
-enum { EQ_KEY, EQ_IDX };
+/* the probe of an email: customer_id, then its VE_* fields */
+enum { EQ_KEY, EQ_EMAIL };
 
 static void
 email_released(void *arg, const char *const *p, size_t np,
     const char *const *x, size_t nx)
 {
 	struct rec *r = arg;
-	const struct cr_verify_file *f = r->v->order[vs_row_of(p[EQ_IDX])];
+	const char *const *e = p + EQ_EMAIL;
 	uint64_t d;
 
 	(void)np;
 	if (x == NULL || nx < 2)
-		PROBLEM(r, S_EMAIL, vs_row_of(p[EQ_IDX]), 2, f->path,
+		PROBLEM(r, S_EMAIL, vs_row_of(e[VE_ENTRY]), 2, e[VE_PATH],
 		    "customer \"%.64s\" was not released (decisions.csv)",
 		    p[EQ_KEY]);
 	else if ((d = vs_row_of(x[1])) < r->dec.nrows)
@@ -876,66 +876,72 @@ email_to(void *arg, const char *const *p, size_t np, const char *const *x,
     size_t nx)
 {
 	struct rec *r = arg;
-	uint64_t i = vs_row_of(p[EQ_IDX]);
-	const struct cr_verify_file *f = r->v->order[i];
+	const char *const *e = p + EQ_EMAIL;
+	uint64_t i = vs_row_of(e[VE_ENTRY]);
 	char *want;
 
 	(void)np;
-	if (f->toobig)
+	if (strchr(e[VE_FLAGS], 'b') != NULL)
 		return;				/* not read */
-	if (f->to == NULL) {
-		PROBLEM(r, S_EMAIL, i, 3, f->path, "no To header");
+	if (strchr(e[VE_FLAGS], 't') == NULL) {
+		PROBLEM(r, S_EMAIL, i, 3, e[VE_PATH], "no To header");
 		return;
 	}
 	if (x == NULL || nx <= CI_EMAIL)
 		return;				/* reported by rec_customers */
 	want = cr_email_ascii(x[CI_EMAIL]);
-	if (want == NULL || strcasecmp(want, f->to) != 0)
-		PROBLEM(r, S_EMAIL, i, 3, f->path, "To is not the email of "
+	if (want == NULL || strcasecmp(want, e[VE_TO]) != 0)
+		PROBLEM(r, S_EMAIL, i, 3, e[VE_PATH], "To is not the email of "
 		    "customers.csv line %s", x[CI_LINE]);
 	free(want);
+}
+
+/* One file under data/emails/ (its VE_* fields e), in path order. */
+static void
+rec_email(struct rec *r, const char *const *e, struct vs_sort *s1,
+    struct vs_sort *s2)
+{
+	const char *p[1 + VE_NFIELDS];
+	uint64_t i = vs_row_of(e[VE_ENTRY]);
+	size_t n = strlen(e[VE_PATH]);
+	char *cid;
+
+	if (strchr(e[VE_FLAGS], 'e') == NULL) {
+		PROBLEM(r, S_EMAIL, i, 0, e[VE_PATH], "not an "
+		    "emails/CUSTOMER_ID.eml file");
+		return;
+	}
+	r->emails++;
+	if (strchr(e[VE_FLAGS], 'r') == NULL)
+		PROBLEM(r, S_EMAIL, i, 1, e[VE_PATH], "no REDACTED claim "
+		    "link: the claim token may be in the bundle");
+	if (!r->dec.ok)
+		return;
+	cid = xmemdup0(e[VE_PATH] + 12, n - 16);
+	p[EQ_KEY] = cid;
+	memcpy(p + EQ_EMAIL, e, VE_NFIELDS * sizeof *e);
+	vs_sort_add(s1, 1 + VE_NFIELDS, p);
+	vs_sort_add(s2, 1 + VE_NFIELDS, p);
+	free(cid);
 }
 
 static void
 rec_emails(struct rec *r)
 {
-	struct cr_verify_file *f;
 	struct vs_sort *s1 = NULL, *s2 = NULL;
-	struct vs_rowbuf rb;
+	struct vs_reader rd;
 	struct vs_run none = { -1, 0 };
-	char *cid;
-	size_t i, n;
+	const char *e[VS_FIELDS_MAX];
+	size_t nf;
 
 	if (r->dec.ok) {
 		s1 = vs_sort_new();
 		s2 = vs_sort_new();
 	}
-	for (i = 0; i < r->v->nfiles; i++) {
-		f = r->v->order[i];
-		n = strlen(f->path);
-		if (strncmp(f->path, "data/emails/", 12) != 0)
-			continue;
-		if (n <= 16 || strcmp(f->path + n - 4, ".eml") != 0 ||
-		    strchr(f->path + 12, '/') != NULL) {
-			PROBLEM(r, S_EMAIL, i, 0, f->path, "not an "
-			    "emails/CUSTOMER_ID.eml file");
-			continue;
-		}
-		r->emails++;
-		if (!f->redacted)
-			PROBLEM(r, S_EMAIL, i, 1, f->path, "no REDACTED claim "
-			    "link: the claim token may be in the bundle");
-		if (!r->dec.ok)
-			continue;
-		cid = xmemdup0(f->path + 12, n - 16);
-		{
-			const char *p[] = { cid, vs_row(&rb, i) };
-
-			vs_sort_add(s1, 2, p);
-			vs_sort_add(s2, 2, p);
-		}
-		free(cid);
-	}
+	vs_reader_open(&rd, r->v->emails != NULL ? r->v->emails : &none);
+	while (vs_reader_next(&rd, e, &nf))
+		rec_email(r, e, s1, s2);
+	vs_reader_close(&rd);
 	if (!r->dec.ok)
 		return;
 	vs_join(s1, &r->rcust, email_released, r);

@@ -29,6 +29,7 @@
 #include "hash.h"
 #include "outfile.h"
 #include "verify.h"
+#include "verify-stream.h"
 #include "xmalloc.h"
 
 #define REPLAY_HISTORY	"19800101T000000Z-00000000"
@@ -296,6 +297,43 @@ replay_same_templates(const struct cr_verify *bag, const struct cr_verify *re)
 	return q != NULL && strncmp(p, q, strlen(key) + 64) == 0;
 }
 
+/*
+ * The emails of the bag against the replay's (verify.h: both sorted by
+ * path), both ways; an email is compared by its digest alone.
+ */
+static void
+replay_emails(struct cr_verify *bag, const struct cr_verify *re)
+{
+	struct vs_run none = { -1, 0 };
+	struct vs_reader rb, rr;
+	const char *b[VS_FIELDS_MAX], *g[VS_FIELDS_MAX];
+	size_t nb, ng;
+	int hb, hg, cmp;
+
+	vs_reader_open(&rb, bag->emails != NULL ? bag->emails : &none);
+	vs_reader_open(&rr, re->emails != NULL ? re->emails : &none);
+	hb = vs_reader_next(&rb, b, &nb);
+	hg = vs_reader_next(&rr, g, &ng);
+	while (hb || hg) {
+		cmp = !hg ? -1 : !hb ? 1 : strcmp(b[VE_PATH], g[VE_PATH]);
+		if (cmp < 0)
+			cr_verify_problem(bag, b[VE_PATH], "replay: the export "
+			    "gives no such file");
+		else if (cmp > 0)
+			cr_verify_problem(bag, g[VE_PATH], "replay: the export "
+			    "gives it, the bag lacks it");
+		else if (strcmp(b[VE_SHA256], g[VE_SHA256]) != 0)
+			cr_verify_problem(bag, b[VE_PATH], "replay: differs "
+			    "from what the export gives");
+		if (cmp <= 0)
+			hb = vs_reader_next(&rb, b, &nb);
+		if (cmp >= 0)
+			hg = vs_reader_next(&rr, g, &ng);
+	}
+	vs_reader_close(&rb);
+	vs_reader_close(&rr);
+}
+
 /* Every payload file of the bag against the replay's. */
 static void
 replay_compare(struct cr_verify *bag, const struct cr_verify *re, int keyed)
@@ -310,9 +348,7 @@ replay_compare(struct cr_verify *bag, const struct cr_verify *re, int keyed)
 	for (i = 0; i < bag->nfiles; i++) {
 		f = bag->order[i];
 		if (strncmp(f->path, "data/", 5) != 0 ||
-		    strncmp(f->path, "data/report.", 12) == 0 ||
-		    (!same_templates &&
-		    strncmp(f->path, "data/emails/", 12) == 0))
+		    strncmp(f->path, "data/report.", 12) == 0)
 			continue;
 		if ((g = cr_verify_find(re, f->path)) == NULL) {
 			cr_verify_problem(bag, f->path, "replay: the export "
@@ -332,11 +368,12 @@ replay_compare(struct cr_verify *bag, const struct cr_verify *re, int keyed)
 	for (i = 0; i < re->nfiles; i++) {
 		g = re->order[i];
 		if (strncmp(g->path, "data/", 5) == 0 &&
-		    (same_templates || strncmp(g->path, "data/emails/", 12)) &&
 		    cr_verify_find(bag, g->path) == NULL)
 			cr_verify_problem(bag, g->path, "replay: the export "
 			    "gives it, the bag lacks it");
 	}
+	if (same_templates)
+		replay_emails(bag, re);
 }
 
 /* The run's options from the bag's summary.json into o: 0 or -1. */

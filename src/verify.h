@@ -22,6 +22,8 @@
 #include "bag.h"
 
 struct cr_map;
+struct vs_run;
+struct vs_sort;
 
 /* A bag's place in the chain of nights (chain.h), as verify reads it. */
 struct cr_verify_link {
@@ -46,6 +48,23 @@ struct cr_verify_file {
 	int		 spooled;	/* a record file over the memory
 					   budget: its bytes in fd */
 	int		 fd;		/* (an unlinked temporary file) */
+	uint64_t	 entry;		/* its place in the archive, from 1 */
+};
+
+/*
+ * The files under data/emails/ (a million in a large migration) are not
+ * kept in files/order: each is one record of a sorted run on disk
+ * (verify-stream.h), so that their number costs no memory.  Its fields:
+ */
+enum {
+	VE_PATH,	/* sorted by path, then by place: one per path */
+	VE_ENTRY,	/* its place in the archive (vs_row) */
+	VE_SIZE,	/* its size (vs_row) */
+	VE_SHA256, VE_SHA512,
+	VE_FLAGS,	/* "e" an emails/ID.eml, "r" holds REDACTED, "b" too
+			   big to read, "t" has a To header: any of them */
+	VE_TO,		/* its To address, or "" */
+	VE_NFIELDS
 };
 
 struct cr_verify {
@@ -63,6 +82,10 @@ struct cr_verify {
 	struct cr_verify_link	 link;		/* from bag-info.txt */
 	char			 replay[128];	/* what a replay compared */
 	struct cr_verify_defer	*defer;		/* problems held back */
+	struct vs_sort		*esort;		/* emails, while reading */
+	struct vs_run		*emails;	/* emails, sorted (VE_*) */
+	uint64_t		 email_octets;	/* their sizes added up */
+	unsigned long		 nemails;	/* how many */
 };
 
 /* Problems printed (all are counted); cmd-verify.c says how many more. */
