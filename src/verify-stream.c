@@ -335,12 +335,22 @@ struct vs_ent {
 	size_t	off, len;
 };
 
+/*
+ * At most this many runs of one level are kept: the next spill merges
+ * them into one run of the level above (as a binary counter carries), so
+ * a sort holds at most VS_FANIN runs, and as many open files, a level,
+ * and each record is written once a level: log base VS_FANIN of the
+ * number of spills.
+ */
+#define VS_FANIN	16
+
 struct vs_sort {
 	char		*arena;
 	size_t		 used, cap;
 	struct vs_ent	*ix;
 	size_t		 n, ixcap;
-	struct vs_run	*runs;
+	struct vs_run	*runs;		/* oldest first */
+	unsigned	*level;		/* of each run */
 	size_t		 nruns, runcap;
 };
 
@@ -373,12 +383,39 @@ vs_sort_mem(struct vs_sort *s)
 		qsort(s->ix, s->n, sizeof *s->ix, vs_ent_cmp);
 }
 
-/* The records in memory, sorted, as one more run. */
+static void	vs_merge(struct vs_run *, size_t,
+		    void (*)(void *, const char *, size_t), void *);
+
+static void
+vs_merge_write(void *arg, const char *rec, size_t len)
+{
+	vs_writer_raw(arg, rec, len);
+}
+
+/* The last n runs, all of one level, merged into one of the next. */
+static void
+vs_sort_carry(struct vs_sort *s, size_t n)
+{
+	struct vs_run merged;
+	struct vs_writer w;
+	size_t i, from = s->nruns - n;
+
+	vs_writer_open(&w, &merged);
+	vs_merge(s->runs + from, n, vs_merge_write, &w);
+	vs_writer_close(&w);
+	for (i = from; i < s->nruns; i++)
+		vs_run_free(&s->runs[i]);
+	s->runs[from] = merged;
+	s->level[from]++;
+	s->nruns = from + 1;
+}
+
+/* The records in memory, sorted, as one more run (of level 0). */
 static void
 vs_sort_spill(struct vs_sort *s)
 {
 	struct vs_writer w;
-	size_t i;
+	size_t i, n;
 
 	if (s->n == 0)
 		return;
@@ -386,13 +423,24 @@ vs_sort_spill(struct vs_sort *s)
 	if (s->nruns == s->runcap) {
 		s->runcap = s->runcap ? 2 * s->runcap : 8;
 		s->runs = xreallocarray(s->runs, s->runcap, sizeof *s->runs);
+		s->level = xreallocarray(s->level, s->runcap,
+		    sizeof *s->level);
 	}
+	s->level[s->nruns] = 0;
 	vs_writer_open(&w, &s->runs[s->nruns++]);
 	for (i = 0; i < s->n; i++)
 		vs_writer_raw(&w, s->arena + s->ix[i].off, s->ix[i].len);
 	vs_writer_close(&w);
 	s->n = 0;
 	s->used = 0;
+	for (;;) {	/* the runs' levels never increase towards the end */
+		for (n = 1; n < s->nruns && s->level[s->nruns - 1 - n] ==
+		    s->level[s->nruns - 1]; n++)
+			;
+		if (n < VS_FANIN)
+			break;
+		vs_sort_carry(s, n);
+	}
 }
 
 void
@@ -427,6 +475,7 @@ vs_sort_free(struct vs_sort *s)
 	for (i = 0; i < s->nruns; i++)
 		vs_run_free(&s->runs[i]);
 	free(s->runs);
+	free(s->level);
 	free(s->arena);
 	free(s->ix);
 	free(s);
@@ -470,12 +519,57 @@ vs_heap_down(struct vs_head **h, size_t n, size_t i)
 	}
 }
 
+/* Merge n runs, emit(arg, record, len) for each record in order. */
+static void
+vs_merge(struct vs_run *runs, size_t nruns,
+    void (*emit)(void *, const char *, size_t), void *arg)
+{
+	struct vs_head *heads, **h;
+	size_t i, n;
+
+	heads = xcalloc(nruns, sizeof *heads);
+	h = xcalloc(nruns, sizeof *h);
+	for (i = n = 0; i < nruns; i++) {
+		vs_reader_open(&heads[i].r, &runs[i]);
+		heads[i].run = i;
+		if (vs_reader_raw(&heads[i].r, &heads[i].rec, &heads[i].len))
+			h[n++] = &heads[i];
+	}
+	for (i = n / 2; i-- > 0;)
+		vs_heap_down(h, n, i);
+	while (n > 0) {
+		emit(arg, h[0]->rec, h[0]->len);
+		if (!vs_reader_raw(&h[0]->r, &h[0]->rec, &h[0]->len))
+			h[0] = h[--n];
+		vs_heap_down(h, n, 0);
+	}
+	for (i = 0; i < nruns; i++)
+		vs_reader_close(&heads[i].r);
+	free(heads);
+	free(h);
+}
+
+struct vs_each {
+	vs_fn	 fn;
+	void	*arg;
+};
+
+static void
+vs_each_rec(void *arg, const char *rec, size_t len)
+{
+	struct vs_each *e = arg;
+	const char *f[VS_FIELDS_MAX];
+	size_t nf = vs_rec_fields(rec, len, f);
+
+	e->fn(e->arg, f, nf);
+}
+
 void
 vs_sort_each(struct vs_sort *s, vs_fn fn, void *arg)
 {
 	const char *f[VS_FIELDS_MAX];
-	struct vs_head *heads, **h;
-	size_t i, n, nf;
+	struct vs_each e = { fn, arg };
+	size_t i, nf;
 
 	if (s->nruns == 0) {
 		vs_sort_mem(s);
@@ -492,27 +586,7 @@ vs_sort_each(struct vs_sort *s, vs_fn fn, void *arg)
 	s->arena = NULL;
 	free(s->ix);
 	s->ix = NULL;
-	heads = xcalloc(s->nruns, sizeof *heads);
-	h = xcalloc(s->nruns, sizeof *h);
-	for (i = n = 0; i < s->nruns; i++) {
-		vs_reader_open(&heads[i].r, &s->runs[i]);
-		heads[i].run = i;
-		if (vs_reader_raw(&heads[i].r, &heads[i].rec, &heads[i].len))
-			h[n++] = &heads[i];
-	}
-	for (i = n / 2; i-- > 0;)
-		vs_heap_down(h, n, i);
-	while (n > 0) {
-		nf = vs_rec_fields(h[0]->rec, h[0]->len, f);
-		fn(arg, f, nf);
-		if (!vs_reader_raw(&h[0]->r, &h[0]->rec, &h[0]->len))
-			h[0] = h[--n];
-		vs_heap_down(h, n, 0);
-	}
-	for (i = 0; i < s->nruns; i++)
-		vs_reader_close(&heads[i].r);
-	free(heads);
-	free(h);
+	vs_merge(s->runs, s->nruns, vs_each_rec, &e);
 	vs_sort_free(s);
 }
 
