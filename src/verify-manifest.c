@@ -21,6 +21,7 @@
  * export knew (which domains were shared already, which contacts were
  * the reseller's, whether the account matched) it takes from the codes.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,21 +149,42 @@ vm_index(struct vs_sort *s, struct vs_run *out)
 	vs_writer_close(&w);
 }
 
+/* The kept manifest (in memory or spooled) as a stream's source. */
+struct vm_src {
+	struct cr_bag_src	src;
+	uint64_t		pos;
+};
+
+static ssize_t
+vm_src_read(void *ctx, void *buf, size_t n)
+{
+	struct vm_src *c = ctx;
+
+	if (n > c->src.len - c->pos)
+		n = (size_t)(c->src.len - c->pos);
+	if (n > 0 && cr_bag_src_read(&c->src, c->pos, buf, n) != 0)
+		vs_fail("cannot read", errno);
+	c->pos += n;
+	return (ssize_t)n;
+}
+
 /* Read the bag's manifest into m->man: 0, or -1 after a problem. */
 static int
 vm_read(struct vm *m)
 {
 	struct cr_verify_file *f;
 	struct cr_stream *s;
+	struct vm_src c;
 	int xml, rc;
 
 	f = cr_verify_find(m->v, "data/manifest.csv");
 	xml = f == NULL;
 	if (xml)
 		f = cr_verify_find(m->v, "data/manifest.xml");
-	if (f == NULL || f->data == NULL)
+	memset(&c, 0, sizeof c);
+	if (!cr_verify_src(f, &c.src))
 		return -1;	/* missing (reported) or too big */
-	s = cr_stream_mem(f->data, f->len, f->path);
+	s = cr_stream_new(f->path, vm_src_read, &c);
 	cr_err_hold();		/* the problem below says it all */
 	m->s = vs_sort_new();
 	rc = xml ? cr_xml_read_manifest(s, vm_row, m) :

@@ -286,6 +286,7 @@ verify_record(const char *path)
 		"data/decisions.csv", "data/ownership.csv",
 		"data/ownership.jsonl", "data/customers.csv",
 		"data/shares.csv", "data/contact_updates.csv",
+		"data/manifest.csv", "data/manifest.xml",
 		"manifest-sha256.txt", "manifest-sha512.txt"
 	};
 	size_t i;
