@@ -321,6 +321,7 @@ vb_email_listed(void *arg, const char *const *f, size_t nf)
 	free(c->prev);
 	c->prev = xstrdup(f[0]);
 	vb_emails_unlisted(c, f[0]);
+	cr_verify_at(c->v, VB_AT_LINE, vs_row_of(f[1]), 0);
 	if (!c->more || strcmp(c->ef[VE_PATH], f[0]) != 0) {
 		cr_verify_problem(c->v, f[0], "listed in %s but missing",
 		    c->mname);

@@ -298,6 +298,13 @@ replay_same_templates(const struct cr_verify *bag, const struct cr_verify *re)
 }
 
 /*
+ * Where a problem of the comparison goes (cr_verify_defer): the bag's
+ * files in archive order, then the replay's files the bag lacks in the
+ * replay's order, emails among the others.
+ */
+enum { RP_AT_BAG, RP_AT_REPLAY };
+
+/*
  * The emails of the bag against the replay's (verify.h: both sorted by
  * path), both ways; an email is compared by its digest alone.
  */
@@ -316,6 +323,11 @@ replay_emails(struct cr_verify *bag, const struct cr_verify *re)
 	hg = vs_reader_next(&rr, g, &ng);
 	while (hb || hg) {
 		cmp = !hg ? -1 : !hb ? 1 : strcmp(b[VE_PATH], g[VE_PATH]);
+		if (cmp <= 0)
+			cr_verify_at(bag, RP_AT_BAG, vs_row_of(b[VE_ENTRY]), 0);
+		else
+			cr_verify_at(bag, RP_AT_REPLAY, vs_row_of(g[VE_ENTRY]),
+			    0);
 		if (cmp < 0)
 			cr_verify_problem(bag, b[VE_PATH], "replay: the export "
 			    "gives no such file");
@@ -345,11 +357,13 @@ replay_compare(struct cr_verify *bag, const struct cr_verify *re, int keyed)
 	snprintf(bag->replay, sizeof bag->replay, "%s", same_templates ?
 	    "every record and email compared" : "every record compared; the "
 	    "emails not: the templates are not the run's (--templates)");
+	cr_verify_defer(bag);
 	for (i = 0; i < bag->nfiles; i++) {
 		f = bag->order[i];
 		if (strncmp(f->path, "data/", 5) != 0 ||
 		    strncmp(f->path, "data/report.", 12) == 0)
 			continue;
+		cr_verify_at(bag, RP_AT_BAG, f->entry, 0);
 		if ((g = cr_verify_find(re, f->path)) == NULL) {
 			cr_verify_problem(bag, f->path, "replay: the export "
 			    "gives no such file");
@@ -367,6 +381,7 @@ replay_compare(struct cr_verify *bag, const struct cr_verify *re, int keyed)
 	}
 	for (i = 0; i < re->nfiles; i++) {
 		g = re->order[i];
+		cr_verify_at(bag, RP_AT_REPLAY, g->entry, 0);
 		if (strncmp(g->path, "data/", 5) == 0 &&
 		    cr_verify_find(bag, g->path) == NULL)
 			cr_verify_problem(bag, g->path, "replay: the export "
@@ -374,6 +389,7 @@ replay_compare(struct cr_verify *bag, const struct cr_verify *re, int keyed)
 	}
 	if (same_templates)
 		replay_emails(bag, re);
+	cr_verify_flush(bag);
 }
 
 /* The run's options from the bag's summary.json into o: 0 or -1. */

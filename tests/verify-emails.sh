@@ -93,6 +93,25 @@ has listed \
     "data/emails/c-1003.eml: listed in manifest-sha256.txt but missing" \
     "manifest-sha256.txt: line $line: data/emails/c-1001.eml listed twice"
 
+# order NAME FIRST SECOND: in NAME's stderr, a line ending in FIRST comes
+# before one ending in SECOND.
+order() {
+	_a=$(grep -nF -- "$2" "$TMP/$1.err" | head -1 | cut -d: -f1)
+	_b=$(grep -nF -- "$3" "$TMP/$1.err" | head -1 | cut -d: -f1)
+	[ -n "$_a" ] && [ -n "$_b" ] && [ "$_a" -lt "$_b" ]
+	ok $? "$1: \"$2\" is said before \"$3\""
+}
+
+# An email the manifest lacks, sorting just before one it lists wrongly:
+# the line's problem still comes first (a manifest's problems: its lines
+# in line order, then the files it lacks).
+unpack
+cp "$X/data/emails/c-1001.eml" "$X/data/emails/c-1001.eml.x"
+printf 'x' >> "$X/data/emails/c-1002.eml"
+both near "$X"
+order near "c-1002.eml: checksum differs from manifest-sha256.txt" \
+    "c-1001.eml.x: not listed in manifest-sha256.txt"
+
 # A second archive entry of the same email: tar appends one.
 unpack
 tar -C "$TMP/x" -cf "$TMP/twice.tar" "$BAG"
@@ -151,6 +170,9 @@ rm "$X/data/emails/c-1002.eml"
 cp "$X/data/emails/c-1001.eml" "$X/data/emails/c-8888.eml"
 printf 'x' >> "$X/data/emails/c-1004.eml"
 replay "$X"
+cp "$TMP/err" "$TMP/replay.err"
+order replay "c-1004.eml: replay: differs" \
+    "c-1002.eml: replay: the export gives it, the bag lacks it"
 for l in \
     "data/emails/c-1002.eml: replay: the export gives it, the bag lacks it" \
     "data/emails/c-8888.eml: replay: the export gives no such file" \
