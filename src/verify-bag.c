@@ -312,6 +312,7 @@ vb_email_listed(void *arg, const char *const *f, size_t nf)
 	size_t n;
 
 	(void)nf;
+	vb_emails_unlisted(c, f[0]);	/* none left when f[0] is a repeat */
 	cr_verify_at(c->v, VB_AT_LINE, vs_row_of(f[1]), 0);
 	if (c->prev != NULL && strcmp(c->prev, f[0]) == 0) {
 		cr_verify_problem(c->v, c->mname, "line %lu: %s listed twice",
@@ -320,8 +321,6 @@ vb_email_listed(void *arg, const char *const *f, size_t nf)
 	}
 	free(c->prev);
 	c->prev = xstrdup(f[0]);
-	vb_emails_unlisted(c, f[0]);
-	cr_verify_at(c->v, VB_AT_LINE, vs_row_of(f[1]), 0);
 	if (!c->more || strcmp(c->ef[VE_PATH], f[0]) != 0) {
 		cr_verify_problem(c->v, f[0], "listed in %s but missing",
 		    c->mname);
@@ -343,7 +342,7 @@ vb_emails_done(struct vb_manifest *c)
 {
 	size_t nf;
 
-	vs_reader_open(&c->r, c->v->emails);
+	vs_reader_open(&c->r, cr_verify_emails(c->v));
 	c->more = vs_reader_next(&c->r, c->ef, &nf);
 	if (c->emails != NULL)
 		vs_sort_each(c->emails, vb_email_listed, c);

@@ -592,6 +592,7 @@ verify_entry(struct cr_verify *v, struct archive_entry *e,
 	const char *name;
 	char *rel;
 	void **slot;
+	int email;
 
 	name = archive_entry_pathname_utf8(e);
 	if (name == NULL)
@@ -613,7 +614,8 @@ verify_entry(struct cr_verify *v, struct archive_entry *e,
 		free(rel);
 		return NULL;
 	}
-	if (!verify_under_emails(rel) &&
+	email = verify_under_emails(rel);
+	if (!email &&
 	    cr_map_put(v->files, rel, strlen(rel), &slot, NULL) == 0) {
 		cr_verify_problem(v, rel, "appears twice in the archive");
 		free(rel);
@@ -623,7 +625,7 @@ verify_entry(struct cr_verify *v, struct archive_entry *e,
 	f->fd = -1;
 	f->path = rel;
 	f->entry = entries;
-	if (verify_under_emails(rel))
+	if (email)
 		return f;	/* verify_email_add once read */
 	*slot = f;
 	verify_add(v, f);
@@ -683,6 +685,14 @@ verify_email_done(void *arg, const char *const *f, size_t nf)
 	d->v->email_octets += vs_row_of(f[VE_SIZE]);
 	d->v->nemails++;
 	vs_writer_add(&d->w, nf, f);
+}
+
+const struct vs_run *
+cr_verify_emails(const struct cr_verify *v)
+{
+	static const struct vs_run none = { -1, 0 };
+
+	return v->emails != NULL ? v->emails : &none;
 }
 
 /* The emails read, sorted into v->emails, the first of each path kept. */

@@ -938,7 +938,7 @@ rec_emails(struct rec *r)
 		s1 = vs_sort_new();
 		s2 = vs_sort_new();
 	}
-	vs_reader_open(&rd, r->v->emails != NULL ? r->v->emails : &none);
+	vs_reader_open(&rd, cr_verify_emails(r->v));
 	while (vs_reader_next(&rd, e, &nf))
 		rec_email(r, e, s1, s2);
 	vs_reader_close(&rd);

@@ -311,14 +311,13 @@ enum { RP_AT_BAG, RP_AT_REPLAY };
 static void
 replay_emails(struct cr_verify *bag, const struct cr_verify *re)
 {
-	struct vs_run none = { -1, 0 };
 	struct vs_reader rb, rr;
 	const char *b[VS_FIELDS_MAX], *g[VS_FIELDS_MAX];
 	size_t nb, ng;
 	int hb, hg, cmp;
 
-	vs_reader_open(&rb, bag->emails != NULL ? bag->emails : &none);
-	vs_reader_open(&rr, re->emails != NULL ? re->emails : &none);
+	vs_reader_open(&rb, cr_verify_emails(bag));
+	vs_reader_open(&rr, cr_verify_emails(re));
 	hb = vs_reader_next(&rb, b, &nb);
 	hg = vs_reader_next(&rr, g, &ng);
 	while (hb || hg) {

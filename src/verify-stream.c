@@ -736,6 +736,15 @@ vs_csv_start(struct vs_csvst *c, const char *s, size_t n)
 	}
 }
 
+/* A row of more than VS_ROW_FIELDS fields, in err: -1. */
+static int
+vs_csv_too_wide(const struct vs_csvst *c, char *err, size_t errsize)
+{
+	snprintf(err, errsize, "line %lu: a row of more than %d fields",
+	    c->line, VS_ROW_FIELDS);
+	return -1;
+}
+
 /* One physical line (or the start of one: more may follow). */
 static int
 vs_csv_feed(struct csv_parser *p, struct vs_csvst *c, const char *s,
@@ -755,11 +764,8 @@ vs_csv_feed(struct csv_parser *p, struct vs_csvst *c, const char *s,
 		    csv_strerror(csv_error(p)));
 		return -1;
 	}
-	if (c->too_wide) {
-		snprintf(err, errsize, "line %lu: a row of more than %d "
-		    "fields", c->line, VS_ROW_FIELDS);
-		return -1;
-	}
+	if (c->too_wide)
+		return vs_csv_too_wide(c, err, errsize);
 	return c->rc;
 }
 
@@ -837,11 +843,8 @@ vs_csv(const struct cr_bag_src *src, vs_csv_fn fn, void *arg, char *err,
 		    csv_strerror(csv_error(&p)));
 		rc = -1;
 	}
-	if (rc == 0 && c.too_wide) {
-		snprintf(err, errsize, "line %lu: a row of more than %d "
-		    "fields", c.line, VS_ROW_FIELDS);
-		rc = -1;
-	}
+	if (rc == 0 && c.too_wide)
+		rc = vs_csv_too_wide(&c, err, errsize);
 	if (rc == 0 && c.rc != 0)
 		rc = c.rc;
 	if (rc == 0 && !c.header) {

@@ -88,6 +88,9 @@ struct cr_verify {
 	unsigned long		 nemails;	/* how many */
 };
 
+/* The sorted emails (VE_*): an empty run before cr_verify_read made it. */
+const struct vs_run *cr_verify_emails(const struct cr_verify *);
+
 /* Problems printed (all are counted); cmd-verify.c says how many more. */
 #define CR_VERIFY_SHOWN_MAX	100
 

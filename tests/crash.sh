@@ -8,11 +8,12 @@
 # the process kills itself there), and rerun into the same OUT: before
 # the first call, before calls spread evenly over the whole run, and
 # before every call from just before the commit (the rename of .tmp-* to
-# the run id) to the last one (the history index).  After each kill: OUT holds nothing, a .tmp-*
-# (never read), or the complete committed run (byte for byte OUT-ref's),
-# never a partial run directory.  After each rerun: exactly one committed
-# run and nothing else in OUT, byte for byte OUT-ref's run (decisions,
-# ownership, customers, every claim email once, the bundle).
+# the run id) to the last one (the history index).  After each kill: OUT
+# holds nothing, a .tmp-* (never read), or the complete committed run
+# (byte for byte OUT-ref's), never a partial run directory.  After each
+# rerun: exactly one committed run and nothing else in OUT, byte for byte
+# OUT-ref's run (decisions, ownership, customers, every claim email once,
+# the bundle).
 #
 # Then the same with history: OUT holds a committed run of another day,
 # a second day's run is killed at spread points and around its commit, and
