@@ -26,6 +26,7 @@
 #include "signkey.h"
 #include "template.h"
 #include "token.h"
+#include "xmalloc.h"
 
 /* SOURCE_DATE_EPOCH: decimal seconds, nothing else (reproducible builds). */
 static int
@@ -64,6 +65,46 @@ runcfg_url(const char *u)
 	/* a host after the scheme */
 	p = (const unsigned char *)strstr(u, "//") + 2;
 	return (*p == '\0' || *p == '/') ? -1 : 0;
+}
+
+/*
+ * --memory MB, for a command that takes it (default 256): what the model
+ * may keep is half of it, the rest being the readers' buffers, the
+ * sorters' (16 MiB), the decisions and what the allocator keeps.
+ */
+#define RUNCFG_MEMORY_DEFAULT	256
+#define RUNCFG_MEMORY_MAX	(1L << 20)	/* 1 TiB */
+
+static int
+runcfg_memory(const struct cr_cmd *cmd, const struct cr_options *o,
+    struct cr_runcfg *c)
+{
+	long mb = RUNCFG_MEMORY_DEFAULT;
+	unsigned long long bytes;
+	const char *env;
+	char *end;
+
+	if (!(cmd->options & CR_OPT_MEMORY))
+		return 0;
+	if (o->memory != NULL) {
+		errno = 0;
+		mb = strtol(o->memory, &end, 10);
+		if (errno != 0 || *end != '\0' || end == o->memory || mb < 1 ||
+		    mb > RUNCFG_MEMORY_MAX)
+			return cr_cmd_usage_error(cmd, "--memory \"%s\": "
+			    "expected a number of MB from 1 to %ld", o->memory,
+			    RUNCFG_MEMORY_MAX);
+	}
+	c->budget = (size_t)mb * 1024 * 1024 / 2;
+	/* a testing aid, as CUSTRELEASE_VERIFY_MEM: the model's bytes */
+	if ((env = getenv("CUSTRELEASE_PLAN_MEM")) != NULL) {
+		errno = 0;
+		bytes = strtoull(env, &end, 10);
+		if (errno == 0 && *end == '\0' && end != env && bytes >= 256 &&
+		    bytes <= c->budget)
+			c->budget = (size_t)bytes;
+	}
+	return 0;
 }
 
 /* 0, or CR_STATUS_USAGE after a message naming the option. */
@@ -125,6 +166,8 @@ runcfg_init(const struct cr_cmd *cmd, const struct cr_options *o,
 			return rc;
 		c->signing = 1;
 	}
+	if ((rc = runcfg_memory(cmd, o, c)) != 0)
+		return rc;
 	dir = o->templates;
 	if (dir == NULL)
 		dir = getenv("CUSTRELEASE_TEMPLATES");
@@ -165,6 +208,7 @@ cr_runcfg_begin(const struct cr_cmd *cmd, const struct cr_options *o,
 		    o->argv[0]);
 	if ((rc = runcfg_init(cmd, o, c)) != 0)
 		return rc;
+	m->budget = c->budget;
 	return cr_model_load_manifest(m, o->manifest_path);
 }
 
@@ -236,5 +280,193 @@ cr_runcfg_load_export(const struct cr_options *o, struct cr_model *m)
 	if (p.shown)
 		fputs("\r\033[K", stderr);
 	cr_export_free(e);
+	return rc;
+}
+
+/* --- parts ---------------------------------------------------------------- */
+
+/*
+ * A manifest larger than the budget is decided in parts: the requests of
+ * a part are those whose customer_id hashes to one residue modulo a power
+ * of two, so that every request for a customer, and every rule between
+ * them, is in one part; the one rule across customers (a request_id used
+ * twice) was found by a sorted pass beforehand.  Each part reads the
+ * manifest, the history and the export again, keeping only what its
+ * requests touch.  A part over the budget is split in two (modulo twice
+ * as much); a part that cannot be split (one customer, or 2^20 parts) is
+ * decided over the budget.
+ */
+#define PARTS_MOD_MAX		(1ULL << 20)
+#define PARTS_BYTES_A_REQUEST	4096		/* a first guess */
+
+struct parts {
+	struct cr_runcfg	*cfg;
+	const struct cr_options	*o;
+	struct cr_rundir	*rd;
+	int			 fd, xml;
+	char			*path, *name, sha256[65];
+	struct cr_dup		*dups;
+	size_t			 ndups, nrows;
+	struct cr_model_input	*inputs;	/* the first part's export */
+	size_t			 ninputs;
+	struct { uint64_t mod, res; } *todo;
+	size_t			 ntodo, cap;
+	size_t			 done;		/* parts decided */
+};
+
+static void
+parts_push(struct parts *p, uint64_t mod, uint64_t res)
+{
+	if (p->ntodo == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 16;
+		p->todo = xreallocarray(p->todo, p->cap, sizeof *p->todo);
+	}
+	p->todo[p->ntodo].mod = mod;
+	p->todo[p->ntodo++].res = res;
+}
+
+/* Every part reads the same export, or the parts disagree. */
+static int
+parts_same_export(struct parts *p, const struct cr_model *m)
+{
+	size_t i;
+
+	if (p->inputs == NULL) {
+		p->ninputs = m->ninputs;
+		p->inputs = xcalloc(m->ninputs, sizeof *p->inputs);
+		for (i = 0; i < m->ninputs; i++) {
+			p->inputs[i].name = xstrdup(m->inputs[i].name);
+			memcpy(p->inputs[i].sha256, m->inputs[i].sha256, 65);
+		}
+		return 0;
+	}
+	for (i = 0; i < m->ninputs && m->ninputs == p->ninputs; i++) {
+		if (strcmp(p->inputs[i].name, m->inputs[i].name) != 0 ||
+		    strcmp(p->inputs[i].sha256, m->inputs[i].sha256) != 0)
+			break;
+	}
+	if (i == p->ninputs && i == m->ninputs)
+		return 0;
+	cr_err_set(p->o->export_path, 0, "changed while it was read");
+	return CR_STATUS_DATA;
+}
+
+/*
+ * Load one part into m.  Its warnings and notes were all given by the
+ * first, whole, load: they are held, and only a failure is told.
+ */
+static int
+parts_load(struct parts *p, struct cr_model *m, uint64_t mod, uint64_t res,
+    size_t budget)
+{
+	int rc;
+
+	memset(m, 0, sizeof *m);
+	m->manifest_path = xstrdup(p->path);
+	m->manifest_name = xstrdup(p->name);
+	m->budget = budget;
+	m->part_mod = mod;
+	m->part_res = res;
+	m->dups = p->dups;
+	m->ndups = p->ndups;
+	cr_err_clear();
+	cr_err_hold();
+	rc = cr_model_reload_manifest(m, p->fd, p->xml, p->sha256);
+	if (rc == 0 && !m->over && m->nreq != 0 && p->rd != NULL)
+		rc = cr_model_load_history(m, p->rd, NULL);
+	if (rc == 0 && !m->over && m->nreq != 0)
+		rc = cr_runcfg_load_export(p->o, m);
+	cr_err_release();
+	if (rc != 0)
+		cr_err_resend();
+	if (rc == 0 && !m->over && m->nreq != 0)
+		rc = parts_same_export(p, m);
+	return rc;
+}
+
+static int
+parts_each(struct parts *p, struct cr_decide_counts *n, cr_part_fn fn,
+    void *arg)
+{
+	struct cr_decide_counts pn;
+	struct cr_model m;
+	uint64_t mod, res;
+	size_t budget;
+	int rc = 0, c, o;
+
+	while (rc == 0 && p->ntodo > 0) {
+		mod = p->todo[p->ntodo - 1].mod;
+		res = p->todo[p->ntodo - 1].res;
+		p->ntodo--;
+		budget = p->cfg->budget;
+		for (;;) {
+			rc = parts_load(p, &m, mod, res, budget);
+			if (rc != 0 || !m.over)
+				break;
+			if (mod < PARTS_MOD_MAX && m.nrows != 0 &&
+			    m.nreq > 1) {
+				parts_push(p, 2 * mod, res + mod);
+				parts_push(p, 2 * mod, res);
+				break;
+			}
+			cr_model_free(&m);
+			budget = 0;	/* one customer: over the budget */
+		}
+		if (rc == 0 && !m.over && m.nreq != 0) {
+			cr_runcfg_decide(p->cfg, &m, &pn);
+			for (o = 0; o < 3; o++)
+				n->outcome[o] += pn.outcome[o];
+			for (c = 0; c < CR_CODE_COUNT; c++)
+				n->code[c] += pn.code[c];
+			n->products += pn.products;
+			p->done++;
+			rc = fn(arg, &m);
+		}
+		cr_model_free(&m);
+	}
+	return rc;
+}
+
+int
+cr_runcfg_parts(struct cr_runcfg *c, const struct cr_options *o,
+    struct cr_model *whole, struct cr_rundir *rd,
+    struct cr_decide_counts *n, size_t *nparts, cr_part_fn fn, void *arg)
+{
+	struct parts p;
+	uint64_t mod = 2, r;
+	size_t i;
+	int rc;
+
+	memset(&p, 0, sizeof p);
+	memset(n, 0, sizeof *n);
+	p.cfg = c;
+	p.o = o;
+	p.rd = rd;
+	p.fd = whole->manifest_fd;
+	p.xml = whole->manifest_xml;
+	p.path = xstrdup(whole->manifest_path);
+	p.name = xstrdup(whole->manifest_name);
+	memcpy(p.sha256, whole->manifest_sha256, sizeof p.sha256);
+	whole->has_manifest_fd = 0;
+	cr_model_free(whole);
+	memset(whole, 0, sizeof *whole);
+	rc = cr_model_scan_manifest(p.fd, p.path, p.xml, p.sha256, &p.dups,
+	    &p.ndups, &p.nrows);
+	while (mod < PARTS_MOD_MAX && mod < p.nrows &&
+	    mod * c->budget < p.nrows * (uint64_t)PARTS_BYTES_A_REQUEST)
+		mod *= 2;
+	for (r = mod; rc == 0 && r > 0; r--)
+		parts_push(&p, mod, r - 1);
+	if (rc == 0)
+		rc = parts_each(&p, n, fn, arg);
+	*nparts = p.done;
+	close(p.fd);
+	for (i = 0; i < p.ninputs; i++)
+		free(p.inputs[i].name);
+	free(p.inputs);
+	free(p.todo);
+	free(p.dups);
+	free(p.path);
+	free(p.name);
 	return rc;
 }

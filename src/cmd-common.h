@@ -40,6 +40,8 @@ struct cr_runcfg {
 	size_t			 keylen;
 	struct cr_sshkey	 signing_key;	/* --signing-key, if signing */
 	int			 signing;
+	size_t			 budget;	/* of the model (--memory); 0:
+						   none */
 };
 
 void	cr_runcfg_free(struct cr_runcfg *);
@@ -59,5 +61,18 @@ void	cr_runcfg_decide(struct cr_runcfg *, struct cr_model *,
 
 /* Read the export into m, with a progress line on a terminal. */
 int	cr_runcfg_load_export(const struct cr_options *, struct cr_model *);
+
+/*
+ * A manifest that did not fit the budget (whole->over, after its load),
+ * decided part by part: fn with each part's decided model (its requests
+ * in manifest order; the parts in no order), the counts of all in *n,
+ * the number of parts decided in *nparts.
+ * The manifest's open file moves out of whole, which is freed (zeroed).
+ * 0, fn's non-zero return, or an exit status.
+ */
+typedef int (*cr_part_fn)(void *arg, const struct cr_model *part);
+int	cr_runcfg_parts(struct cr_runcfg *, const struct cr_options *,
+	    struct cr_model *whole, struct cr_rundir *,
+	    struct cr_decide_counts *, size_t *nparts, cr_part_fn, void *);
 
 #endif

@@ -36,6 +36,7 @@ struct cr_options {
 	const char	*signing_key;	/* --signing-key FILE */
 	const char	*allowed_signers; /* --allowed-signers FILE */
 	const char	*config;	/* --config FILE */
+	const char	*memory;	/* --memory MB, unparsed (plan) */
 	int		 strict;	/* --strict */
 	int		 quiet;		/* --quiet */
 	int		 json;		/* --json (plan) */
@@ -70,7 +71,8 @@ enum cr_opt {
 	CR_OPT_SIGNING_KEY	= 1u << 14,
 	CR_OPT_ALLOWED_SIGNERS	= 1u << 15,
 	CR_OPT_REQUIRE_SIGNATURE = 1u << 16,
-	CR_OPT_CHAIN		= 1u << 17
+	CR_OPT_CHAIN		= 1u << 17,
+	CR_OPT_MEMORY		= 1u << 18
 };
 
 /* What shapes a run: run takes them, and plan, its dry run, too. */

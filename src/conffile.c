@@ -3,10 +3,10 @@
  * per line; `#` starts a comment line; blank lines are skipped; the value
  * is trimmed and taken verbatim (no quoting, no escapes).  Keys: export,
  * manifest, out, token-key, claim-url, claim-ttl, from, templates,
- * bundle-format, signing-key, strict, quiet ('_' may stand for '-').  A
- * key of an option the command does not take is read and ignored, so one
- * file serves run, plan and check.  It deliberately has no includes,
- * sections or environment expansion.
+ * bundle-format, signing-key, memory, strict, quiet ('_' may stand for
+ * '-').  A key of an option the command does not take is read and
+ * ignored, so one file serves run, plan and check.  It deliberately has
+ * no includes, sections or environment expansion.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -91,6 +91,7 @@ config_set(struct cr_options *o, unsigned taken, const char *key,
 		    offsetof(struct cr_options, bundle_format) },
 		{ "signing-key", CR_OPT_SIGNING_KEY,
 		    offsetof(struct cr_options, signing_key) },
+		{ "memory", CR_OPT_MEMORY, offsetof(struct cr_options, memory) },
 	};
 	char name[32];
 	const char **field;

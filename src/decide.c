@@ -407,19 +407,17 @@ decide_request(struct decide_req *d)
 {
 	struct cr_request *q = d->q;
 	const char *applied_for;
-	size_t first;
+	unsigned long line;
 
 	if (q->bad != NULL)
 		decide_add(q, &d->dm, CR_E_BAD_REQUEST, "bad request: %s",
 		    q->bad);
 	if (d->request_id != NULL) {
-		first = (size_t)(uintptr_t)decide_get(d->m->req_first,
-		    d->request_id) - 1;
 		applied_for = decide_get(d->m->hist_applied, d->request_id);
-		if (first < q->index)
+		if (cr_model_first(d->m, q, &line) < q->index)
 			decide_add(q, &d->dm, CR_E_DUPLICATE_REQUEST,
 			    "request_id \"%s\" already used at line %lu",
-			    Q(d->b1, d->request_id), d->m->req[first].r.line);
+			    Q(d->b1, d->request_id), line);
 		else if (applied_for != NULL &&
 		    !cr_streq(applied_for, d->customer_id))
 			decide_add(q, &d->dm, CR_E_DUPLICATE_REQUEST,
@@ -620,7 +618,7 @@ decide_release(struct decide_req *d)
 	q->outcome = CR_RELEASED;
 	q->customer = c;
 	q->org = d->org;
-	c->released_by = q->index + 1;
+	c->released_by = (size_t)(q - d->m->req) + 1;	/* its position */
 	if (d->import_account != NULL && d->mismatch == NULL)
 		q->import_account = d->import_account;
 	if (d->mismatch != NULL) {

@@ -141,6 +141,17 @@ cr_err_fatal(int status)
 }
 
 void
+cr_err_resend(void)
+{
+	if (err_held > 0 || err_last.msg[0] == '\0')
+		return;
+	pthread_mutex_lock(&err_lock);
+	if (err_sink != NULL)
+		err_sink(err_sink_arg, &err_last);
+	pthread_mutex_unlock(&err_lock);
+}
+
+void
 cr_err_nomem(void)
 {
 	err_held = 0;

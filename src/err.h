@@ -100,6 +100,8 @@ void	cr_err_nomem(void) __attribute__((noreturn));
 /* Keep this thread's records from the sink; calls nest. */
 void	cr_err_hold(void);
 void	cr_err_release(void);
+/* Hand the last failure (if any) to the sink: one that was held. */
+void	cr_err_resend(void);
 
 /*
  * Make a field value safe and short for a message: at most `max` bytes of

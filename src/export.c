@@ -769,12 +769,41 @@ cr_manifest_display(const char *path)
 	return strcmp(path, "-") == 0 ? "stdin" : path;
 }
 
+static int
+manifest_parse(int fd, const char *name, int xml, cr_row_fn fn, void *arg,
+    char *sha256)
+{
+	struct cr_stream *s = cr_stream_fd(fd, name);
+	int rc;
+
+	if (xml)
+		rc = cr_xml_read_manifest(s, fn, arg);
+	else
+		rc = cr_csv_read(s, cr_schema_get(CR_T_MANIFEST), fn, arg);
+	if (rc == 0)
+		rc = cr_stream_drain(s);
+	if (rc == 0 && sha256 != NULL)
+		cr_stream_sha256_hex(s, sha256);
+	cr_stream_free(s);
+	return rc;
+}
+
+int
+cr_manifest_reread(int fd, const char *name, int xml, cr_row_fn fn,
+    void *arg, char *sha256)
+{
+	if (lseek(fd, 0, SEEK_SET) != 0) {
+		cr_err_set(name, 0, "read error: %s", strerror(errno));
+		return CR_STATUS_IO;
+	}
+	return manifest_parse(fd, name, xml, fn, arg, sha256);
+}
+
 int
 cr_manifest_read(const char *path, cr_row_fn fn, void *arg, char *sha256,
     int *is_xml, int *keep_fd)
 {
 	const char *name = cr_manifest_display(path);
-	struct cr_stream *s;
 	int fd, rc = 0, xml, c;
 
 	if ((fd = cr_manifest_open(path, &rc)) < 0)
@@ -789,16 +818,7 @@ cr_manifest_read(const char *path, cr_row_fn fn, void *arg, char *sha256,
 	}
 	if (is_xml != NULL)
 		*is_xml = xml;
-	s = cr_stream_fd(fd, name);
-	if (xml)
-		rc = cr_xml_read_manifest(s, fn, arg);
-	else
-		rc = cr_csv_read(s, cr_schema_get(CR_T_MANIFEST), fn, arg);
-	if (rc == 0)
-		rc = cr_stream_drain(s);
-	if (rc == 0 && sha256 != NULL)
-		cr_stream_sha256_hex(s, sha256);
-	cr_stream_free(s);
+	rc = manifest_parse(fd, name, xml, fn, arg, sha256);
 	if (rc == 0 && keep_fd != NULL)
 		*keep_fd = fd;
 	else

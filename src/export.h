@@ -63,6 +63,12 @@ int		 cr_export_has_table(const struct cr_export *, enum cr_table);
  */
 int		 cr_manifest_read(const char *path, cr_row_fn, void *arg,
 		    char *sha256, int *is_xml, int *keep_fd);
+/*
+ * Read again a manifest that cr_manifest_read() kept open (keep_fd), from
+ * its start: the same rows to fn, its digest in sha256.
+ */
+int		 cr_manifest_reread(int fd, const char *name, int xml,
+		    cr_row_fn, void *arg, char *sha256);
 /* Open the manifest as above: a regular file's fd, or -1 (*status set). */
 int		 cr_manifest_open(const char *path, int *status);
 /* The name messages give the manifest: "stdin" for "-". */

@@ -99,6 +99,17 @@ cr_map_new(void)
 	return m;
 }
 
+size_t
+cr_map_bytes(const struct cr_map *m)
+{
+	if (m == NULL)
+		return 0;
+	return sizeof *m + m->cap * sizeof *m->entries +
+	    (m->table != NULL ? m->tsize * sizeof *m->table : 0) +
+	    (m->bits != NULL ? m->tsize / 8 * sizeof *m->bits : 0) +
+	    cr_arena_bytes(m->arena);
+}
+
 void
 cr_map_free(struct cr_map *m)
 {

@@ -15,6 +15,8 @@ struct cr_map;
 struct cr_map	*cr_map_new(void);
 void		 cr_map_free(struct cr_map *);
 size_t		 cr_map_count(const struct cr_map *);
+/* The bytes a map holds: its entries, table, filter and keys. */
+size_t		 cr_map_bytes(const struct cr_map *);
 
 /* The value slot of key, or NULL when absent. */
 void		**cr_map_get(const struct cr_map *, const char *key, size_t len);

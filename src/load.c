@@ -24,6 +24,7 @@
 #include "rundir.h"
 #include "seen.h"
 #include "stream.h"
+#include "verify-stream.h"
 #include "xmalloc.h"
 
 static struct cr_map *
@@ -190,6 +191,53 @@ load_manifest_bounded(const struct cr_row *row)
 	return 0;
 }
 
+/*
+ * What the model holds, roughly: the rows and their maps, the requests,
+ * and the pointer lists of the kept products.  Walked every 1024 kept
+ * rows when there is a budget.
+ */
+static size_t
+load_bytes(const struct cr_model *m)
+{
+	const struct cr_map *const maps[] = { m->req_first, m->touched_orgs,
+	    m->touched_customers, m->touched_accounts, m->orgs, m->org_ids,
+	    m->customers, m->products, m->accounts, m->hist_applied,
+	    m->hist_released, m->child_problems, m->files, m->strings };
+	size_t i, n = cr_arena_bytes(m->rows) + m->reqcap * sizeof *m->req;
+
+	for (i = 0; i < sizeof maps / sizeof maps[0]; i++)
+		n += cr_map_bytes(maps[i]);
+	return n + (m->products ? cr_map_count(m->products) * 64 : 0);
+}
+
+static int
+load_over(struct cr_model *m)
+{
+	/* a small budget (a test's) is looked at every row */
+	if (m->budget == 0 || m->over ||
+	    (++m->tick % 1024 != 0 && m->budget >= 1024 * 1024))
+		return m->over;
+	m->over = load_bytes(m) > m->budget;
+	return m->over;
+}
+
+/* Is this manifest row in the part being decided? */
+static int
+load_in_part(const struct cr_model *m, const struct cr_row *row)
+{
+	const char *cid = row->val[MAN_CUSTOMER_ID];
+
+	if (m->part_mod == 0)
+		return 1;
+	return cr_hash_bytes(cid ? cid : "", cid ? row->len[MAN_CUSTOMER_ID] :
+	    0) % m->part_mod == m->part_res;
+}
+
+/*
+ * Every row is bounded and counted; only the rows of the part are kept,
+ * and none once the budget is passed (the manifest is then read to its
+ * end, for its digest and its errors, and decided in parts).
+ */
 static int
 load_manifest_row(void *arg, const struct cr_row *row)
 {
@@ -200,10 +248,14 @@ load_manifest_row(void *arg, const struct cr_row *row)
 
 	if (load_manifest_bounded(row) != 0)
 		return CR_STATUS_DATA;
-	if (m->nreq == CR_REQUESTS_MAX) {
+	if (m->nrows == CR_REQUESTS_MAX) {
 		cr_err_set(row->file, row->line, "more than %lu requests: split "
 		    "the manifest into several runs", CR_REQUESTS_MAX);
 		return CR_STATUS_DATA;
+	}
+	if (!load_in_part(m, row) || load_over(m)) {
+		m->nrows++;
+		return 0;
 	}
 	cr_rowcheck(row, load_problem, &p);
 	/* doubled, not grown by one: a million requests, a million copies */
@@ -211,15 +263,15 @@ load_manifest_row(void *arg, const struct cr_row *row)
 		m->reqcap = m->reqcap ? 2 * m->reqcap : 64;
 		m->req = xreallocarray(m->req, m->reqcap, sizeof *m->req);
 	}
-	q = &m->req[m->nreq];
+	q = &m->req[m->nreq++];
 	memset(q, 0, sizeof *q);
-	q->index = m->nreq++;
+	q->index = m->nrows++;
 	load_rec(m, &q->r, row, NULL);
 	q->bad = p.text;
 	if (row->val[MAN_REQUEST_ID] != NULL && cr_map_put(
 	    load_map(&m->req_first), row->val[MAN_REQUEST_ID],
 	    row->len[MAN_REQUEST_ID], &slot, NULL))
-		*slot = (void *)(uintptr_t)(q->index + 1);
+		*slot = (void *)(uintptr_t)(m->nreq);
 	load_touch(&m->touched_orgs, row, MAN_RESELLER_ID);
 	load_touch(&m->touched_customers, row, MAN_CUSTOMER_ID);
 	load_touch(&m->touched_accounts, row, MAN_QUICKSHARE_TO);
@@ -240,6 +292,171 @@ cr_model_load_manifest(struct cr_model *m, const char *path)
 	    &m->manifest_xml, &m->manifest_fd);
 	m->has_manifest_fd = rc == 0;
 	return rc;
+}
+
+int
+cr_model_reload_manifest(struct cr_model *m, int fd, int xml,
+    const char *sha256)
+{
+	int rc;
+
+	m->manifest_xml = xml;
+	rc = cr_manifest_reread(fd, m->manifest_path, xml, load_manifest_row,
+	    m, m->manifest_sha256);
+	if (rc == 0 && strcmp(m->manifest_sha256, sha256) != 0) {
+		cr_err_set(m->manifest_path, 0, "changed while it was read");
+		rc = CR_STATUS_DATA;
+	}
+	return rc;
+}
+
+size_t
+cr_model_first(const struct cr_model *m, const struct cr_request *q,
+    unsigned long *line)
+{
+	const char *rid = q->r.val[MAN_REQUEST_ID];
+	size_t lo = 0, hi = m->ndups, mid, pos;
+	void **slot;
+
+	*line = q->r.line;
+	if (m->part_mod == 0) {
+		/* the whole manifest: req_first has the position + 1 */
+		if (rid == NULL || (slot = cr_map_get(m->req_first, rid,
+		    strlen(rid))) == NULL)
+			return q->index;
+		pos = (size_t)(uintptr_t)*slot - 1;
+		*line = m->req[pos].r.line;
+		return m->req[pos].index;
+	}
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (m->dups[mid].index < q->index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == m->ndups || m->dups[lo].index != q->index)
+		return q->index;
+	*line = m->dups[lo].line;
+	return m->dups[lo].first;
+}
+
+/* --- duplicate request ids, before a manifest is decided in parts ---------- */
+
+struct load_scan {
+	struct vs_sort	*sort;
+	size_t		 nrows;
+	/* the group being read back */
+	char		*id;
+	size_t		 first;
+	unsigned long	 line;
+	struct cr_dup	*dups;
+	size_t		 ndups, cap;
+};
+
+/*
+ * A request_id as a sort field: itself, or (when it holds a NUL or
+ * starts with \x01) \x01 and its bytes in hex, so that two ids are
+ * equal exactly when their fields are.
+ */
+static char *
+load_scan_key(const char *v, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *k;
+	size_t i;
+
+	if (memchr(v, '\0', len) == NULL && (len == 0 || v[0] != '\x01'))
+		return xmemdup0(v, len);
+	k = xmalloc(2 * len + 2);
+	k[0] = '\x01';
+	for (i = 0; i < len; i++) {
+		k[1 + 2 * i] = hex[(unsigned char)v[i] >> 4];
+		k[2 + 2 * i] = hex[(unsigned char)v[i] & 15];
+	}
+	k[2 * len + 1] = '\0';
+	return k;
+}
+
+static int
+load_scan_row(void *arg, const struct cr_row *row)
+{
+	struct load_scan *sc = arg;
+	struct vs_rowbuf ib, lb;
+	const char *f[3];
+	char *key;
+
+	if (row->val[MAN_REQUEST_ID] != NULL) {
+		key = load_scan_key(row->val[MAN_REQUEST_ID],
+		    row->len[MAN_REQUEST_ID]);
+		f[0] = key;
+		f[1] = vs_row(&ib, sc->nrows);
+		f[2] = vs_row(&lb, row->line);
+		vs_sort_add(sc->sort, 3, f);
+		free(key);
+	}
+	sc->nrows++;
+	return 0;
+}
+
+/* The rows in order of request_id, then of index: the first of each id. */
+static void
+load_scan_each(void *arg, const char *const *f, size_t nf)
+{
+	struct load_scan *sc = arg;
+	size_t index = (size_t)vs_row_of(f[1]);
+
+	(void)nf;
+	if (sc->id == NULL || strcmp(sc->id, f[0]) != 0) {
+		free(sc->id);
+		sc->id = xstrdup(f[0]);
+		sc->first = index;
+		sc->line = (unsigned long)vs_row_of(f[2]);
+		return;
+	}
+	if (sc->ndups == sc->cap) {
+		sc->cap = sc->cap ? 2 * sc->cap : 64;
+		sc->dups = xreallocarray(sc->dups, sc->cap, sizeof *sc->dups);
+	}
+	sc->dups[sc->ndups].index = index;
+	sc->dups[sc->ndups].first = sc->first;
+	sc->dups[sc->ndups++].line = sc->line;
+}
+
+static int
+load_dup_cmp(const void *a, const void *b)
+{
+	const struct cr_dup *x = a, *y = b;
+
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+int
+cr_model_scan_manifest(int fd, const char *name, int xml,
+    const char *sha256, struct cr_dup **dups, size_t *ndups, size_t *nrows)
+{
+	struct load_scan sc;
+	char digest[65];
+	int rc;
+
+	memset(&sc, 0, sizeof sc);
+	sc.sort = vs_sort_new();
+	rc = cr_manifest_reread(fd, name, xml, load_scan_row, &sc, digest);
+	if (rc == 0 && strcmp(digest, sha256) != 0) {
+		cr_err_set(name, 0, "changed while it was read");
+		rc = CR_STATUS_DATA;
+	}
+	vs_sort_each(sc.sort, load_scan_each, &sc);
+	free(sc.id);
+	if (rc != 0) {
+		free(sc.dups);
+		return rc;
+	}
+	qsort(sc.dups, sc.ndups, sizeof *sc.dups, load_dup_cmp);
+	*dups = sc.dups;
+	*ndups = sc.ndups;
+	*nrows = sc.nrows;
+	return 0;
 }
 
 /* --- the history of committed runs ------------------------------------- */
@@ -818,6 +1035,9 @@ load_export_row(void *arg, const struct cr_row *row)
 
 	if (m->strict != NULL && (rc = cr_check_row(m->strict, row)) != 0)
 		return rc;
+	/* over the budget: read on (warnings, --strict), keeping nothing */
+	if (load_over(m))
+		return 0;
 	if (load_relevant(m, row))
 		cr_rowcheck(row, load_problem, &p);
 	switch (row->schema->table) {

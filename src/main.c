@@ -29,7 +29,7 @@ enum {
 	OPT_CLAIM_URL, OPT_CLAIM_TTL, OPT_FROM, OPT_TEMPLATES,
 	OPT_BUNDLE_FORMAT, OPT_STRICT, OPT_QUIET, OPT_JSON, OPT_HELP,
 	OPT_VERSION, OPT_CONFIG, OPT_SIGNING_KEY, OPT_ALLOWED_SIGNERS,
-	OPT_REQUIRE_SIGNATURE, OPT_CHAIN
+	OPT_REQUIRE_SIGNATURE, OPT_CHAIN, OPT_MEMORY
 };
 
 /* The cr_opt bit of each option (0: taken by every command). */
@@ -49,7 +49,7 @@ opt_bit(int ch)
 		{ OPT_SIGNING_KEY, CR_OPT_SIGNING_KEY },
 		{ OPT_ALLOWED_SIGNERS, CR_OPT_ALLOWED_SIGNERS },
 		{ OPT_REQUIRE_SIGNATURE, CR_OPT_REQUIRE_SIGNATURE },
-		{ OPT_CHAIN, CR_OPT_CHAIN },
+		{ OPT_CHAIN, CR_OPT_CHAIN }, { OPT_MEMORY, CR_OPT_MEMORY },
 	};
 	size_t i;
 
@@ -75,6 +75,7 @@ static const struct option long_options[] = {
 	{ "allowed-signers", required_argument, NULL, OPT_ALLOWED_SIGNERS },
 	{ "require-signature", no_argument, NULL, OPT_REQUIRE_SIGNATURE },
 	{ "chain", no_argument, NULL, OPT_CHAIN },
+	{ "memory", required_argument, NULL, OPT_MEMORY },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -115,6 +116,9 @@ usage(FILE *f)
 	    "  --strict              any broken export row is an input error\n"
 	    "  --quiet               no progress line, no summary on stdout\n"
 	    "  --json                plan: machine-readable output\n"
+	    "  --memory MB           plan: memory budget (default 256); a "
+	    "larger manifest\n"
+	    "                        is decided in parts\n"
 	    "  --signing-key FILE    run: sign the bundle with this OpenSSH "
 	    "Ed25519 key\n"
 	    "  --allowed-signers FILE  verify: check the signature against "
@@ -205,6 +209,7 @@ main(int argc, char **argv)
 		case OPT_ALLOWED_SIGNERS: o.allowed_signers = optarg; break;
 		case OPT_REQUIRE_SIGNATURE: o.require_signature = 1; break;
 		case OPT_CHAIN: o.chain = 1; break;
+		case OPT_MEMORY: o.memory = optarg; break;
 		case OPT_STRICT: o.strict = 1; break;
 		case OPT_QUIET: o.quiet = 1; break;
 		case OPT_JSON: o.json = 1; break;

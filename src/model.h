@@ -49,7 +49,7 @@ struct cr_customer {
 	struct cr_product	**products;	/* in export order */
 	size_t			  nproducts;
 	int			  dangling;	/* reseller_id names no org */
-	size_t			  released_by;	/* request index + 1, this run */
+	size_t			  released_by;	/* position in req + 1, this run */
 };
 
 struct cr_update {			/* a contact replaced before release */
@@ -80,6 +80,13 @@ struct cr_request {
 };
 
 struct cr_model;
+
+/* A request whose request_id an earlier row of the manifest has. */
+struct cr_dup {
+	size_t		index;		/* the request, in manifest order */
+	size_t		first;		/* the first row with its request_id */
+	unsigned long	line;		/* that row's line */
+};
 
 struct cr_model_input {
 	char	*name;
@@ -129,7 +136,25 @@ struct cr_model {
 	}			*pending;
 	size_t			 npending;
 	struct cr_check		*strict;	/* --strict: check.c engine */
+
+	/*
+	 * A memory budget (--memory): loading stops keeping rows once what
+	 * it keeps passes it (over), but reads its input to the end, so
+	 * that every error and warning of it comes out once; the manifest is
+	 * then decided a part at a time (cmd-common.c): the requests whose
+	 * customer_id hashes to part_res modulo part_mod, with the
+	 * manifest's duplicate request ids found beforehand
+	 * (cr_model_scan_manifest).
+	 */
+	size_t			 budget;	/* bytes; 0: none */
+	int			 over;
+	uint64_t		 part_mod, part_res;	/* mod 0: every row */
+	size_t			 nrows;		/* manifest rows, kept or not */
+	const struct cr_dup	*dups;		/* by index (parts only) */
+	size_t			 ndups;
+	unsigned		 tick;
 };
+
 
 struct cr_rundir;
 struct cr_export;
@@ -142,12 +167,33 @@ struct cr_history;
  */
 int	cr_model_load_manifest(struct cr_model *, const char *path);
 /*
+ * The same from the open manifest of an earlier load (fd, read from its
+ * start; xml as that load found), for one part: CR_STATUS_DATA when its
+ * digest is no longer `sha256`.  The caller keeps fd.
+ */
+int	cr_model_reload_manifest(struct cr_model *, int fd, int xml,
+	    const char *sha256);
+/*
+ * Before a manifest is decided in parts: every row whose request_id an
+ * earlier row has, by index (*dups, the caller frees), and the number of
+ * rows.  Memory: a sorter of bounded size (verify-stream.h) and 24 bytes
+ * a duplicate.  0 or an exit status.
+ */
+int	cr_model_scan_manifest(int fd, const char *name, int xml,
+	    const char *sha256, struct cr_dup **dups, size_t *ndups,
+	    size_t *nrows);
+/* The first request with q's request_id (q's own index if none) and its
+   line. */
+size_t	cr_model_first(const struct cr_model *, const struct cr_request *q,
+	    unsigned long *line);
+/*
  * The history: *hist (when not NULL) gets the history index handle
  * (history.h), for cr_history_update once the run is committed; the
  * caller frees it.
  */
 int	cr_model_load_history(struct cr_model *, struct cr_rundir *,
 	    struct cr_history **hist);
+/* 0 or an exit status; m->over when its budget was passed. */
 int	cr_model_load_export(struct cr_model *, struct cr_export *,
 	    int strict);
 void	cr_model_free(struct cr_model *);

@@ -467,7 +467,7 @@ vs_sort_add(struct vs_sort *s, size_t nf, const char *const *f)
 	s->used += len;
 }
 
-static void
+void
 vs_sort_free(struct vs_sort *s)
 {
 	size_t i;

@@ -16,7 +16,9 @@
  * message and exit 74: every temporary file is unlinked as soon as it is
  * made, so nothing is left behind on any exit path.
  *
- * Not a public interface: only the verify-*.c files include it.
+ * Not a public interface: the verify-*.c files include it, and the
+ * parts of a manifest larger than plan's memory budget (load.c,
+ * cmd-plan.c).
  */
 #ifndef CR_VERIFY_STREAM_H
 #define CR_VERIFY_STREAM_H
@@ -72,6 +74,8 @@ void	vs_sort_add(struct vs_sort *, size_t nf, const char *const *f);
  */
 typedef void (*vs_fn)(void *arg, const char *const *f, size_t nf);
 void	vs_sort_each(struct vs_sort *, vs_fn fn, void *arg);
+/* Drop a sorter unread. */
+void	vs_sort_free(struct vs_sort *);
 
 /* A run being written (records in the order given). */
 struct vs_writer {

@@ -140,6 +140,16 @@ cr_arena_memdup0(struct cr_arena **ap, const void *s, size_t n)
 	return p;
 }
 
+size_t
+cr_arena_bytes(const struct cr_arena *a)
+{
+	size_t n = 0;
+
+	for (; a != NULL; a = a->next)
+		n += sizeof *a + a->size;
+	return n;
+}
+
 void
 cr_arena_free(struct cr_arena *a)
 {
