@@ -69,8 +69,9 @@ runcfg_url(const char *u)
 
 /*
  * --memory MB, for a command that takes it (default 256): what the model
- * may keep is half of it, the rest being the readers' buffers, the
- * sorters' (16 MiB), the decisions and what the allocator keeps.
+ * may keep is 5/8 of it, the rest being the readers' buffers, the
+ * sorters' (16 MiB), the decisions and what the allocator keeps (the
+ * model's count is an upper bound: whole arena blocks).
  */
 #define RUNCFG_MEMORY_DEFAULT	256
 #define RUNCFG_MEMORY_MAX	(1L << 20)	/* 1 TiB */
@@ -95,7 +96,7 @@ runcfg_memory(const struct cr_cmd *cmd, const struct cr_options *o,
 			    "expected a number of MB from 1 to %ld", o->memory,
 			    RUNCFG_MEMORY_MAX);
 	}
-	c->budget = (size_t)mb * 1024 * 1024 / 2;
+	c->budget = (size_t)mb * 1024 * 1024 / 8 * 5;
 	/* a testing aid, as CUSTRELEASE_VERIFY_MEM: the model's bytes */
 	if ((env = getenv("CUSTRELEASE_PLAN_MEM")) != NULL) {
 		errno = 0;
@@ -287,14 +288,14 @@ cr_runcfg_load_export(const struct cr_options *o, struct cr_model *m)
 
 /*
  * A manifest larger than the budget is decided in parts: the requests of
- * a part are those whose customer_id hashes to one residue modulo a power
- * of two, so that every request for a customer, and every rule between
- * them, is in one part; the one rule across customers (a request_id used
+ * a part are those whose customer_id hashes to one residue modulo k, so
+ * that every request for a customer, and every rule between them, is in
+ * one part; the one rule across customers (a request_id used
  * twice) was found by a sorted pass beforehand.  Each part reads the
  * manifest, the history and the export again, keeping only what its
- * requests touch.  A part over the budget is split in two (modulo twice
- * as much); a part that cannot be split (one customer, or 2^20 parts) is
- * decided over the budget.
+ * requests touch.  k starts at what a request costs on average; a part
+ * over the budget is split in two (modulo 2k); a part that cannot be
+ * split (one customer, or a modulo of 2^20) is decided over the budget.
  */
 #define PARTS_MOD_MAX		(1ULL << 20)
 #define PARTS_BYTES_A_REQUEST	4096		/* a first guess */
@@ -403,8 +404,7 @@ parts_each(struct parts *p, struct cr_decide_counts *n, cr_part_fn fn,
 			rc = parts_load(p, &m, mod, res, budget);
 			if (rc != 0 || !m.over)
 				break;
-			if (mod < PARTS_MOD_MAX && m.nrows != 0 &&
-			    m.nreq > 1) {
+			if (mod < PARTS_MOD_MAX && m.nin > 1) {
 				parts_push(p, 2 * mod, res + mod);
 				parts_push(p, 2 * mod, res);
 				break;
@@ -433,7 +433,7 @@ cr_runcfg_parts(struct cr_runcfg *c, const struct cr_options *o,
     struct cr_decide_counts *n, size_t *nparts, cr_part_fn fn, void *arg)
 {
 	struct parts p;
-	uint64_t mod = 2, r;
+	uint64_t mod, r;
 	size_t i;
 	int rc;
 
@@ -452,9 +452,13 @@ cr_runcfg_parts(struct cr_runcfg *c, const struct cr_options *o,
 	memset(whole, 0, sizeof *whole);
 	rc = cr_model_scan_manifest(p.fd, p.path, p.xml, p.sha256, &p.dups,
 	    &p.ndups, &p.nrows);
-	while (mod < PARTS_MOD_MAX && mod < p.nrows &&
-	    mod * c->budget < p.nrows * (uint64_t)PARTS_BYTES_A_REQUEST)
-		mod *= 2;
+	/* any number of parts: h % 2k is r or r + k exactly when h % k is r */
+	mod = (p.nrows * (uint64_t)PARTS_BYTES_A_REQUEST + c->budget - 1) /
+	    c->budget;
+	if (mod > p.nrows)
+		mod = p.nrows;
+	if (mod < 2)
+		mod = p.nrows > 1 ? 2 : 1;
 	for (r = mod; rc == 0 && r > 0; r--)
 		parts_push(&p, mod, r - 1);
 	if (rc == 0)

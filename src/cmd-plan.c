@@ -257,6 +257,7 @@ plan_parts(struct plan_out *po, struct cr_runcfg *cfg,
 	size_t nparts;
 	int rc;
 
+	vs_mem_cap(cfg->budget / 8);	/* each sorter's run */
 	po->sort = vs_sort_new();
 	rc = cr_runcfg_parts(cfg, o, m, rd, n, &nparts, plan_part, po);
 	if (rc != 0) {

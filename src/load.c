@@ -207,7 +207,7 @@ load_bytes(const struct cr_model *m)
 
 	for (i = 0; i < sizeof maps / sizeof maps[0]; i++)
 		n += cr_map_bytes(maps[i]);
-	return n + (m->products ? cr_map_count(m->products) * 64 : 0);
+	return n + m->nkept * 64;
 }
 
 static int
@@ -253,7 +253,7 @@ load_manifest_row(void *arg, const struct cr_row *row)
 		    "the manifest into several runs", CR_REQUESTS_MAX);
 		return CR_STATUS_DATA;
 	}
-	if (!load_in_part(m, row) || load_over(m)) {
+	if (!load_in_part(m, row) || (m->nin++, load_over(m))) {
 		m->nrows++;
 		return 0;
 	}
@@ -817,6 +817,17 @@ load_child_problem(struct cr_model *m, const struct cr_row *row,
 		    80), why);
 }
 
+static struct cr_product *
+load_new_product(struct cr_model *m, const struct cr_row *row, char *problem)
+{
+	struct cr_product *p = cr_arena_alloc(&m->rows, sizeof *p);
+
+	memset(p, 0, sizeof *p);
+	load_rec(m, &p->r, row, problem);
+	p->seq = m->nkept++;
+	return p;
+}
+
 static void
 load_product(struct cr_model *m, const struct cr_row *row, char *problem)
 {
@@ -835,22 +846,28 @@ load_product(struct cr_model *m, const struct cr_row *row, char *problem)
 	slot = m->products ? cr_map_get(m->products, id, row->len[PRD_ID]) :
 	    NULL;
 	if (slot != NULL) {
-		p = *slot;
-		p->r.dups++;
-		/* another customer of the manifest may own this row */
-		if (!cr_streq(cid, p->r.val[PRD_CUSTOMER_ID]))
-			load_child_problem(m, row, "its id is not unique in "
-			    "the export");
-		free(problem);
-		p = NULL;
+		((struct cr_product *)*slot)->r.dups++;
+		/*
+		 * Another customer's row with the id: its own product too,
+		 * broken, in its place among that customer's products, as
+		 * when the first row's customer is not in the manifest (a
+		 * part of it) and that row is only a hash (load_earlier_dups).
+		 */
+		if (!cr_streq(cid, ((struct cr_product *)*slot)->r.val[
+		    PRD_CUSTOMER_ID]) && load_touched(m->touched_customers,
+		    cid, row->len[PRD_CUSTOMER_ID])) {
+			p = load_new_product(m, row, problem);
+			p->r.dups = 1;
+			m->extras = xreallocarray(m->extras, m->nextras + 1,
+			    sizeof *m->extras);
+			m->extras[m->nextras++] = p;
+		} else
+			free(problem);
 	} else if (load_touched(m->touched_customers, cid,
 	    row->len[PRD_CUSTOMER_ID])) {
 		cr_map_put(load_map(&m->products), id, row->len[PRD_ID],
 		    &slot, NULL);
-		p = cr_arena_alloc(&m->rows, sizeof *p);
-		memset(p, 0, sizeof *p);
-		load_rec(m, &p->r, row, problem);
-		*slot = p;
+		*slot = p = load_new_product(m, row, problem);
 	} else
 		free(problem);
 	if (row->flags & CR_ROW_NESTED)
@@ -1074,6 +1091,7 @@ load_link_product(void *arg, const char *key, void *value)
 	struct cr_customer *c;
 	const char *cid = p->r.val[PRD_CUSTOMER_ID];
 	void **slot;
+	size_t i;
 
 	(void)key;
 	if (cid == NULL || m->customers == NULL ||
@@ -1082,7 +1100,11 @@ load_link_product(void *arg, const char *key, void *value)
 	c = *slot;
 	c->products = xreallocarray(c->products, c->nproducts + 1,
 	    sizeof *c->products);
-	c->products[c->nproducts++] = p;
+	/* in the order kept: an extra goes among the others (a few) */
+	for (i = c->nproducts; i > 0 && c->products[i - 1]->seq > p->seq; i--)
+		c->products[i] = c->products[i - 1];
+	c->products[i] = p;
+	c->nproducts++;
 }
 
 static int
@@ -1127,6 +1149,8 @@ cr_model_load_export(struct cr_model *m, struct cr_export *e, int strict)
 	qsort(m->inputs, m->ninputs, sizeof *m->inputs, load_input_cmp);
 	if (m->products != NULL)
 		cr_map_foreach(m->products, load_link_product, m);
+	for (i = 0; i < m->nextras; i++)
+		load_link_product(m, NULL, m->extras[i]);
 	return 0;
 }
 
@@ -1242,6 +1266,9 @@ cr_model_free(struct cr_model *m)
 	load_free_map(m->org_ids, NULL, NULL);
 	load_free_map(m->customers, load_free_customer, NULL);
 	load_free_map(m->products, load_free_product, NULL);
+	for (i = 0; i < m->nextras; i++)
+		load_free_product(NULL, NULL, m->extras[i]);
+	free(m->extras);
 	load_free_map(m->accounts, load_free_rec, NULL);
 	load_free_map(m->hist_applied, load_free_string, NULL);
 	load_free_map(m->hist_released, load_free_string, NULL);

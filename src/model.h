@@ -37,6 +37,7 @@ struct cr_rec {
 
 struct cr_product {
 	struct cr_rec	  r;
+	size_t		  seq;		/* kept products before it */
 	int		  earlier;	/* an earlier row had its id (load.c) */
 	struct cr_rec	**contacts;
 	size_t		  ncontacts;
@@ -118,6 +119,11 @@ struct cr_model {
 	struct cr_map		*products;	/* id -> struct cr_product * */
 	struct cr_seen		*product_ids;	/* hash of every product id of
 						   a row not kept (seen.h) */
+	struct cr_product	**extras;	/* a touched customer's product
+						   whose id another customer's
+						   product has: not in products */
+	size_t			 nextras;
+	size_t			 nkept;		/* products kept, with extras */
 	struct cr_map		*accounts;	/* username -> struct cr_rec * */
 
 	struct cr_map		*hist_applied;	/* request_id -> customer_id */
@@ -150,6 +156,7 @@ struct cr_model {
 	int			 over;
 	uint64_t		 part_mod, part_res;	/* mod 0: every row */
 	size_t			 nrows;		/* manifest rows, kept or not */
+	size_t			 nin;		/* rows of the part, kept or not */
 	const struct cr_dup	*dups;		/* by index (parts only) */
 	size_t			 ndups;
 	unsigned		 tick;

@@ -22,6 +22,14 @@
 #define VS_BLOCK	(64 * 1024)
 #define VS_MEM_DEFAULT	(16u * 1024 * 1024)
 
+static size_t vs_cap;
+
+void
+vs_mem_cap(size_t cap)
+{
+	vs_cap = cap < 256 ? 256 : cap;
+}
+
 size_t
 vs_mem(void)
 {
@@ -41,6 +49,8 @@ vs_mem(void)
 		    n <= (unsigned long long)VS_MEM_DEFAULT * 16)
 			mem = (size_t)n;
 	}
+	if (vs_cap != 0 && mem > vs_cap)
+		mem = vs_cap;
 	return mem;
 }
 

@@ -36,6 +36,8 @@
  * testing aid that makes small bundles spill as large ones do.
  */
 size_t	vs_mem(void);
+/* Lower that budget (plan's --memory), before the first vs_mem(). */
+void	vs_mem_cap(size_t);
 /* A new unlinked temporary file under $TMPDIR, 0600, open for both. */
 int	vs_tmpfile(void);
 /* Write all of buf to fd (a temporary file), or exit 74. */

@@ -145,8 +145,9 @@ cr_arena_bytes(const struct cr_arena *a)
 {
 	size_t n = 0;
 
+	/* what is used: the rest of a block is not touched, not resident */
 	for (; a != NULL; a = a->next)
-		n += sizeof *a + a->size;
+		n += sizeof *a + a->used;
 	return n;
 }
 

@@ -31,7 +31,7 @@ struct cr_arena;
 void	*cr_arena_alloc(struct cr_arena **, size_t);
 char	*cr_arena_memdup0(struct cr_arena **, const void *, size_t);
 void	 cr_arena_free(struct cr_arena *);
-/* The bytes an arena holds (its blocks), for a memory budget. */
+/* The bytes an arena holds (used in its blocks), for a memory budget. */
 size_t	 cr_arena_bytes(const struct cr_arena *);
 
 #endif

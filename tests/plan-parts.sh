@@ -45,7 +45,7 @@ same() {
 	ok $? "$_name, budget $_bytes: nothing left under TMPDIR"
 }
 
-for b in 256 4000 60000; do
+for b in 256 20000 60000; do
 	same "CSV" $b --export samples/export --manifest samples/manifest.csv
 done
 # the rules between requests come out of parts
@@ -57,7 +57,7 @@ same "XML export, --json" 256 --json --export samples/export.xml \
     --manifest samples/manifest.csv
 same "XML manifest, --out" 256 --export samples/export \
     --manifest samples/manifest.xml --out "$TMP/runs"
-same "--json --out" 4000 --json --export samples/export \
+same "--json --out" 60000 --json --export samples/export \
     --manifest samples/manifest.csv --out "$TMP/runs"
 grep -q S_ALREADY_APPLIED "$TMP/parts"
 ok $? "and the committed run's, in parts"
@@ -87,6 +87,22 @@ same "request ids used twice" 256 --export samples/export \
     --manifest "$TMP/dups.csv"
 [ "$(grep -c 'E_DUPLICATE_REQUEST' "$TMP/parts")" -eq 33 ]
 ok $? "every later use of a request_id is E_DUPLICATE_REQUEST"
+
+# Two customers share a product id, and the second has a broken product
+# before it: whether or not the first is in its part, the second's
+# message names the first broken product in its export order.
+cp -R samples/export "$TMP/shared"
+printf '%s\n' 'p-bad-1,c-1002,domain,bad.example,active,not-a-time' \
+    'p-1001-1,c-1002,domain,shared.example,active,2027-01-01T00:00:00Z' \
+    >>"$TMP/shared/products.csv"
+printf '%s\n' request_id,reseller_id,customer_id r-1,org-acme,c-1001 \
+    r-2,org-acme,c-1002 >"$TMP/shared.csv"
+same "a product id of two customers" 256 --export "$TMP/shared" \
+    --manifest "$TMP/shared.csv"
+grep -q '^3 .*E_EXPORT_INCONSISTENT: .*product "p-bad-1": column "expires_at"' \
+    "$TMP/whole" && grep -q '^2 .*product "p-1001-1": its id is not unique' \
+    "$TMP/whole"
+ok $? "the second customer's first broken product is named"
 
 # --memory: a number of MB; run does not take it; a --config key.
 for v in 0 -1 abc 8x 1048577; do
