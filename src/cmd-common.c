@@ -98,7 +98,7 @@ runcfg_memory(const struct cr_cmd *cmd, const struct cr_options *o,
 	}
 	c->budget = (size_t)mb * 1024 * 1024 / 8 * 5;
 	/* a testing aid, as CUSTRELEASE_VERIFY_MEM: the model's bytes */
-	if ((env = getenv("CUSTRELEASE_PLAN_MEM")) != NULL) {
+	if ((env = getenv("CUSTRELEASE_MODEL_MEM")) != NULL) {
 		errno = 0;
 		bytes = strtoull(env, &end, 10);
 		if (errno == 0 && *end == '\0' && end != env && bytes >= 256 &&
@@ -422,6 +422,8 @@ parts_each(struct parts *p, struct cr_decide_counts *n, cr_part_fn fn,
 			p->done++;
 			rc = fn(arg, &m);
 		}
+		for (o = 0; o < (int)m.nreq; o++)	/* run's claim tokens */
+			explicit_bzero(m.req[o].token, sizeof m.req[o].token);
 		cr_model_free(&m);
 	}
 	return rc;

@@ -70,7 +70,7 @@ int	cr_runcfg_load_export(const struct cr_options *, struct cr_model *);
  * The manifest's open file moves out of whole, which is freed (zeroed).
  * 0, fn's non-zero return, or an exit status.
  */
-typedef int (*cr_part_fn)(void *arg, const struct cr_model *part);
+typedef int (*cr_part_fn)(void *arg, struct cr_model *part);
 int	cr_runcfg_parts(struct cr_runcfg *, const struct cr_options *,
 	    struct cr_model *whole, struct cr_rundir *,
 	    struct cr_decide_counts *, size_t *nparts, cr_part_fn, void *);

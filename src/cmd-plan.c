@@ -183,7 +183,7 @@ plan_dec(const char *f)
 }
 
 static int
-plan_part(void *arg, const struct cr_model *m)
+plan_part(void *arg, struct cr_model *m)
 {
 	struct plan_out *po = arg;
 	struct vs_rowbuf ib, lb;

@@ -28,6 +28,7 @@
 #include "model.h"
 #include "outfile.h"
 #include "rundir.h"
+#include "verify-stream.h"
 #include "xmalloc.h"
 
 /* A committed run's summary.json is read whole, up to this size. */
@@ -220,6 +221,64 @@ run_write(struct cr_rundir *rd, struct cr_model *m,
 	return rc;
 }
 
+/*
+ * A manifest over the memory budget: decided and written part by part
+ * (cmd-common.c, emit.c), its sorts inside the run being built; a spill
+ * that cannot be written removes that run before exit 74.
+ */
+static int
+run_part(void *arg, struct cr_model *part)
+{
+	return cr_emit_parts_add(arg, part);
+}
+
+static void
+run_abort_fatal(void *arg)
+{
+	cr_rundir_abort(arg);
+}
+
+static int
+run_write_parts(struct cr_rundir *rd, struct cr_runcfg *cfg,
+    const struct cr_options *o, struct cr_model *m, struct cr_emit_opts *eo,
+    struct cr_decide_counts *n)
+{
+	struct cr_emit_parts *ep;
+	char *display;
+	size_t len, nparts = 0;
+	int rc, tmpfd, emailsfd;
+
+	if ((rc = cr_rundir_begin(rd, eo->run_id, &tmpfd)) != 0 ||
+	    (rc = cr_rundir_mkdir(rd, "emails", &emailsfd)) != 0)
+		return rc;
+	display = cr_rundir_display(rd, "");
+	len = strlen(display);
+	if (len > 0 && display[len - 1] == '/')
+		display[len - 1] = '\0';
+	cr_outfile_sync_on_close(0);
+	vs_set_dir(display);
+	vs_mem_cap(cfg->budget / 16);	/* six sorts at most at once */
+	cr_err_at_fatal(run_abort_fatal, rd);
+	ep = cr_emit_parts_begin(m, eo, tmpfd, emailsfd, display, &rc);
+	if (rc == 0)
+		rc = cr_runcfg_parts(cfg, o, m, rd, n, &nparts, run_part, ep);
+	eo->exit_status = cr_cmd_exit_code(n->outcome[CR_REJECTED] ?
+	    CR_STATUS_REJECTED : CR_STATUS_OK);
+	if (rc == 0 && cfg->key == NULL && n->outcome[CR_RELEASED] != 0)
+		cr_err_warn(NULL, 0, "no --token-key: claim tokens are random, "
+		    "and a rerun of this run would mint others");
+	rc = cr_emit_parts_end(ep, n, rc);
+	if (rc == 0)
+		rc = cr_rundir_commit(rd);
+	cr_err_at_fatal(NULL, NULL);
+	vs_set_dir(NULL);
+	free(display);
+	if (rc == 0 && !o->quiet)
+		fprintf(stderr, "custrelease: run: over the memory budget: "
+		    "decided in %zu parts\n", nparts);
+	return rc;
+}
+
 /* What the write stage needs, from the options, the config and the chain. */
 static void
 run_emit_opts(struct cr_emit_opts *eo, const struct cr_options *o,
@@ -280,6 +339,19 @@ run_exec(const struct cr_options *o)
 
 	if ((rc = run_predecessor(rd, run_id, &prev)) != 0)
 		goto out;
+	if (m->over) {
+		run_emit_opts(&eo, o, &cfg, &prev);
+		eo.run_id = run_id;
+		eo.inputs_digest = digest;
+		eo.release = NULL;
+		if ((rc = run_write_parts(rd, &cfg, o, m, &eo, &n)) != 0)
+			goto out;
+		nreq = n.outcome[CR_RELEASED] + n.outcome[CR_SKIPPED] +
+		    n.outcome[CR_REJECTED];
+		status = n.outcome[CR_REJECTED] ? CR_STATUS_REJECTED :
+		    CR_STATUS_OK;
+		goto committed;
+	}
 	cr_runcfg_decide(&cfg, m, &n);
 	status = n.outcome[CR_REJECTED] ? CR_STATUS_REJECTED : CR_STATUS_OK;
 
@@ -295,6 +367,7 @@ run_exec(const struct cr_options *o)
 	if ((rc = cr_emit_tokens(m, &eo)) != 0 ||
 	    (rc = run_write(rd, m, &eo)) != 0)
 		goto out;
+committed:
 	if (hist != NULL && cr_history_update(hist, run_id) != 0)
 		cr_err_warn(NULL, 0, "cannot update the history index: %s; the "
 		    "next run reads the committed runs instead and rebuilds "
@@ -317,5 +390,5 @@ out:
 
 const struct cr_cmd cr_cmd_run = {
 	"run", "--export PATH --manifest PATH --out DIR [options]", run_exec,
-	CR_OPTS_RUN
+	CR_OPTS_RUN | CR_OPT_MEMORY
 };

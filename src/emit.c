@@ -37,6 +37,7 @@
 #include "rowcheck.h"
 #include "template.h"
 #include "token.h"
+#include "verify-stream.h"
 #include "write.h"
 #include "xmalloc.h"
 
@@ -138,6 +139,99 @@ emit_sort(struct emit_sortkey *k, size_t n)
 
 /* --- the tables ------------------------------------------------------------------ */
 
+static char	*emit_codes(const struct cr_request *);
+
+/* The columns of each table, shared by the whole and the parts' writers. */
+static const char *const emit_dec_cols[] = { "request_id", "line",
+    "customer_id", "reseller_id", "requested_by", "outcome", "codes",
+    "message" };
+static const enum cr_val_type emit_dec_types[] = { CR_VAL_STRING, CR_VAL_INT,
+    CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING,
+    CR_VAL_STRING, CR_VAL_STRING };
+static const char *const emit_own_cols[] = { "run_id", "request_id",
+    "product_id", "kind", "name", "customer_id", "from_reseller_id",
+    "to", "change_owner_required", "effective_at" };
+static const enum cr_val_type emit_own_types[] = { CR_VAL_STRING,
+    CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING,
+    CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING, CR_VAL_BOOL,
+    CR_VAL_STRING };
+static const char *const emit_cus_cols[] = { "customer_id", "request_id",
+    "email", "lang", "claim_token_sha256", "claim_expires_at" };
+static const char *const emit_sh_cols[] = { "product_id", "name", "username",
+    "via", "effective_at" };
+static const char *const emit_cu_cols[] = { "product_id", "name", "role",
+    "old_email", "new_email" };
+
+/* One row's values of each table (line: 32 bytes; codes: freed by the
+   caller; to: 128 bytes). */
+static void
+emit_decision_row(const struct cr_request *q, char *line, char **codes,
+    const char **v)
+{
+	snprintf(line, 32, "%lu", q->r.line);
+	*codes = emit_codes(q);
+	v[0] = q->r.val[MAN_REQUEST_ID];
+	v[1] = line;
+	v[2] = q->r.val[MAN_CUSTOMER_ID];
+	v[3] = q->r.val[MAN_RESELLER_ID];
+	v[4] = q->r.val[MAN_REQUESTED_BY];
+	v[5] = cr_outcome_name(q->outcome);
+	v[6] = *codes;
+	v[7] = q->message;
+}
+
+static const char *emit_to(const struct cr_request *, char *, size_t);
+
+static void
+emit_ownership_row(const struct emit *e, const struct cr_request *q,
+    const struct cr_product *p, char *to, const char **v)
+{
+	v[0] = e->o->run_id;
+	v[1] = q->r.val[MAN_REQUEST_ID];
+	v[2] = p->r.val[PRD_ID];
+	v[3] = p->r.val[PRD_KIND];
+	v[4] = p->r.val[PRD_NAME];
+	v[5] = q->r.val[MAN_CUSTOMER_ID];
+	v[6] = q->r.val[MAN_RESELLER_ID];
+	v[7] = emit_to(q, to, 128);
+	v[8] = q->change_owner ? "true" : "false";
+	v[9] = e->effective_at;
+}
+
+static void
+emit_customer_row(const struct emit *e, const struct cr_request *q,
+    const char **v)
+{
+	v[0] = q->r.val[MAN_CUSTOMER_ID];
+	v[1] = q->r.val[MAN_REQUEST_ID];
+	v[2] = q->customer->r.val[CUS_EMAIL];
+	v[3] = q->lang;
+	v[4] = q->token_sha256;
+	v[5] = e->expires_at;
+}
+
+static void
+emit_share_row(const struct emit *e, const struct cr_request *q,
+    const struct cr_product *p, const char **v)
+{
+	v[0] = p->r.val[PRD_ID];
+	v[1] = p->r.val[PRD_NAME];
+	v[2] = q->r.val[MAN_QUICKSHARE_TO];
+	v[3] = "quickshare";
+	v[4] = e->effective_at;
+}
+
+static void
+emit_update_row(const struct cr_request *q, const struct cr_update *u,
+    const char **v)
+{
+	v[0] = u->product->r.val[PRD_ID];
+	v[1] = u->product->r.val[PRD_NAME];
+	v[2] = u->contact->val[DC_ROLE];
+	v[3] = u->contact->val[DC_EMAIL];
+	v[4] = q->customer->r.val[CUS_EMAIL];
+}
+
 static char *
 emit_codes(const struct cr_request *q)
 {
@@ -164,12 +258,6 @@ emit_codes(const struct cr_request *q)
 static int
 emit_decisions(struct emit *e)
 {
-	static const char *const cols[] = { "request_id", "line",
-	    "customer_id", "reseller_id", "requested_by", "outcome", "codes",
-	    "message" };
-	static const enum cr_val_type types[] = { CR_VAL_STRING, CR_VAL_INT,
-	    CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING,
-	    CR_VAL_STRING, CR_VAL_STRING };
 	struct cr_model *m = e->m;
 	struct cr_outfile *mem;
 	struct cr_table_writer *tw;
@@ -189,19 +277,10 @@ emit_decisions(struct emit *e)
 		free(k);
 		return CR_STATUS_IO;
 	}
-	tw = cr_tw_open(&cr_format_csv, mem, cols, types, 8);
+	tw = cr_tw_open(&cr_format_csv, mem, emit_dec_cols, emit_dec_types, 8);
 	for (i = 0; i < m->nreq; i++) {
 		q = k[i].item;
-		snprintf(line, sizeof line, "%lu", q->r.line);
-		codes = emit_codes(q);
-		v[0] = q->r.val[MAN_REQUEST_ID];
-		v[1] = line;
-		v[2] = q->r.val[MAN_CUSTOMER_ID];
-		v[3] = q->r.val[MAN_RESELLER_ID];
-		v[4] = q->r.val[MAN_REQUESTED_BY];
-		v[5] = cr_outcome_name(q->outcome);
-		v[6] = codes;
-		v[7] = q->message;
+		emit_decision_row(q, line, &codes, v);
 		cr_tw_row(tw, v);
 		free(codes);
 	}
@@ -222,13 +301,6 @@ emit_to(const struct cr_request *q, char *buf, size_t size)
 static int
 emit_ownership(struct emit *e)
 {
-	static const char *const cols[] = { "run_id", "request_id",
-	    "product_id", "kind", "name", "customer_id", "from_reseller_id",
-	    "to", "change_owner_required", "effective_at" };
-	static const enum cr_val_type types[] = { CR_VAL_STRING,
-	    CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING,
-	    CR_VAL_STRING, CR_VAL_STRING, CR_VAL_STRING, CR_VAL_BOOL,
-	    CR_VAL_STRING };
 	struct cr_model *m = e->m;
 	struct cr_outfile *csv, *jsonl;
 	struct cr_table_writer *tc, *tj;
@@ -260,21 +332,13 @@ emit_ownership(struct emit *e)
 		free(k);
 		return CR_STATUS_IO;
 	}
-	tc = cr_tw_open(&cr_format_csv, csv, cols, types, 10);
-	tj = cr_tw_open(&cr_format_jsonl, jsonl, cols, types, 10);
+	tc = cr_tw_open(&cr_format_csv, csv, emit_own_cols, emit_own_types, 10);
+	tj = cr_tw_open(&cr_format_jsonl, jsonl, emit_own_cols, emit_own_types,
+	    10);
 	for (i = 0; i < n; i++) {
 		q = &m->req[k[i].index];
 		p = k[i].item;
-		v[0] = e->o->run_id;
-		v[1] = q->r.val[MAN_REQUEST_ID];
-		v[2] = p->r.val[PRD_ID];
-		v[3] = p->r.val[PRD_KIND];
-		v[4] = p->r.val[PRD_NAME];
-		v[5] = q->r.val[MAN_CUSTOMER_ID];
-		v[6] = q->r.val[MAN_RESELLER_ID];
-		v[7] = emit_to(q, to, sizeof to);
-		v[8] = q->change_owner ? "true" : "false";
-		v[9] = e->effective_at;
+		emit_ownership_row(e, q, p, to, v);
 		cr_tw_row(tc, v);
 		cr_tw_row(tj, v);
 	}
@@ -291,13 +355,10 @@ emit_ownership(struct emit *e)
 static int
 emit_customers(struct emit *e)
 {
-	static const char *const cols[] = { "customer_id", "request_id",
-	    "email", "lang", "claim_token_sha256", "claim_expires_at" };
 	struct cr_model *m = e->m;
 	struct cr_outfile *mem;
 	struct cr_table_writer *tw;
 	struct emit_sortkey *k = xcalloc(m->nreq + 1, sizeof *k);
-	const struct cr_request *q;
 	const char *v[6];
 	size_t i, n = 0;
 
@@ -313,15 +374,9 @@ emit_customers(struct emit *e)
 		free(k);
 		return CR_STATUS_IO;
 	}
-	tw = cr_tw_open(&cr_format_csv, mem, cols, NULL, 6);
+	tw = cr_tw_open(&cr_format_csv, mem, emit_cus_cols, NULL, 6);
 	for (i = 0; i < n; i++) {
-		q = k[i].item;
-		v[0] = q->r.val[MAN_CUSTOMER_ID];
-		v[1] = q->r.val[MAN_REQUEST_ID];
-		v[2] = q->customer->r.val[CUS_EMAIL];
-		v[3] = q->lang;
-		v[4] = q->token_sha256;
-		v[5] = e->expires_at;
+		emit_customer_row(e, k[i].item, v);
 		cr_tw_row(tw, v);
 	}
 	cr_tw_close(tw);
@@ -332,14 +387,11 @@ emit_customers(struct emit *e)
 static int
 emit_shares(struct emit *e)
 {
-	static const char *const cols[] = { "product_id", "name", "username",
-	    "via", "effective_at" };
 	struct cr_model *m = e->m;
 	struct cr_outfile *mem;
 	struct cr_table_writer *tw;
 	struct emit_sortkey *k = NULL;
 	const struct cr_request *q;
-	const struct cr_product *p;
 	const char *v[5];
 	size_t i, j, n = 0;
 
@@ -360,14 +412,9 @@ emit_shares(struct emit *e)
 		free(k);
 		return CR_STATUS_IO;
 	}
-	tw = cr_tw_open(&cr_format_csv, mem, cols, NULL, 5);
+	tw = cr_tw_open(&cr_format_csv, mem, emit_sh_cols, NULL, 5);
 	for (i = 0; i < n; i++) {
-		p = k[i].item;
-		v[0] = p->r.val[PRD_ID];
-		v[1] = p->r.val[PRD_NAME];
-		v[2] = m->req[k[i].index].r.val[MAN_QUICKSHARE_TO];
-		v[3] = "quickshare";
-		v[4] = e->effective_at;
+		emit_share_row(e, &m->req[k[i].index], k[i].item, v);
 		cr_tw_row(tw, v);
 	}
 	cr_tw_close(tw);
@@ -378,14 +425,11 @@ emit_shares(struct emit *e)
 static int
 emit_contact_updates(struct emit *e)
 {
-	static const char *const cols[] = { "product_id", "name", "role",
-	    "old_email", "new_email" };
 	struct cr_model *m = e->m;
 	struct cr_outfile *mem;
 	struct cr_table_writer *tw;
 	struct emit_sortkey *k = NULL;
 	const struct cr_request *q;
-	const struct cr_update *u;
 	const char *v[5];
 	size_t i, j, n = 0;
 
@@ -406,15 +450,9 @@ emit_contact_updates(struct emit *e)
 		free(k);
 		return CR_STATUS_IO;
 	}
-	tw = cr_tw_open(&cr_format_csv, mem, cols, NULL, 5);
+	tw = cr_tw_open(&cr_format_csv, mem, emit_cu_cols, NULL, 5);
 	for (i = 0; i < n; i++) {
-		u = k[i].item;
-		q = &m->req[k[i].index];
-		v[0] = u->product->r.val[PRD_ID];
-		v[1] = u->product->r.val[PRD_NAME];
-		v[2] = u->contact->val[DC_ROLE];
-		v[3] = u->contact->val[DC_EMAIL];
-		v[4] = q->customer->r.val[CUS_EMAIL];
+		emit_update_row(&m->req[k[i].index], k[i].item, v);
 		cr_tw_row(tw, v);
 	}
 	cr_tw_close(tw);
@@ -458,17 +496,35 @@ emit_inputs(struct emit *e)
 	return emit_table(e, "inputs.sha256", mem);
 }
 
+/* What summary.json says of the inputs and the decisions. */
+struct emit_sum {
+	struct cr_decide_counts		 n;
+	const char			*manifest_name, *manifest_sha256;
+	const struct cr_model_input	*inputs;
+	size_t				 ninputs;
+};
+
+static void
+emit_sum_of(struct emit_sum *sum, const struct cr_model *m)
+{
+	cr_decide_count(m, &sum->n);
+	sum->manifest_name = m->manifest_name;
+	sum->manifest_sha256 = m->manifest_sha256;
+	sum->inputs = m->inputs;
+	sum->ninputs = m->ninputs;
+}
+
 /* "counts" of summary.json: by outcome, then by code (those that occur). */
 static void
-emit_summary_counts(struct cr_jw *jw, const struct cr_model *m)
+emit_summary_counts(struct cr_jw *jw, const struct cr_decide_counts *np)
 {
-	struct cr_decide_counts n;
+	const struct cr_decide_counts n = *np;
 	int c;
 
-	cr_decide_count(m, &n);
 	cr_jw_object(jw);
 	cr_jw_key(jw, "requests");
-	cr_jw_uint(jw, m->nreq);
+	cr_jw_uint(jw, n.outcome[CR_RELEASED] + n.outcome[CR_SKIPPED] +
+	    n.outcome[CR_REJECTED]);
 	cr_jw_key(jw, "released");
 	cr_jw_uint(jw, n.outcome[CR_RELEASED]);
 	cr_jw_key(jw, "skipped");
@@ -494,7 +550,7 @@ emit_summary_counts(struct cr_jw *jw, const struct cr_model *m)
 
 /* "inputs" of summary.json: the manifest and every export file. */
 static void
-emit_summary_inputs(struct cr_jw *jw, const struct cr_model *m)
+emit_summary_inputs(struct cr_jw *jw, const struct emit_sum *m)
 {
 	size_t i;
 
@@ -548,7 +604,7 @@ emit_summary_options(struct cr_jw *jw, const struct cr_emit_opts *o)
 }
 
 static int
-emit_summary(struct emit *e)
+emit_summary(struct emit *e, const struct emit_sum *sum)
 {
 	struct cr_outfile *f = emit_open(e, "summary.json");
 	struct cr_jw jw;
@@ -573,10 +629,10 @@ emit_summary(struct emit *e)
 	cr_jw_int(&jw, e->o->exit_status);
 	cr_jw_break(&jw, 2);
 	cr_jw_key(&jw, "counts");
-	emit_summary_counts(&jw, e->m);
+	emit_summary_counts(&jw, &sum->n);
 	cr_jw_break(&jw, 2);
 	cr_jw_key(&jw, "inputs");
-	emit_summary_inputs(&jw, e->m);
+	emit_summary_inputs(&jw, sum);
 	cr_jw_break(&jw, 2);
 	cr_jw_key(&jw, "inputs_digest");
 	cr_jw_string(&jw, e->o->inputs_digest);
@@ -683,7 +739,7 @@ cr_emit_tokens(struct cr_model *m, const struct cr_emit_opts *o)
 
 /* The redacted copy of every email into the spool, each an entry. */
 static int
-emit_redacted(struct emit *e, struct cr_mailer *mailer)
+emit_redacted_each(struct emit *e, struct cr_mailer *mailer)
 {
 	struct emit_file *ef;
 	char *path;
@@ -703,12 +759,25 @@ emit_redacted(struct emit *e, struct cr_mailer *mailer)
 		ef->off = off;
 		ef->len = (size_t)(cr_outfile_bytes(e->spool) - off);
 	}
-	if (rc != 0)
-		return rc;
-	/* flushed (a write error is recorded here); the fd stays open */
-	rc = cr_outfile_close(e->spool);
+	return rc;
+}
+
+/* The spool flushed (a write error is recorded here); the fd stays open. */
+static int
+emit_spool_close(struct emit *e)
+{
+	int rc = cr_outfile_close(e->spool);
+
 	e->spool = NULL;
 	return rc;
+}
+
+static int
+emit_redacted(struct emit *e, struct cr_mailer *mailer)
+{
+	int rc = emit_redacted_each(e, mailer);
+
+	return rc != 0 ? rc : emit_spool_close(e);
 }
 
 /* The audit bundle of every entry (bundle.h). */
@@ -766,23 +835,33 @@ emit_cleanup(struct emit *e, int rc)
 	return rc;
 }
 
+static void
+emit_init(struct emit *e, struct cr_model *m, const struct cr_emit_opts *o,
+    int dirfd, int emails_fd, const char *display)
+{
+	memset(e, 0, sizeof *e);
+	e->m = m;
+	e->o = o;
+	e->dirfd = dirfd;
+	e->emails_fd = emails_fd;
+	e->spool_fd = -1;
+	e->display = display;
+	cr_format_time(o->run_time, e->effective_at);
+	cr_format_time(cr_claim_expiry(o->run_time, o->ttl_days),
+	    e->expires_at);
+}
+
 int
 cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
     int emails_fd, const char *display)
 {
 	struct emit e;
+	struct emit_sum sum;
 	struct cr_mailer *mailer = NULL;
 	int rc, mrc;
 
-	memset(&e, 0, sizeof e);
-	e.m = m;
-	e.o = o;
-	e.dirfd = dirfd;
-	e.emails_fd = emails_fd;
-	e.spool_fd = -1;
-	e.display = display;
-	cr_format_time(o->run_time, e.effective_at);
-	cr_format_time(cr_claim_expiry(o->run_time, o->ttl_days), e.expires_at);
+	emit_sum_of(&sum, m);
+	emit_init(&e, m, o, dirfd, emails_fd, display);
 
 	if ((rc = emit_spool_open(&e)) != 0 ||
 	    (rc = emit_manifest_copy(&e)) != 0 ||
@@ -792,7 +871,7 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 	    (rc = emit_customers(&e)) != 0 ||
 	    (rc = emit_shares(&e)) != 0 ||
 	    (rc = emit_contact_updates(&e)) != 0 ||
-	    (rc = emit_summary(&e)) != 0)
+	    (rc = emit_summary(&e, &sum)) != 0)
 		goto out;
 	/*
 	 * The emails take what they need from the model, which goes: the
@@ -814,4 +893,241 @@ out:
 		rc = mrc;
 	cr_mailer_free(mailer);
 	return emit_cleanup(&e, rc);
+}
+
+/* --- in parts -------------------------------------------------------------------- */
+
+/*
+ * A manifest over the memory budget is decided in parts (cmd-common.c);
+ * each part's rows go into one external sort per table (verify-stream.h,
+ * in the run being built), keyed as the whole run sorts them (key, then
+ * manifest index), and each part's claim emails are written at once.
+ * Once every part is in, the tables are written from the sorts by the
+ * same writers, so the files are those of a whole run.
+ */
+enum { EP_DEC, EP_OWN, EP_CUS, EP_SH, EP_CU, EP_TABLES };
+
+struct cr_emit_parts {
+	struct emit		 e;
+	struct vs_sort		*sort[EP_TABLES];
+	struct emit_sum		 sum;
+	char			*manifest_name;
+	char			 manifest_sha256[65];
+	struct cr_model_input	*inputs;
+	char			*buf;		/* a record being made */
+	size_t			 cap;
+};
+
+/*
+ * A row into its sort: the keys (NULL as ""), the manifest index, then
+ * each value as "" (none) or "=" and the value.
+ */
+static void
+parts_row(struct cr_emit_parts *ep, int t, const char *k1, const char *k2,
+    size_t index, const char *const *v, size_t nv)
+{
+	const char *f[VS_FIELDS_MAX];
+	struct vs_rowbuf ib;
+	size_t i, len = 0, off[VS_FIELDS_MAX];
+
+	for (i = 0; i < nv; i++)
+		len += v[i] != NULL ? strlen(v[i]) + 2 : 1;
+	if (len > ep->cap) {
+		ep->cap = len * 2;
+		ep->buf = xrealloc(ep->buf, ep->cap);
+	}
+	for (len = 0, i = 0; i < nv; i++) {
+		off[i] = len;
+		if (v[i] != NULL) {
+			ep->buf[len++] = '=';
+			memcpy(ep->buf + len, v[i], strlen(v[i]));
+			len += strlen(v[i]);
+		}
+		ep->buf[len++] = '\0';
+	}
+	f[0] = k1 != NULL ? k1 : "";
+	f[1] = k2 != NULL ? k2 : "";
+	f[2] = vs_row(&ib, index);
+	for (i = 0; i < nv; i++)
+		f[3 + i] = ep->buf + off[i];
+	vs_sort_add(ep->sort[t], 3 + nv, f);
+}
+
+static void
+parts_released(struct cr_emit_parts *ep, const struct cr_request *q)
+{
+	const char *v[10];
+	char to[128];
+	size_t j;
+
+	for (j = 0; j < q->customer->nproducts; j++) {
+		emit_ownership_row(&ep->e, q, q->customer->products[j], to, v);
+		parts_row(ep, EP_OWN, v[2], NULL, q->index, v, 10);
+	}
+	emit_customer_row(&ep->e, q, v);
+	parts_row(ep, EP_CUS, v[0], NULL, q->index, v, 6);
+	for (j = 0; j < q->ngrants; j++) {
+		emit_share_row(&ep->e, q, q->grants[j], v);
+		parts_row(ep, EP_SH, v[0], NULL, q->index, v, 5);
+	}
+	for (j = 0; j < q->nupdates; j++) {
+		emit_update_row(q, &q->updates[j], v);
+		parts_row(ep, EP_CU, v[0], v[2], q->index, v, 5);
+	}
+}
+
+struct cr_emit_parts *
+cr_emit_parts_begin(struct cr_model *whole, const struct cr_emit_opts *o,
+    int dirfd, int emails_fd, const char *display, int *rc)
+{
+	struct cr_emit_parts *ep = xcalloc(1, sizeof *ep);
+	size_t i;
+	int t;
+
+	emit_init(&ep->e, whole, o, dirfd, emails_fd, display);
+	ep->manifest_name = xstrdup(whole->manifest_name);
+	memcpy(ep->manifest_sha256, whole->manifest_sha256, 65);
+	ep->inputs = xcalloc(whole->ninputs + 1, sizeof *ep->inputs);
+	for (i = 0; i < whole->ninputs; i++) {
+		ep->inputs[i].name = xstrdup(whole->inputs[i].name);
+		memcpy(ep->inputs[i].sha256, whole->inputs[i].sha256, 65);
+	}
+	ep->sum.manifest_name = ep->manifest_name;
+	ep->sum.manifest_sha256 = ep->manifest_sha256;
+	ep->sum.inputs = ep->inputs;
+	ep->sum.ninputs = whole->ninputs;
+	for (t = 0; t < EP_TABLES; t++)
+		ep->sort[t] = vs_sort_new();
+	if ((*rc = emit_spool_open(&ep->e)) == 0 &&
+	    (*rc = emit_manifest_copy(&ep->e)) == 0)
+		*rc = emit_inputs(&ep->e);
+	ep->e.m = NULL;		/* the whole model goes: parts come */
+	return ep;
+}
+
+int
+cr_emit_parts_add(struct cr_emit_parts *ep, struct cr_model *m)
+{
+	struct cr_mailer *mailer;
+	const struct cr_request *q;
+	const char *v[8];
+	char line[32], *codes;
+	size_t i;
+	int rc, mrc;
+
+	if ((rc = cr_emit_tokens(m, ep->e.o)) != 0)
+		return rc;
+	for (i = 0; i < m->nreq; i++) {
+		q = &m->req[i];
+		emit_decision_row(q, line, &codes, v);
+		parts_row(ep, EP_DEC, v[0], NULL, q->index, v, 8);
+		free(codes);
+		if (q->outcome == CR_RELEASED)
+			parts_released(ep, q);
+	}
+	mailer = cr_mailer_new(m, ep->e.o, ep->e.emails_fd, ep->e.display);
+	if ((rc = cr_mailer_start(mailer)) == 0)
+		rc = emit_redacted_each(&ep->e, mailer);
+	mrc = cr_mailer_join(mailer, rc != 0);
+	cr_mailer_free(mailer);
+	return rc != 0 ? rc : mrc;
+}
+
+/* One table from its sort, through the writers of a whole run. */
+struct parts_out {
+	struct cr_table_writer	*tw[2];
+	size_t			 nv;
+};
+
+static void
+parts_out_row(void *arg, const char *const *f, size_t nf)
+{
+	struct parts_out *po = arg;
+	const char *v[VS_FIELDS_MAX];
+	size_t i;
+
+	(void)nf;
+	for (i = 0; i < po->nv; i++)
+		v[i] = f[3 + i][0] == '=' ? f[3 + i] + 1 : NULL;
+	cr_tw_row(po->tw[0], v);
+	if (po->tw[1] != NULL)
+		cr_tw_row(po->tw[1], v);
+}
+
+static int
+parts_table(struct cr_emit_parts *ep, int t, const char *name,
+    const char *const *cols, const enum cr_val_type *types, size_t n)
+{
+	struct parts_out po = { { NULL, NULL }, n };
+	struct cr_outfile *f;
+
+	if ((f = emit_open(&ep->e, name)) == NULL)
+		return CR_STATUS_IO;
+	po.tw[0] = cr_tw_open(&cr_format_csv, f, cols, types, n);
+	vs_sort_each(ep->sort[t], parts_out_row, &po);
+	ep->sort[t] = NULL;
+	cr_tw_close(po.tw[0]);
+	return emit_table(&ep->e, name, f);
+}
+
+/* ownership.csv and ownership.jsonl, from one sort. */
+static int
+parts_ownership(struct cr_emit_parts *ep)
+{
+	struct parts_out po = { { NULL, NULL }, 10 };
+	struct cr_outfile *csv, *jsonl;
+	int rc;
+
+	if ((csv = emit_open(&ep->e, "ownership.csv")) == NULL ||
+	    (jsonl = emit_open(&ep->e, "ownership.jsonl")) == NULL) {
+		cr_outfile_discard(csv);
+		return CR_STATUS_IO;
+	}
+	po.tw[0] = cr_tw_open(&cr_format_csv, csv, emit_own_cols,
+	    emit_own_types, 10);
+	po.tw[1] = cr_tw_open(&cr_format_jsonl, jsonl, emit_own_cols,
+	    emit_own_types, 10);
+	vs_sort_each(ep->sort[EP_OWN], parts_out_row, &po);
+	ep->sort[EP_OWN] = NULL;
+	cr_tw_close(po.tw[0]);
+	cr_tw_close(po.tw[1]);
+	if ((rc = emit_table(&ep->e, "ownership.csv", csv)) != 0) {
+		cr_outfile_discard(jsonl);
+		return rc;
+	}
+	return emit_table(&ep->e, "ownership.jsonl", jsonl);
+}
+
+int
+cr_emit_parts_end(struct cr_emit_parts *ep, const struct cr_decide_counts *n,
+    int rc)
+{
+	size_t i;
+	int t;
+
+	ep->sum.n = *n;
+	if (rc == 0 &&
+	    (rc = parts_table(ep, EP_DEC, "decisions.csv", emit_dec_cols,
+	    emit_dec_types, 8)) == 0 &&
+	    (rc = parts_ownership(ep)) == 0 &&
+	    (rc = parts_table(ep, EP_CUS, "customers.csv", emit_cus_cols,
+	    NULL, 6)) == 0 &&
+	    (rc = parts_table(ep, EP_SH, "shares.csv", emit_sh_cols, NULL,
+	    5)) == 0 &&
+	    (rc = parts_table(ep, EP_CU, "contact_updates.csv", emit_cu_cols,
+	    NULL, 5)) == 0 &&
+	    (rc = emit_summary(&ep->e, &ep->sum)) == 0 &&
+	    (rc = emit_spool_close(&ep->e)) == 0)
+		rc = emit_bundle(&ep->e);
+	for (t = 0; t < EP_TABLES; t++)
+		if (ep->sort[t] != NULL)
+			vs_sort_free(ep->sort[t]);
+	rc = emit_cleanup(&ep->e, rc);
+	for (i = 0; i < ep->sum.ninputs; i++)
+		free(ep->inputs[i].name);
+	free(ep->inputs);
+	free(ep->manifest_name);
+	free(ep->buf);
+	free(ep);
+	return rc;
 }

@@ -63,6 +63,24 @@ int	cr_emit_tokens(struct cr_model *, const struct cr_emit_opts *);
 int	cr_emit_run(struct cr_model *, const struct cr_emit_opts *,
 	    int dirfd, int emails_fd, const char *display);
 
+/*
+ * The same, for a manifest decided in parts (cmd-common.c): begin with
+ * the whole model that passed its budget, before it is freed (the
+ * manifest's copy and the inputs' digests are written from it; *rc gets
+ * 0 or a status), add each decided part (its tokens are minted and its
+ * emails written), end with the counts of all and the status so far:
+ * the tables from external sorts under $TMPDIR, the summary, the bundle.
+ * end frees what begin returned, whatever rc; it returns the status.
+ */
+struct cr_emit_parts;
+struct cr_decide_counts;
+struct cr_emit_parts *cr_emit_parts_begin(struct cr_model *whole,
+	    const struct cr_emit_opts *, int dirfd, int emails_fd,
+	    const char *display, int *rc);
+int	cr_emit_parts_add(struct cr_emit_parts *, struct cr_model *);
+int	cr_emit_parts_end(struct cr_emit_parts *,
+	    const struct cr_decide_counts *, int rc);
+
 /* The digest that identifies a run's inputs (manifest and export). */
 void	cr_emit_inputs_digest(const struct cr_model *, char out[65]);
 

@@ -54,11 +54,21 @@ vs_mem(void)
 	return mem;
 }
 
+static const char *vs_dir_set;
+
+void
+vs_set_dir(const char *dir)
+{
+	vs_dir_set = dir;
+}
+
 static const char *
 vs_dir(void)
 {
 	const char *dir = getenv("TMPDIR");
 
+	if (vs_dir_set != NULL)
+		return vs_dir_set;
 	return dir != NULL && *dir != '\0' ? dir : "/tmp";
 }
 

@@ -17,8 +17,8 @@
  * made, so nothing is left behind on any exit path.
  *
  * Not a public interface: the verify-*.c files include it, and the
- * parts of a manifest larger than plan's memory budget (load.c,
- * cmd-plan.c).
+ * parts of a manifest larger than the memory budget of plan and run
+ * (load.c, cmd-plan.c, emit.c).
  */
 #ifndef CR_VERIFY_STREAM_H
 #define CR_VERIFY_STREAM_H
@@ -40,6 +40,8 @@ size_t	vs_mem(void);
 void	vs_mem_cap(size_t);
 /* A new unlinked temporary file under $TMPDIR, 0600, open for both. */
 int	vs_tmpfile(void);
+/* Put them under dir instead (NULL: $TMPDIR again); dir must outlive it. */
+void	vs_set_dir(const char *dir);
 /* Write all of buf to fd (a temporary file), or exit 74. */
 void	vs_write(int fd, const void *buf, size_t len);
 void __attribute__((noreturn)) vs_fail(const char *what, int err);

@@ -2,7 +2,7 @@
 # plan-parts.sh -- plan under a memory budget (--memory MB): a manifest
 # whose model passes the budget is decided in parts and printed in
 # manifest order, byte for byte what the whole plan prints, with the same
-# exit status.  The model's budget is lowered (CUSTRELEASE_PLAN_MEM, a
+# exit status.  The model's budget is lowered (CUSTRELEASE_MODEL_MEM, a
 # testing aid, in bytes) so that the samples, which hold every decision
 # code, take the path of a million requests: CSV and XML, --json, --out
 # with a committed run, a manifest on stdin.  Then a generated export of
@@ -32,7 +32,7 @@ same() {
 	shift 2
 	_rcw=0 _rcp=0
 	"$CUSTRELEASE" plan "$@" >"$TMP/whole" 2>"$TMP/whole.err" || _rcw=$?
-	TMPDIR=$SPOOL CUSTRELEASE_PLAN_MEM=$_bytes \
+	TMPDIR=$SPOOL CUSTRELEASE_MODEL_MEM=$_bytes \
 	    "$CUSTRELEASE" plan "$@" >"$TMP/parts" 2>"$TMP/parts.err" ||
 	    _rcp=$?
 	cmp -s "$TMP/whole" "$TMP/parts" && [ "$_rcw" = "$_rcp" ] &&
@@ -66,7 +66,7 @@ ok $? "and the committed run's, in parts"
 rc=0
 "$CUSTRELEASE" plan --export samples/export --manifest - \
     <samples/manifest.csv >"$TMP/whole" 2>/dev/null || rc=$?
-CUSTRELEASE_PLAN_MEM=256 "$CUSTRELEASE" plan --export samples/export \
+CUSTRELEASE_MODEL_MEM=256 "$CUSTRELEASE" plan --export samples/export \
     --manifest - <samples/manifest.csv >"$TMP/parts" 2>"$TMP/parts.err" ||
     [ $? = $rc ]
 cmp -s "$TMP/whole" "$TMP/parts" && grep -q "parts$" "$TMP/parts.err"
@@ -138,7 +138,7 @@ elif $CC -shared -fPIC -o "$SHIM" "$top_srcdir/tests/inject/inject.c" -ldl \
 		LD_PRELOAD=$SHIM CR_INJECT_ONLY=write CR_INJECT_AT=$at \
 		    CR_INJECT_ERRNO=ENOSPC CR_INJECT_NOSYNC=1 \
 		    CR_INJECT_PROG=custrelease TMPDIR=$SPOOL \
-		    CUSTRELEASE_VERIFY_MEM=256 CUSTRELEASE_PLAN_MEM=256 \
+		    CUSTRELEASE_VERIFY_MEM=256 CUSTRELEASE_MODEL_MEM=256 \
 		    "$CUSTRELEASE" plan --export samples/export \
 		    --manifest samples/manifest.csv >"$TMP/out.full" \
 		    2>"$TMP/err.full" || rc=$?
