@@ -196,22 +196,37 @@ run_again(const struct cr_options *o, struct cr_rundir *rd,
 	return old_status;
 }
 
+/*
+ * Begin the run under .tmp- with its emails/: 0 and its fds and name
+ * (freed by the caller), or a status.
+ */
+static int
+run_begin(struct cr_rundir *rd, const char *run_id, int *tmpfd,
+    int *emailsfd, char **display)
+{
+	size_t len;
+	int rc;
+
+	if ((rc = cr_rundir_begin(rd, run_id, tmpfd)) != 0 ||
+	    (rc = cr_rundir_mkdir(rd, "emails", emailsfd)) != 0)
+		return rc;
+	*display = cr_rundir_display(rd, "");
+	len = strlen(*display);
+	if (len > 0 && (*display)[len - 1] == '/')
+		(*display)[len - 1] = '\0';
+	return 0;
+}
+
 /* Build the run under .tmp-, write every file, commit. */
 static int
 run_write(struct cr_rundir *rd, struct cr_model *m,
     const struct cr_emit_opts *eo)
 {
 	char *display;
-	size_t len;
 	int rc, tmpfd, emailsfd;
 
-	if ((rc = cr_rundir_begin(rd, eo->run_id, &tmpfd)) != 0 ||
-	    (rc = cr_rundir_mkdir(rd, "emails", &emailsfd)) != 0)
+	if ((rc = run_begin(rd, eo->run_id, &tmpfd, &emailsfd, &display)) != 0)
 		return rc;
-	display = cr_rundir_display(rd, "");
-	len = strlen(display);
-	if (len > 0 && display[len - 1] == '/')
-		display[len - 1] = '\0';
 	cr_model_drop_indexes(m);	/* decided: the maps may go */
 	cr_outfile_sync_on_close(0);	/* cr_rundir_commit syncs them all */
 	rc = cr_emit_run(m, eo, tmpfd, emailsfd, display);
@@ -245,16 +260,11 @@ run_write_parts(struct cr_rundir *rd, struct cr_runcfg *cfg,
 {
 	struct cr_emit_parts *ep;
 	char *display;
-	size_t len, nparts = 0;
+	size_t nparts = 0;
 	int rc, tmpfd, emailsfd;
 
-	if ((rc = cr_rundir_begin(rd, eo->run_id, &tmpfd)) != 0 ||
-	    (rc = cr_rundir_mkdir(rd, "emails", &emailsfd)) != 0)
+	if ((rc = run_begin(rd, eo->run_id, &tmpfd, &emailsfd, &display)) != 0)
 		return rc;
-	display = cr_rundir_display(rd, "");
-	len = strlen(display);
-	if (len > 0 && display[len - 1] == '/')
-		display[len - 1] = '\0';
 	cr_outfile_sync_on_close(0);
 	vs_set_dir(display);
 	vs_mem_cap(cfg->budget / 16);	/* six sorts at most at once */
