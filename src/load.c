@@ -452,7 +452,8 @@ cr_model_scan_manifest(int fd, const char *name, int xml,
 		free(sc.dups);
 		return rc;
 	}
-	qsort(sc.dups, sc.ndups, sizeof *sc.dups, load_dup_cmp);
+	if (sc.ndups > 1)	/* none: sc.dups is NULL */
+		qsort(sc.dups, sc.ndups, sizeof *sc.dups, load_dup_cmp);
 	*dups = sc.dups;
 	*ndups = sc.ndups;
 	*nrows = sc.nrows;
