@@ -104,7 +104,7 @@ grep -q '^3 .*E_EXPORT_INCONSISTENT: .*product "p-bad-1": column "expires_at"' \
     "$TMP/whole"
 ok $? "the second customer's first broken product is named"
 
-# --memory: a number of MB; run does not take it; a --config key.
+# --memory: a number of MB, for run too; a --config key.
 for v in 0 -1 abc 8x 1048577; do
 	cr plan --export samples/export --manifest samples/manifest.csv \
 	    --memory "$v"
@@ -113,9 +113,10 @@ for v in 0 -1 abc 8x 1048577; do
 	ok $? "--memory $v: a usage error (exit $rc)"
 done
 cr run --export samples/export --manifest samples/manifest.csv \
-    --out "$TMP/norun" --memory 8
-[ $rc -eq 2 ] && [ ! -e "$TMP/norun" ]
-ok $? "run --memory: not an option of run (exit $rc)"
+    --out "$TMP/norun" --memory 0
+[ $rc -eq 2 ] && [ ! -e "$TMP/norun" ] &&
+    grep -q -- '--memory "0": expected a number of MB' "$TMP/err"
+ok $? "run --memory 0: a usage error too, OUT untouched (exit $rc)"
 printf 'memory = 1\n' >"$TMP/conf"
 cr plan --config "$TMP/conf" --export samples/export \
     --manifest samples/manifest.csv
