@@ -2,9 +2,14 @@
  * bundle.c -- write the audit bundle of a run: a BagIt 1.0 bag (RFC 8493)
  * audit-<run_id>/ as one reproducible tar.gz, tar.zst or zip; see bundle.h.
  *
- * The bag's list of files is assembled in memory; the payload files
- * themselves are handed over in memory or, the large ones, as files or
- * parts of a spool file, read a block at a time with pread.  The two
+ * The bag's list of files is assembled in memory, except for the many
+ * files of one directory (the emails, cr_bundle_many), which stay in the
+ * caller's sorted list: they are archived in its order and hashed as they
+ * are copied, their manifest lines spooled into two files of the bundle's
+ * own (.audit-digests, unlinked as soon as made), so that the memory does
+ * not grow with them.  The payload files themselves are handed over in
+ * memory or, the large ones, as files or parts of a spool file, read a
+ * block at a time with pread.  The two
  * reports are written into a spool of the bundle's own (.audit-spool,
  * unlinked as soon as it is made), the tag files computed here, and the
  * archive streamed through libarchive into a cr_outfile, so that every
@@ -37,6 +42,7 @@
 
 #include "bag.h"
 #include "bundle.h"
+#include "verify-stream.h"
 #include "sshsig.h"
 #include "bundle-format.h"
 #include "custrelease.h"
@@ -52,6 +58,8 @@
 
 /* Where the reports wait for the archive: made and unlinked at once. */
 #define BUNDLE_SPOOL	".audit-spool"
+/* The many files' manifest lines, SHA-256 then SHA-512: the same. */
+#define BUNDLE_DIGESTS	".audit-digests"
 
 /*
  * One file of the bag, path relative to the bag directory: in memory,
@@ -95,6 +103,9 @@ struct bundle {
 	int			 spool;		/* the reports; -1: none */
 	uint64_t		 spoollen;
 	size_t			 tagfrom;	/* first tag file */
+	int			 dirfd;
+	/* the many files: their manifest lines (-1: none yet) */
+	int			 dig[2];	/* SHA-256, SHA-512 */
 	/*
 	 * The hasher: a thread that hashes the payload files not in memory
 	 * (copies of their entries, jobs) while the reports are made and the
@@ -230,14 +241,17 @@ bundle_hash_file(const struct bundle *b, struct bundle_file *f)
 }
 
 /*
- * Copy a payload file not in memory into the archive: 0; -1 when the
- * archive refused the data (not reported); CR_STATUS_IO when the file
- * could not be read or is no longer the length listed (reported).
+ * Copy a payload file not in memory into the archive, and give `dg` (NULL:
+ * none) its digests on the way: 0; -1 when the archive refused the data
+ * (not reported); CR_STATUS_IO when the file could not be read or is no
+ * longer the length listed (reported).
  */
 static int
 bundle_copy_file(const struct bundle *b, const struct bundle_file *f,
-    struct archive *a)
+    struct archive *a, struct bundle_file *dg)
 {
+	struct sha256_ctx c256;
+	struct sha512_ctx c512;
 	unsigned char buf[BUNDLE_BLOCK];
 	uint64_t total = 0;
 	ssize_t r;
@@ -245,6 +259,8 @@ bundle_copy_file(const struct bundle *b, const struct bundle_file *f,
 
 	if ((fd = bundle_open(b, f)) < 0)
 		return CR_STATUS_IO;
+	sha256_init(&c256);
+	sha512_init(&c512);
 	while ((r = bundle_pread(b, f, fd, total, buf, sizeof buf)) > 0) {
 		if (total + (uint64_t)r > f->len)
 			break;				/* it grew */
@@ -252,7 +268,15 @@ bundle_copy_file(const struct bundle *b, const struct bundle_file *f,
 			rc = -1;
 			break;
 		}
+		if (dg != NULL) {
+			sha256_update(&c256, (size_t)r, buf);
+			sha512_update(&c512, (size_t)r, buf);
+		}
 		total += (uint64_t)r;
+	}
+	if (dg != NULL) {
+		sha256_digest(&c256, sizeof dg->sha256, dg->sha256);
+		sha512_digest(&c512, sizeof dg->sha512, dg->sha512);
 	}
 	if (r < 0)
 		rc = CR_STATUS_IO;
@@ -373,6 +397,9 @@ bundle_free(struct bundle *b)
 		rc = CR_STATUS_IO;
 	}
 	b->spool = -1;
+	for (i = 0; i < 2; i++)
+		if (b->dig[i] >= 0)
+			(void)close(b->dig[i]);
 	free(b->display);
 	free(b->spool_display);
 	free(b->bundle_name);
@@ -385,6 +412,36 @@ bundle_file_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct bundle_file *)a)->path,
 	    ((const struct bundle_file *)b)->path);
+}
+
+/*
+ * The many files' directory: one name and a '/' (each file's name is
+ * checked as it is archived), and no other payload file in it.  0 or
+ * CR_STATUS_DATA.
+ */
+static int
+bundle_many_check(struct bundle *b)
+{
+	const struct cr_bundle_many *m = b->opts->many;
+	size_t i, len;
+	const char *why = NULL;
+
+	if (m == NULL || m->n == 0)
+		return 0;
+	len = strlen(m->dir);
+	if (len < 2 || m->dir[len - 1] != '/' ||
+	    memchr(m->dir, '/', len - 1) != NULL || m->list == NULL)
+		why = "not a directory";
+	else
+		for (i = 0; i < b->nfiles; i++)
+			if (strncmp(b->files[i].path + 5, m->dir, len) == 0)
+				why = "given twice";
+	if (why != NULL) {
+		cr_err_set(b->display, 0, "payload directory \"%s\": %s",
+		    m->dir, why);
+		return CR_STATUS_DATA;
+	}
+	return 0;
 }
 
 /* The payload as given, names checked; 0 or CR_STATUS_DATA. */
@@ -432,7 +489,7 @@ bundle_payload(struct bundle *b, const struct cr_bundle_entry *e, size_t n)
 			    b->files[i].path + 5);
 			return CR_STATUS_DATA;
 		}
-	return 0;
+	return bundle_many_check(b);
 }
 
 /* The payload file at data/<path>, or NULL. */
@@ -600,6 +657,45 @@ bundle_manifest(const struct bundle *b, size_t from, size_t to, int sha512,
 	return cr_outfile_mem_finish(m, len);
 }
 
+/* Whether payload file f comes after the many files (by path). */
+static int
+bundle_many_after(const struct bundle *b, const struct bundle_file *f)
+{
+	return strcmp(f->path + 5, b->opts->many != NULL ?
+	    b->opts->many->dir : "") > 0;
+}
+
+/*
+ * The many files' manifest lines (SHA-512 or SHA-256) into m: 0, or
+ * CR_STATUS_IO after a message.
+ */
+static int
+bundle_digests_copy(struct bundle *b, int sha512, struct cr_outfile *m)
+{
+	unsigned char buf[BUNDLE_BLOCK];
+	uint64_t pos = 0;
+	ssize_t r;
+	int fd = b->dig[sha512 != 0];
+
+	if (fd < 0)
+		return 0;
+	for (;;) {
+		r = pread(fd, buf, sizeof buf, (off_t)pos);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		cr_outfile_write(m, buf, (size_t)r);
+		pos += (uint64_t)r;
+	}
+	if (r < 0) {
+		cr_err_set(b->spool_display, 0, "cannot read %s: %s",
+		    BUNDLE_DIGESTS, strerror(errno));
+		return CR_STATUS_IO;
+	}
+	return 0;
+}
+
 /*
  * A payload manifest (one line a payload file: it grows with the emails),
  * written into the spool and added as tag file `name`: 0 or an exit code.
@@ -612,17 +708,28 @@ bundle_manifest_spool(struct bundle *b, size_t n, int sha512,
 	uint64_t off = b->spoollen, len;
 	char hex[CR_BAG_SHA512_HEX];
 	size_t i;
-	int rc;
+	int rc = 0, spliced = 0;
 
 	cr_outfile_nodigest(m);
 	for (i = 0; i < n; i++) {
+		if (!spliced && bundle_many_after(b, &b->files[i])) {
+			if ((rc = bundle_digests_copy(b, sha512, m)) != 0)
+				break;
+			spliced = 1;
+		}
 		cr_outfile_puts(m, bundle_hex(&b->files[i], sha512, hex));
 		cr_outfile_write(m, "  ", 2);
 		cr_outfile_puts(m, b->files[i].path);
 		cr_outfile_putc(m, '\n');
 	}
+	if (rc == 0 && !spliced)
+		rc = bundle_digests_copy(b, sha512, m);
 	len = cr_outfile_bytes(m);
 	b->spoollen += len;
+	if (rc != 0) {
+		(void)cr_outfile_close(m);
+		return rc;
+	}
 	if ((rc = cr_outfile_close(m)) != 0)
 		return rc;
 	return bundle_add_spooled(b, "", name, off, len);
@@ -645,6 +752,10 @@ bundle_tags_head(struct bundle *b, const char *run_id, time_t run_time)
 
 	for (i = 0; i < npayload; i++)
 		octets += b->files[i].len;
+	if (b->opts->many != NULL) {
+		octets += b->opts->many->octets;
+		npayload += b->opts->many->n;
+	}
 	if (gmtime_r(&run_time, &tm) == NULL ||
 	    strftime(date, sizeof date, "%Y-%m-%d", &tm) == 0)
 		strcpy(date, "1970-01-01");
@@ -781,12 +892,18 @@ bundle_items(const struct bundle *b, const char *top, size_t from, size_t to,
     size_t *np)
 {
 	struct bundle_item *it;
-	size_t i, j, n = 0, cap = (to - from) * 2 + 1;
+	size_t i, j, n = 0, cap = (to - from) * 2 + 3;
 	const char *p;
 
 	it = xreallocarray(NULL, cap, sizeof *it);
 	if (from == 0) {
 		xasprintf(&it[n].path, "%s/", top);
+		it[n++].file = NULL;
+	}
+	if (from == 0 && b->opts->many != NULL && b->opts->many->n > 0) {
+		xasprintf(&it[n].path, "%s/data/", top);
+		it[n++].file = NULL;
+		xasprintf(&it[n].path, "%s/data/%s", top, b->opts->many->dir);
 		it[n++].file = NULL;
 	}
 	for (i = from; i < to; i++) {
@@ -834,6 +951,173 @@ bundle_archive_write(struct archive *a, void *arg, const void *buf,
 	return (la_ssize_t)n;
 }
 
+/* One entry's header, owned by root, dated run_time: 0, or -1. */
+static int
+bundle_header(struct archive *a, const char *path, uint64_t size, int dir,
+    time_t run_time)
+{
+	struct archive_entry *e = archive_entry_new();
+	int rc = 0;
+
+	archive_entry_set_pathname_utf8(e, path);
+	archive_entry_set_mtime(e, run_time, 0);
+	archive_entry_set_uid(e, 0);
+	archive_entry_set_gid(e, 0);
+	archive_entry_set_uname(e, "root");
+	archive_entry_set_gname(e, "root");
+	archive_entry_set_filetype(e, dir ? AE_IFDIR : AE_IFREG);
+	archive_entry_set_perm(e, dir ? 0755 : 0644);
+	archive_entry_set_size(e, (la_int64_t)size);
+	if (archive_write_header(a, e) < ARCHIVE_WARN)
+		rc = -1;
+	archive_entry_free(e);
+	return rc;
+}
+
+/* Whether path is <top>/data/<the many files' dir>. */
+static int
+bundle_is_many_dir(const struct bundle *b, const char *top, const char *path)
+{
+	size_t len = strlen(top);
+
+	return b->opts->many != NULL && b->opts->many->n > 0 &&
+	    strncmp(path, top, len) == 0 &&
+	    strncmp(path + len, "/data/", 6) == 0 &&
+	    strcmp(path + len + 6, b->opts->many->dir) == 0;
+}
+
+/*
+ * The two files of the many files' manifest lines, made in the bundle's
+ * directory and unlinked at once, and outfiles over them: 0, or
+ * CR_STATUS_IO after a message.
+ */
+static int
+bundle_digests_open(struct bundle *b, struct cr_outfile *dig[2])
+{
+	char *display;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		b->dig[k] = openat(b->dirfd, BUNDLE_DIGESTS, O_RDWR | O_CREAT |
+		    O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (b->dig[k] < 0 ||
+		    unlinkat(b->dirfd, BUNDLE_DIGESTS, 0) != 0) {
+			cr_err_set(b->display, 0, "cannot make %s: %s",
+			    BUNDLE_DIGESTS, strerror(errno));
+			if (k == 1)
+				cr_outfile_discard(dig[0]);
+			return CR_STATUS_IO;
+		}
+		xasprintf(&display, "%s (%s)", b->display, BUNDLE_DIGESTS);
+		dig[k] = cr_outfile_fdopen(b->dig[k], display);
+		free(display);
+		cr_outfile_nodigest(dig[k]);
+	}
+	return 0;
+}
+
+/*
+ * A record of the many files' list into f (path "data/<name>", off, len):
+ * 0, or CR_STATUS_DATA after a message when it is not a file of the
+ * directory, in order after prev (NULL: the first).
+ */
+static int
+bundle_many_entry(const struct bundle *b, const char *const *fl, size_t nf,
+    const char *prev, struct bundle_file *f)
+{
+	const char *dir = b->opts->many->dir, *why = NULL;
+	size_t dlen = strlen(dir);
+
+	if (nf != 3)
+		why = "not a record of the list";
+	else if ((why = cr_bag_path_problem(fl[0])) != NULL)
+		;
+	else if (strncmp(fl[0], dir, dlen) != 0 ||
+	    strchr(fl[0] + dlen, '/') != NULL)
+		why = "not in the directory";
+	else if (prev != NULL && strcmp(prev + 5, fl[0]) >= 0)
+		why = "out of order or given twice";
+	if (why != NULL) {
+		cr_err_set(b->display, 0, "payload file \"%s\": %s",
+		    nf > 0 ? fl[0] : "", why);
+		return CR_STATUS_DATA;
+	}
+	free(f->path);
+	xasprintf(&f->path, "data/%s", fl[0]);
+	f->off = vs_row_of(fl[1]);
+	f->len = (size_t)vs_row_of(fl[2]);
+	return 0;
+}
+
+/* f's manifest lines into the two digest files. */
+static void
+bundle_digest_lines(const struct bundle_file *f, struct cr_outfile *dig[2])
+{
+	char hex[CR_BAG_SHA512_HEX];
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		cr_outfile_puts(dig[k], bundle_hex(f, k, hex));
+		cr_outfile_write(dig[k], "  ", 2);
+		cr_outfile_puts(dig[k], f->path);
+		cr_outfile_putc(dig[k], '\n');
+	}
+}
+
+/*
+ * The many files, in their list's order, after their directory's entry:
+ * each name checked, the file copied and hashed, its manifest lines
+ * spooled.  0; -1 when the archive failed (not reported); an exit code
+ * after a message.
+ */
+static int
+bundle_archive_many(struct bundle *b, struct archive *a, const char *top,
+    time_t run_time)
+{
+	const struct cr_bundle_many *m = b->opts->many;
+	struct cr_outfile *dig[2];
+	const char *fl[VS_FIELDS_MAX];
+	struct bundle_file f, prev;
+	struct vs_reader r;
+	uint64_t octets = 0;
+	size_t nf, n = 0;
+	char *full;
+	int rc, k;
+
+	if ((rc = bundle_digests_open(b, dig)) != 0)
+		return rc;
+	memset(&f, 0, sizeof f);
+	memset(&prev, 0, sizeof prev);
+	f.fd = m->fd;
+	vs_reader_open(&r, m->list);
+	while (rc == 0 && vs_reader_next(&r, fl, &nf)) {
+		if ((rc = bundle_many_entry(b, fl, nf, prev.path, &f)) != 0)
+			break;
+		xasprintf(&full, "%s/%s", top, f.path);
+		rc = bundle_header(a, full, f.len, 0, run_time);
+		free(full);
+		if (rc == 0 && (rc = bundle_copy_file(b, &f, a, &f)) == 0)
+			bundle_digest_lines(&f, dig);
+		free(prev.path);
+		prev.path = f.path;
+		f.path = NULL;
+		n++;
+		octets += f.len;
+	}
+	vs_reader_close(&r);
+	free(prev.path);
+	free(f.path);
+	if (rc == 0 && (n != m->n || octets != m->octets)) {
+		cr_err_set(b->display, 0, "payload directory \"%s\": %s",
+		    m->dir, "not the files counted");
+		rc = CR_STATUS_DATA;
+	}
+	for (k = 0; k < 2; k++)
+		if (cr_outfile_close(dig[k]) != 0 && rc == 0)
+			rc = CR_STATUS_IO;
+	return rc;
+}
+
 /*
  * Files [from, to) of b into the archive (with their directories): 0; -1
  * when the archive failed (not reported); CR_STATUS_IO when a payload
@@ -843,38 +1127,24 @@ static int
 bundle_archive_items(struct bundle *b, struct archive *a, const char *top,
     size_t from, size_t to, time_t run_time)
 {
-	struct archive_entry *e;
 	struct bundle_item *it;
 	size_t i, n;
 	int rc = 0;
 
 	it = bundle_items(b, top, from, to, &n);
 	for (i = 0; rc == 0 && i < n; i++) {
-		e = archive_entry_new();
-		archive_entry_set_pathname_utf8(e, it[i].path);
-		archive_entry_set_mtime(e, run_time, 0);
-		archive_entry_set_uid(e, 0);
-		archive_entry_set_gid(e, 0);
-		archive_entry_set_uname(e, "root");
-		archive_entry_set_gname(e, "root");
-		if (it[i].file == NULL) {
-			archive_entry_set_filetype(e, AE_IFDIR);
-			archive_entry_set_perm(e, 0755);
-			archive_entry_set_size(e, 0);
-		} else {
-			archive_entry_set_filetype(e, AE_IFREG);
-			archive_entry_set_perm(e, 0644);
-			archive_entry_set_size(e, (la_int64_t)it[i].file->len);
-		}
-		if (archive_write_header(a, e) < ARCHIVE_WARN)
+		if (bundle_header(a, it[i].path, it[i].file != NULL ?
+		    it[i].file->len : 0, it[i].file == NULL, run_time) != 0)
 			rc = -1;
+		else if (it[i].file == NULL && from == 0 &&
+		    bundle_is_many_dir(b, top, it[i].path))
+			rc = bundle_archive_many(b, a, top, run_time);
 		else if (it[i].file != NULL && it[i].file->data == NULL)
-			rc = bundle_copy_file(b, it[i].file, a);
+			rc = bundle_copy_file(b, it[i].file, a, NULL);
 		else if (it[i].file != NULL && it[i].file->len > 0 &&
 		    archive_write_data(a, it[i].file->data, it[i].file->len)
 		    != (la_ssize_t)it[i].file->len)
 			rc = -1;
-		archive_entry_free(e);
 	}
 	for (i = 0; i < n; i++)
 		free(it[i].path);
@@ -1007,6 +1277,8 @@ cr_bundle_write_opts(int dirfd, const char *name, const char *run_id,
 		b.spool_display = xstrdup(BUNDLE_SPOOL);
 	}
 	b.spool = -1;
+	b.dig[0] = b.dig[1] = -1;
+	b.dirfd = dirfd;
 	rc = bundle_payload(&b, entries, n);
 	if (rc == 0)
 		rc = bundle_hasher_start(&b);

@@ -18,6 +18,7 @@
 #include <time.h>
 
 struct cr_sshkey;
+struct vs_run;
 
 /*
  * One payload file, given in memory (data, len); or, when data is NULL,
@@ -72,6 +73,25 @@ int	cr_bundle_write(int dirfd, const char *name, const char *format,
 /* The SSHSIG namespace of a bundle's signature (ssh-keygen -Y -n). */
 #define CR_BUNDLE_SIG_NAMESPACE	"custrelease"
 
+/*
+ * Many payload files of one directory (a run's claim emails), listed in a
+ * sorted file instead of memory, so that a bundle of any number of them
+ * costs the same memory: `list` holds one record (verify-stream.h) per
+ * file, the fields its path inside data/ ("emails/c-1.eml": `dir`, then a
+ * name without '/'), vs_row(off) and vs_row(len), the len bytes at off of
+ * the open file fd; sorted by path, each path once.  n and octets are the
+ * count and the sum of the lengths (bag-info.txt needs them first).  Each
+ * file is read once, while the archive is written, and hashed as it is
+ * copied; a record out of order or a bad name is CR_STATUS_DATA.
+ */
+struct cr_bundle_many {
+	const char		*dir;		/* "emails/" */
+	int			 fd;
+	const struct vs_run	*list;
+	size_t			 n;
+	uint64_t		 octets;
+};
+
 /* What a run adds to cr_bundle_write's defaults. */
 struct cr_bundle_opts {
 	/* the path of dirfd as the user knows it ("OUT/.tmp-..."): every
@@ -91,6 +111,7 @@ struct cr_bundle_opts {
 	const char		*prev_run_id;
 	const char		*prev_tagmanifest_sha256;
 	int			 keep_tags;
+	const struct cr_bundle_many *many;	/* NULL: none */
 };
 
 int	cr_bundle_write_opts(int dirfd, const char *name, const char *run_id,

@@ -217,6 +217,13 @@ run_begin(struct cr_rundir *rd, const char *run_id, int *tmpfd,
 	return 0;
 }
 
+/* A temporary file that cannot be written: the run being built goes. */
+static void
+run_abort_fatal(void *arg)
+{
+	cr_rundir_abort(arg);
+}
+
 /* Build the run under .tmp-, write every file, commit. */
 static int
 run_write(struct cr_rundir *rd, struct cr_model *m,
@@ -229,10 +236,14 @@ run_write(struct cr_rundir *rd, struct cr_model *m,
 		return rc;
 	cr_model_drop_indexes(m);	/* decided: the maps may go */
 	cr_outfile_sync_on_close(0);	/* cr_rundir_commit syncs them all */
+	vs_set_dir(display);		/* the emails' list, the report's */
+	cr_err_at_fatal(run_abort_fatal, rd);
 	rc = cr_emit_run(m, eo, tmpfd, emailsfd, display);
-	free(display);
 	if (rc == 0)
 		rc = cr_rundir_commit(rd);
+	cr_err_at_fatal(NULL, NULL);
+	vs_set_dir(NULL);
+	free(display);
 	return rc;
 }
 
@@ -245,12 +256,6 @@ static int
 run_part(void *arg, struct cr_model *part)
 {
 	return cr_emit_parts_add(arg, part);
-}
-
-static void
-run_abort_fatal(void *arg)
-{
-	cr_rundir_abort(arg);
 }
 
 static int

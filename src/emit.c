@@ -65,6 +65,10 @@ struct emit {
 	const char			*display;
 	struct emit_file		*files;
 	size_t				 nfiles;
+	/* the redacted emails in the spool: path, off, len (bundle.h) */
+	struct vs_sort			*emails;	/* NULL: written */
+	size_t				 nemails;
+	uint64_t			 email_octets;
 	char				 effective_at[21];
 	char				 expires_at[21];
 };
@@ -741,9 +745,10 @@ cr_emit_tokens(struct cr_model *m, const struct cr_emit_opts *o)
 static int
 emit_redacted_each(struct emit *e, struct cr_mailer *mailer)
 {
-	struct emit_file *ef;
 	char *path;
-	uint64_t off;
+	struct vs_rowbuf ob, lb;
+	const char *f[3];
+	uint64_t off, len;
 	size_t i;
 	int rc = 0;
 
@@ -754,10 +759,14 @@ emit_redacted_each(struct emit *e, struct cr_mailer *mailer)
 			break;
 		xasprintf(&path, "emails/%s.eml",
 		    cr_mailer_customer_id(mailer, i));
-		ef = emit_add(e, path, NULL);
+		len = cr_outfile_bytes(e->spool) - off;
+		f[0] = path;
+		f[1] = vs_row(&ob, off);
+		f[2] = vs_row(&lb, len);
+		vs_sort_add(e->emails, 3, f);
 		free(path);
-		ef->off = off;
-		ef->len = (size_t)(cr_outfile_bytes(e->spool) - off);
+		e->nemails++;
+		e->email_octets += len;
 	}
 	return rc;
 }
@@ -780,6 +789,34 @@ emit_redacted(struct emit *e, struct cr_mailer *mailer)
 	return rc != 0 ? rc : emit_spool_close(e);
 }
 
+static void
+emit_email_rec(void *arg, const char *const *f, size_t nf)
+{
+	vs_writer_add(arg, nf, f);
+}
+
+/*
+ * The emails' list for the bundle (bundle.h, cr_bundle_many): their sort
+ * written out as one sorted run, in the run being built.
+ */
+static void
+emit_emails_list(struct emit *e, struct cr_bundle_many *many,
+    struct vs_run *list)
+{
+	struct vs_writer w;
+
+	vs_writer_open(&w, list);
+	vs_sort_each(e->emails, emit_email_rec, &w);
+	e->emails = NULL;
+	vs_writer_close(&w);
+	memset(many, 0, sizeof *many);
+	many->dir = "emails/";
+	many->fd = e->spool_fd;
+	many->list = list;
+	many->n = e->nemails;
+	many->octets = e->email_octets;
+}
+
 /* The audit bundle of every entry (bundle.h). */
 static int
 emit_bundle(struct emit *e)
@@ -787,10 +824,13 @@ emit_bundle(struct emit *e)
 	const struct cr_emit_opts *o = e->o;
 	struct cr_bundle_entry *entries;
 	struct cr_bundle_opts bo;
+	struct cr_bundle_many many;
+	struct vs_run list;
 	char *bundle;
 	size_t i;
 	int rc;
 
+	emit_emails_list(e, &many, &list);
 	entries = xcalloc(e->nfiles, sizeof *entries);
 	for (i = 0; i < e->nfiles; i++) {
 		entries[i].path = e->files[i].path;
@@ -808,8 +848,10 @@ emit_bundle(struct emit *e)
 	bo.prev_run_id = o->prev_run_id != NULL ? o->prev_run_id : "";
 	bo.prev_tagmanifest_sha256 = o->prev_tagmanifest_sha256;
 	bo.keep_tags = 1;
+	bo.many = &many;
 	rc = cr_bundle_write_opts(e->dirfd, bundle, o->run_id, o->run_time,
 	    entries, e->nfiles, &bo);
+	vs_run_free(&list);
 	free(bundle);
 	free(entries);
 	return rc;
@@ -832,6 +874,8 @@ emit_cleanup(struct emit *e, int rc)
 		free(e->files[i].name);
 	}
 	free(e->files);
+	if (e->emails != NULL)
+		vs_sort_free(e->emails);
 	return rc;
 }
 
@@ -846,6 +890,7 @@ emit_init(struct emit *e, struct cr_model *m, const struct cr_emit_opts *o,
 	e->emails_fd = emails_fd;
 	e->spool_fd = -1;
 	e->display = display;
+	e->emails = vs_sort_new();
 	cr_format_time(o->run_time, e->effective_at);
 	cr_format_time(cr_claim_expiry(o->run_time, o->ttl_days),
 	    e->expires_at);

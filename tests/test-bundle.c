@@ -31,6 +31,7 @@
 #include "diag.h"
 #include "token.h"
 #include "tmpdir.h"
+#include "verify-stream.h"
 
 #define RUN_ID	"20261130T020000Z-0123abcd"
 #define RUN_T	((time_t)1796004000)	/* 2026-11-30T02:00:00Z */
@@ -307,6 +308,146 @@ test_file_entry(void **state)
 			e[i].name = "missing.eml";
 	assert_int_equal(cr_bundle_write(f->dirfd, "gone", "tar.gz", RUN_ID,
 	    RUN_T, e, NENTRIES), CR_STATUS_IO);
+}
+
+/* The emails of test_many: names whose path order is not their id order. */
+static const char *const many_names[] = {
+	"c-1-x", "c-10", "c-2", "c-1.0", "a", "z-9", "c-1_y", "c-1+",
+};
+#define NMANY (sizeof many_names / sizeof many_names[0])
+
+static void
+many_add(void *arg, const char *const *fl, size_t nf)
+{
+	vs_writer_add(arg, nf, fl);
+}
+
+/*
+ * The emails of `e` (the entries then NMANY emails, in a spool file fd)
+ * as a sorted list for cr_bundle_many; `order` 0 sorts it, 1 writes it as
+ * given (out of order), 2 leaves the last one out.
+ */
+static void
+many_list(const struct cr_bundle_entry *e, size_t n, int fd, int order,
+    struct vs_run *run, struct cr_bundle_many *m)
+{
+	struct vs_sort *s = vs_sort_new();
+	struct vs_rowbuf ob, lb;
+	struct vs_writer w;
+	const char *fl[3];
+	size_t i;
+
+	memset(m, 0, sizeof *m);
+	vs_writer_open(&w, run);
+	for (i = 0; i < n; i++) {
+		if (strncmp(e[i].path, "emails/", 7) != 0)
+			continue;
+		m->n++;
+		m->octets += e[i].len;
+		if (order == 2 && i == n - 1)
+			continue;
+		fl[0] = e[i].path;
+		fl[1] = vs_row(&ob, e[i].off);
+		fl[2] = vs_row(&lb, e[i].len);
+		if (order == 0)
+			vs_sort_add(s, 3, fl);
+		else
+			vs_writer_add(&w, 3, fl);
+	}
+	if (order == 0)
+		vs_sort_each(s, many_add, &w);
+	else
+		vs_sort_free(s);
+	vs_writer_close(&w);
+	m->dir = "emails/";
+	m->fd = fd;
+	m->list = run;
+}
+
+/* The payload without the emails; *n its count. */
+static struct cr_bundle_entry *
+many_rest(const struct cr_bundle_entry *e, size_t n, size_t *nrest)
+{
+	struct cr_bundle_entry *r = calloc(n, sizeof *r);
+	size_t i;
+
+	*nrest = 0;
+	for (i = 0; i < n; i++)
+		if (strncmp(e[i].path, "emails/", 7) != 0)
+			r[(*nrest)++] = e[i];
+	return r;
+}
+
+/*
+ * The emails given as a sorted list (cr_bundle_many) make the same bytes
+ * as the same files given one by one; a list out of order, short of its
+ * count, or beside an email given one by one is refused.
+ */
+static void
+test_many(void **state)
+{
+	struct fixture *f = *state;
+	struct cr_bundle_entry e[NENTRIES + NMANY], *rest;
+	struct cr_bundle_opts o;
+	struct cr_bundle_many m;
+	struct vs_run run;
+	char path[TEST_PATH_MAX + 32], *a, *b, *names[NMANY];
+	size_t i, n = 0, nrest, alen, blen;
+	FILE *fp;
+	int order;
+
+	snprintf(path, sizeof path, "%s/spool.bin", f->dir);
+	fp = fopen(path, "w+b");
+	assert_non_null(fp);
+	for (i = 0; i < NENTRIES + NMANY; i++) {
+		if (i < NENTRIES)
+			e[n] = entries[i];
+		else {
+			assert_true(asprintf(&names[i - NENTRIES],
+			    "emails/%s.eml", many_names[i - NENTRIES]) > 0);
+			e[n] = entries[2];	/* the email */
+			e[n].path = names[i - NENTRIES];
+		}
+		e[n].off = (uint64_t)ftell(fp);
+		assert_int_equal(fwrite(e[n].data, 1, e[n].len, fp), e[n].len);
+		e[n].data = NULL;
+		e[n].fd = fileno(fp);
+		n++;
+	}
+	assert_int_equal(fflush(fp), 0);
+	assert_int_equal(cr_bundle_write(f->dirfd, "each", "tar.gz", RUN_ID,
+	    RUN_T, e, n), 0);
+	a = slurp(f, "each", &alen);
+
+	rest = many_rest(e, n, &nrest);
+	memset(&o, 0, sizeof o);
+	o.many = &m;
+	many_list(e, n, fileno(fp), 0, &run, &m);
+	assert_int_equal(cr_bundle_write_opts(f->dirfd, "many", RUN_ID, RUN_T,
+	    rest, nrest, &o), 0);
+	vs_run_free(&run);
+	b = slurp(f, "many", &blen);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(a, b, alen);
+	free(a);
+	free(b);
+
+	for (order = 1; order <= 2; order++) {
+		many_list(e, n, fileno(fp), order, &run, &m);
+		assert_int_equal(cr_bundle_write_opts(f->dirfd, order == 1 ?
+		    "unsorted" : "short", RUN_ID, RUN_T, rest, nrest, &o),
+		    CR_STATUS_DATA);
+		vs_run_free(&run);
+	}
+	/* an email given one by one beside the list */
+	many_list(e, n, fileno(fp), 0, &run, &m);
+	assert_int_equal(cr_bundle_write_opts(f->dirfd, "twice", RUN_ID, RUN_T,
+	    e, n, &o), CR_STATUS_DATA);
+	vs_run_free(&run);
+	free(rest);
+	for (i = 0; i < NMANY; i++)
+		free(names[i]);
+	fclose(fp);
 }
 
 static void
@@ -637,6 +778,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_entries_zip, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_tag_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 		cmocka_unit_test(test_formats),
