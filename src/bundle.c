@@ -106,6 +106,7 @@ struct bundle {
 	int			 dirfd;
 	/* the many files: their manifest lines (-1: none yet) */
 	int			 dig[2];	/* SHA-256, SHA-512 */
+	uint64_t		 diglen[2];	/* bytes written to each */
 	/*
 	 * The hasher: a thread that hashes the payload files not in memory
 	 * (copies of their entries, jobs) while the reports are made and the
@@ -398,8 +399,11 @@ bundle_free(struct bundle *b)
 	}
 	b->spool = -1;
 	for (i = 0; i < 2; i++)
-		if (b->dig[i] >= 0)
-			(void)close(b->dig[i]);
+		if (b->dig[i] >= 0 && close(b->dig[i]) != 0 && rc == 0) {
+			cr_err_set(b->display, 0, "cannot close %s: %s",
+			    BUNDLE_DIGESTS, strerror(errno));
+			rc = CR_STATUS_IO;
+		}
 	free(b->display);
 	free(b->spool_display);
 	free(b->bundle_name);
@@ -688,9 +692,9 @@ bundle_digests_copy(struct bundle *b, int sha512, struct cr_outfile *m)
 		cr_outfile_write(m, buf, (size_t)r);
 		pos += (uint64_t)r;
 	}
-	if (r < 0) {
-		cr_err_set(b->spool_display, 0, "cannot read %s: %s",
-		    BUNDLE_DIGESTS, strerror(errno));
+	if (r < 0 || pos != b->diglen[sha512 != 0]) {
+		cr_err_set(b->display, 0, "cannot read %s: %s", BUNDLE_DIGESTS,
+		    r < 0 ? strerror(errno) : "shorter than written");
 		return CR_STATUS_IO;
 	}
 	return 0;
@@ -1107,14 +1111,17 @@ bundle_archive_many(struct bundle *b, struct archive *a, const char *top,
 	vs_reader_close(&r);
 	free(prev.path);
 	free(f.path);
+	/* the list is a file the caller wrote: one cut short is a read error */
 	if (rc == 0 && (n != m->n || octets != m->octets)) {
-		cr_err_set(b->display, 0, "payload directory \"%s\": %s",
-		    m->dir, "not the files counted");
-		rc = CR_STATUS_DATA;
+		cr_err_set(b->display, 0, "cannot read the list of %s: %s",
+		    m->dir, "shorter than written");
+		rc = CR_STATUS_IO;
 	}
-	for (k = 0; k < 2; k++)
+	for (k = 0; k < 2; k++) {
+		b->diglen[k] = cr_outfile_bytes(dig[k]);
 		if (cr_outfile_close(dig[k]) != 0 && rc == 0)
 			rc = CR_STATUS_IO;
+	}
 	return rc;
 }
 

@@ -81,7 +81,7 @@ runcfg_memory(const struct cr_cmd *cmd, const struct cr_options *o,
     struct cr_runcfg *c)
 {
 	long mb = RUNCFG_MEMORY_DEFAULT;
-	unsigned long long bytes;
+	unsigned long long bytes, budget;
 	const char *env;
 	char *end;
 
@@ -91,12 +91,14 @@ runcfg_memory(const struct cr_cmd *cmd, const struct cr_options *o,
 		errno = 0;
 		mb = strtol(o->memory, &end, 10);
 		if (errno != 0 || *end != '\0' || end == o->memory || mb < 1 ||
-		    mb > RUNCFG_MEMORY_MAX)
+		    mb > RUNCFG_MEMORY_MAX || *o->memory < '0' ||
+		    *o->memory > '9')
 			return cr_cmd_usage_error(cmd, "--memory \"%s\": "
 			    "expected a number of MB from 1 to %ld", o->memory,
 			    RUNCFG_MEMORY_MAX);
 	}
-	c->budget = (size_t)mb * 1024 * 1024 / 8 * 5;
+	budget = (unsigned long long)mb * 1024 * 1024 / 8 * 5;
+	c->budget = budget > SIZE_MAX ? SIZE_MAX : (size_t)budget;
 	/* a testing aid, as CUSTRELEASE_VERIFY_MEM: the model's bytes */
 	if ((env = getenv("CUSTRELEASE_MODEL_MEM")) != NULL) {
 		errno = 0;
@@ -295,7 +297,8 @@ cr_runcfg_load_export(const struct cr_options *o, struct cr_model *m)
  * manifest, the history and the export again, keeping only what its
  * requests touch.  k starts at what a request costs on average; a part
  * over the budget is split in two (modulo 2k); a part that cannot be
- * split (one customer, or a modulo of 2^20) is decided over the budget.
+ * split (all its customers of one hash, as one customer's requests are,
+ * or a modulo of 2^20) is decided over the budget.
  */
 #define PARTS_MOD_MAX		(1ULL << 20)
 #define PARTS_BYTES_A_REQUEST	4096		/* a first guess */
@@ -308,8 +311,9 @@ struct parts {
 	char			*path, *name, sha256[65];
 	struct cr_dup		*dups;
 	size_t			 ndups, nrows;
-	struct cr_model_input	*inputs;	/* the first part's export */
+	struct cr_model_input	*inputs;	/* the whole load's export */
 	size_t			 ninputs;
+	unsigned		 hist_runs;	/* the whole load's history */
 	struct { uint64_t mod, res; } *todo;
 	size_t			 ntodo, cap;
 	size_t			 done;		/* parts decided */
@@ -326,21 +330,26 @@ parts_push(struct parts *p, uint64_t mod, uint64_t res)
 	p->todo[p->ntodo++].res = res;
 }
 
-/* Every part reads the same export, or the parts disagree. */
+/* The export's files and digests as the whole, first, load read them. */
+static void
+parts_keep_inputs(struct parts *p, const struct cr_model *whole)
+{
+	size_t i;
+
+	p->ninputs = whole->ninputs;
+	p->inputs = xcalloc(whole->ninputs + 1, sizeof *p->inputs);
+	for (i = 0; i < whole->ninputs; i++) {
+		p->inputs[i].name = xstrdup(whole->inputs[i].name);
+		memcpy(p->inputs[i].sha256, whole->inputs[i].sha256, 65);
+	}
+}
+
+/* Every part reads the export the whole load read, or they disagree. */
 static int
 parts_same_export(struct parts *p, const struct cr_model *m)
 {
 	size_t i;
 
-	if (p->inputs == NULL) {
-		p->ninputs = m->ninputs;
-		p->inputs = xcalloc(m->ninputs, sizeof *p->inputs);
-		for (i = 0; i < m->ninputs; i++) {
-			p->inputs[i].name = xstrdup(m->inputs[i].name);
-			memcpy(p->inputs[i].sha256, m->inputs[i].sha256, 65);
-		}
-		return 0;
-	}
 	for (i = 0; i < m->ninputs && m->ninputs == p->ninputs; i++) {
 		if (strcmp(p->inputs[i].name, m->inputs[i].name) != 0 ||
 		    strcmp(p->inputs[i].sha256, m->inputs[i].sha256) != 0)
@@ -373,8 +382,14 @@ parts_load(struct parts *p, struct cr_model *m, uint64_t mod, uint64_t res,
 	cr_err_clear();
 	cr_err_hold();
 	rc = cr_model_reload_manifest(m, p->fd, p->xml, p->sha256);
-	if (rc == 0 && !m->over && m->nreq != 0 && p->rd != NULL)
-		rc = cr_model_load_history(m, p->rd, NULL);
+	if (rc == 0 && !m->over && m->nreq != 0 && p->rd != NULL &&
+	    (rc = cr_model_load_history(m, p->rd, NULL)) == 0 &&
+	    m->hist_runs != p->hist_runs) {
+		/* plan holds no lock on OUT: a run committed meanwhile */
+		cr_err_set(p->o->out_dir, 0, "a run was committed while it "
+		    "was read: try again");
+		rc = CR_STATUS_TEMPFAIL;
+	}
 	if (rc == 0 && !m->over && m->nreq != 0)
 		rc = cr_runcfg_load_export(p->o, m);
 	cr_err_release();
@@ -404,7 +419,7 @@ parts_each(struct parts *p, struct cr_decide_counts *n, cr_part_fn fn,
 			rc = parts_load(p, &m, mod, res, budget);
 			if (rc != 0 || !m.over)
 				break;
-			if (mod < PARTS_MOD_MAX && m.nin > 1) {
+			if (mod < PARTS_MOD_MAX && m.part_mixed) {
 				parts_push(p, 2 * mod, res + mod);
 				parts_push(p, 2 * mod, res);
 				break;
@@ -450,6 +465,8 @@ cr_runcfg_parts(struct cr_runcfg *c, const struct cr_options *o,
 	p.name = xstrdup(whole->manifest_name);
 	memcpy(p.sha256, whole->manifest_sha256, sizeof p.sha256);
 	whole->has_manifest_fd = 0;
+	parts_keep_inputs(&p, whole);
+	p.hist_runs = whole->hist_runs;
 	cr_model_free(whole);
 	memset(whole, 0, sizeof *whole);
 	rc = cr_model_scan_manifest(p.fd, p.path, p.xml, p.sha256, &p.dups,

@@ -266,7 +266,8 @@ plan_parts(struct plan_out *po, struct cr_runcfg *cfg,
 	}
 	if (!o->quiet)
 		fprintf(stderr, "custrelease: plan: over the memory budget: "
-		    "decided in %zu parts\n", nparts);
+		    "decided in %zu part%s\n", nparts,
+		    nparts == 1 ? "" : "s");
 	plan_begin(po);
 	vs_sort_each(po->sort, plan_sorted, po);
 	plan_end(po, n);
@@ -293,8 +294,8 @@ plan_exec(const struct cr_options *o)
 	if (o->out_dir != NULL &&
 	    (rc = cr_rundir_lock(o->out_dir, 0, &rd)) != 0)
 		goto out;
-	if (!m.over && rd != NULL &&
-	    (rc = cr_model_load_history(&m, rd, NULL)) != 0)
+	/* when over the budget too: its warnings are told once, here */
+	if (rd != NULL && (rc = cr_model_load_history(&m, rd, NULL)) != 0)
 		goto out;
 	if ((rc = cr_runcfg_load_export(o, &m)) != 0)
 		goto out;

@@ -290,7 +290,8 @@ run_write_parts(struct cr_rundir *rd, struct cr_runcfg *cfg,
 	free(display);
 	if (rc == 0 && !o->quiet)
 		fprintf(stderr, "custrelease: run: over the memory budget: "
-		    "decided in %zu parts\n", nparts);
+		    "decided in %zu part%s\n", nparts,
+		    nparts == 1 ? "" : "s");
 	return rc;
 }
 

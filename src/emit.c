@@ -851,7 +851,12 @@ emit_bundle(struct emit *e)
 	bo.many = &many;
 	rc = cr_bundle_write_opts(e->dirfd, bundle, o->run_id, o->run_time,
 	    entries, e->nfiles, &bo);
-	vs_run_free(&list);
+	if (list.fd >= 0 && close(list.fd) != 0 && rc == 0) {
+		cr_err_set(e->display, 0, "cannot close the list of emails: %s",
+		    strerror(errno));
+		rc = CR_STATUS_IO;
+	}
+	list.fd = -1;
 	free(bundle);
 	free(entries);
 	return rc;

@@ -18,8 +18,12 @@ static pthread_mutex_t err_lock = PTHREAD_MUTEX_INITIALIZER;
 static cr_err_sink *err_sink;
 static void *err_sink_arg;
 static void (*err_fatal)(int status);
-static void (*err_cleanup)(void *);
-static void *err_cleanup_arg;
+#define ERR_CLEANUP_MAX	4
+static struct {
+	void	(*fn)(void *);
+	void	*arg;
+} err_cleanup[ERR_CLEANUP_MAX];
+static int err_ncleanup;
 
 static _Thread_local struct cr_errrec err_last;	/* the last failure */
 static _Thread_local struct cr_errrec err_cur;	/* the record being made */
@@ -110,8 +114,13 @@ void
 cr_err_at_fatal(void (*fn)(void *), void *arg)
 {
 	pthread_mutex_lock(&err_lock);
-	err_cleanup = fn;
-	err_cleanup_arg = arg;
+	if (fn == NULL && err_ncleanup > 0)
+		err_ncleanup--;
+	else if (fn != NULL && err_ncleanup < ERR_CLEANUP_MAX) {
+		err_cleanup[err_ncleanup].fn = fn;
+		err_cleanup[err_ncleanup++].arg = arg;
+	} else if (fn != NULL)
+		abort();		/* a bug: nested too deep */
 	pthread_mutex_unlock(&err_lock);
 }
 
@@ -119,7 +128,7 @@ void
 cr_err_fatal(int status)
 {
 	void (*cleanup)(void *);
-	void *arg;
+	void *arg = NULL;
 
 	if (err_held > 0 && err_last.msg[0] != '\0') {
 		err_held = 0;		/* the reason is never swallowed */
@@ -128,13 +137,20 @@ cr_err_fatal(int status)
 			err_sink(err_sink_arg, &err_last);
 		pthread_mutex_unlock(&err_lock);
 	}
-	pthread_mutex_lock(&err_lock);
-	cleanup = err_cleanup;
-	arg = err_cleanup_arg;
-	err_cleanup = NULL;		/* once, even if it fails in turn */
-	pthread_mutex_unlock(&err_lock);
-	if (cleanup != NULL)
+	/* the innermost first, each once, even if it fails in turn */
+	for (;;) {
+		pthread_mutex_lock(&err_lock);
+		cleanup = NULL;
+		if (err_ncleanup > 0) {
+			err_ncleanup--;
+			cleanup = err_cleanup[err_ncleanup].fn;
+			arg = err_cleanup[err_ncleanup].arg;
+		}
+		pthread_mutex_unlock(&err_lock);
+		if (cleanup == NULL)
+			break;
 		cleanup(arg);
+	}
 	if (err_fatal != NULL)
 		err_fatal(status);
 	abort();

@@ -89,9 +89,9 @@ void	cr_err_clear(void);
  */
 void	cr_err_set_fatal(void (*fatal)(int status));
 /*
- * What cr_err_fatal() runs before the handler, e.g. removing the replay's
- * directory of claim tokens: one at a time (a second replaces the first),
- * NULL for none.
+ * What cr_err_fatal() runs before the handler, e.g. removing the run being
+ * built, or the replay's directory of claim tokens: fn pushes one (at
+ * most 4 at once), NULL pops the last; they run innermost first.
  */
 void	cr_err_at_fatal(void (*fn)(void *), void *arg);
 void	cr_err_fatal(int status) __attribute__((noreturn));

@@ -221,16 +221,29 @@ load_over(struct cr_model *m)
 	return m->over;
 }
 
-/* Is this manifest row in the part being decided? */
+/*
+ * Is this manifest row in the part being decided?  The part's rows are
+ * counted, and whether their customers' hashes differ noted: a part of
+ * one hash cannot be split further.
+ */
 static int
-load_in_part(const struct cr_model *m, const struct cr_row *row)
+load_in_part(struct cr_model *m, const struct cr_row *row)
 {
 	const char *cid = row->val[MAN_CUSTOMER_ID];
+	uint64_t h;
 
-	if (m->part_mod == 0)
+	if (m->part_mod == 0) {
+		m->nin++;
 		return 1;
-	return cr_hash_bytes(cid ? cid : "", cid ? row->len[MAN_CUSTOMER_ID] :
-	    0) % m->part_mod == m->part_res;
+	}
+	h = cr_hash_bytes(cid ? cid : "", cid ? row->len[MAN_CUSTOMER_ID] : 0);
+	if (h % m->part_mod != m->part_res)
+		return 0;
+	if (m->nin++ == 0)
+		m->part_hash = h;
+	else if (h != m->part_hash)
+		m->part_mixed = 1;
+	return 1;
 }
 
 /*
@@ -253,7 +266,7 @@ load_manifest_row(void *arg, const struct cr_row *row)
 		    "the manifest into several runs", CR_REQUESTS_MAX);
 		return CR_STATUS_DATA;
 	}
-	if (!load_in_part(m, row) || (m->nin++, load_over(m))) {
+	if (!load_in_part(m, row) || load_over(m)) {
 		m->nrows++;
 		return 0;
 	}

@@ -157,6 +157,8 @@ struct cr_model {
 	uint64_t		 part_mod, part_res;	/* mod 0: every row */
 	size_t			 nrows;		/* manifest rows, kept or not */
 	size_t			 nin;		/* rows of the part, kept or not */
+	uint64_t		 part_hash;	/* of the part's first row */
+	int			 part_mixed;	/* rows of other hashes too */
 	const struct cr_dup	*dups;		/* by index (parts only) */
 	size_t			 ndups;
 	unsigned		 tick;

@@ -406,7 +406,8 @@ done
 # on the main thread.  A file that has shrunk by then (here: the Nth read
 # returns end of file, CR_INJECT_EOF=1) must fail the run, never give a
 # bundle whose listed sizes or digests are not its contents.  The report,
-# which reads the records back, fails the same way.  Which thread makes
+# which reads the records back, and the sorted list of the emails (a
+# temporary file), fail the same way.  Which thread makes
 # the Nth read varies from run to run: whichever it is must fail the run.
 rm -f "$TMP/log"
 LD_PRELOAD=$SHIM CR_INJECT_ONLY=read CR_INJECT_LOG=$TMP/log CR_INJECT_NOSYNC=1 \
@@ -428,7 +429,7 @@ for N in $calls; do
 	74)
 		failed=$((failed + 1))
 		if ! nothing_left "$OUT" 0 > /dev/null ||
-		    ! grep -Eq "^custrelease: [^ ]+: cannot read (.*: (changed while the bundle was written|shorter than written)|for the report: .*)$" "$S/err" ||
+		    ! grep -Eq "^custrelease: [^ ]+: (cannot read (.*: (changed while the bundle was written|shorter than written)|for the report: .*)|temporary file: cannot read: .*)$" "$S/err" ||
 		    [ "$(wc -l < "$S/err")" -ne 1 ]; then
 			echo "# read $N ends early: exit 74, but OUT holds $(ls -A "$OUT" 2>/dev/null) or stderr says $(head -3 "$S/err" | tr "\n" " ")"
 			bad=$((bad + 1))
