@@ -104,8 +104,30 @@ grep -q '^3 .*E_EXPORT_INCONSISTENT: .*product "p-bad-1": column "expires_at"' \
     "$TMP/whole"
 ok $? "the second customer's first broken product is named"
 
+# One request over the budget: one part, and said so.
+head -n 2 samples/manifest.csv >"$TMP/one.csv"
+rc=0
+CUSTRELEASE_MODEL_MEM=256 "$CUSTRELEASE" plan --export samples/export \
+    --manifest "$TMP/one.csv" >"$TMP/out" 2>"$TMP/err" || rc=$?
+grep -q '^custrelease: plan: over the memory budget: decided in 1 part$' \
+    "$TMP/err" && [ "$(wc -l <"$TMP/out")" -eq 3 ]
+ok $? "one request over the budget: \"decided in 1 part\" (exit $rc)"
+
+# OUT's warnings (a file named as a run) come out once, in parts too.
+cp -R "$TMP/runs" "$TMP/runs-odd"
+: >"$TMP/runs-odd/20260101T000000Z-0badf11e"
+for b in 0 256; do
+	rc=0
+	CUSTRELEASE_MODEL_MEM=$b "$CUSTRELEASE" plan --export samples/export \
+	    --manifest samples/manifest.csv --out "$TMP/runs-odd" \
+	    >/dev/null 2>"$TMP/err" || rc=$?
+	[ "$(grep -c '0badf11e:0: warning: not a directory: not a run, ignored' \
+	    "$TMP/err")" -eq 1 ]
+	ok $? "a file named as a run in OUT: warned once (model budget $b, exit $rc)"
+done
+
 # --memory: a number of MB, for run too; a --config key.
-for v in 0 -1 abc 8x 1048577; do
+for v in 0 -1 abc 8x 1048577 " 5" +5; do
 	cr plan --export samples/export --manifest samples/manifest.csv \
 	    --memory "$v"
 	[ $rc -eq 2 ] && grep -q -- "--memory \"$v\": expected a number of MB" \
@@ -149,6 +171,29 @@ elif $CC -shared -fPIC -o "$SHIM" "$top_srcdir/tests/inject/inject.c" -ldl \
 		[ -z "$(ls -A "$SPOOL")" ]
 		ok $? "write $at: no temporary file is left"
 	done
+	# A part of one customer's requests cannot be split: it is decided
+	# over the budget at once, not split to a modulo of 2^20 (each split
+	# one more pass over the inputs).  Counted: reads of the manifest,
+	# against the whole plan's.
+	head -n 1 samples/manifest.csv >"$TMP/onec.csv"
+	i=0
+	while [ $i -lt 40 ]; do
+		echo "r-$i,org-acme,c-1001,,,keep,,ops" >>"$TMP/onec.csv"
+		i=$((i + 1))
+	done
+	for b in 0 256; do
+		rm -f "$TMP/ilog"
+		LD_PRELOAD=$SHIM CR_INJECT_ONLY=read CR_INJECT_LOG=$TMP/ilog \
+		    CR_INJECT_PROG=custrelease CUSTRELEASE_MODEL_MEM=$b \
+		    "$CUSTRELEASE" plan --export samples/export \
+		    --manifest "$TMP/onec.csv" >/dev/null 2>&1
+		eval "reads$b=\$(grep -c 'onec.csv' \"\$TMP/ilog\")"
+	done
+	# 40 parts, the whole load and the scan: 43 passes, about 130 reads
+	# (the bug: about 220)
+	[ "$reads0" -gt 0 ] && [ "$reads256" -gt "$reads0" ] &&
+	    [ "$reads256" -le $((reads0 * 45)) ]
+	ok $? "one customer's 40 requests: at most 45 passes over the manifest ($reads256 reads, whole $reads0)"
 else
 	skip "no fault-injection shim: a full TMPDIR"
 fi
