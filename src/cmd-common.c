@@ -69,9 +69,10 @@ runcfg_url(const char *u)
 
 /*
  * --memory MB, for a command that takes it (default 256): what the model
- * may keep is 5/8 of it, the rest being the readers' buffers, the
- * sorters' (16 MiB), the decisions and what the allocator keeps (the
- * model's count is an upper bound: whole arena blocks).
+ * may keep is 5/8 of it for plan, 1/2 for run, the rest being the
+ * readers' buffers, the sorters' (plan: one of 1/8; run: six of 1/64
+ * each), the decisions, the emails being written and what the allocator
+ * keeps (the model's count is an upper bound: whole arena blocks).
  */
 #define RUNCFG_MEMORY_DEFAULT	256
 #define RUNCFG_MEMORY_MAX	(1L << 20)	/* 1 TiB */
@@ -97,7 +98,8 @@ runcfg_memory(const struct cr_cmd *cmd, const struct cr_options *o,
 			    "expected a number of MB from 1 to %ld", o->memory,
 			    RUNCFG_MEMORY_MAX);
 	}
-	budget = (unsigned long long)mb * 1024 * 1024 / 8 * 5;
+	budget = (unsigned long long)mb * 1024 * 1024 / 8 *
+	    (strcmp(cmd->name, "run") == 0 ? 4 : 5);
 	c->budget = budget > SIZE_MAX ? SIZE_MAX : (size_t)budget;
 	/* a testing aid, as CUSTRELEASE_VERIFY_MEM: the model's bytes */
 	if ((env = getenv("CUSTRELEASE_MODEL_MEM")) != NULL) {

@@ -272,7 +272,7 @@ run_write_parts(struct cr_rundir *rd, struct cr_runcfg *cfg,
 		return rc;
 	cr_outfile_sync_on_close(0);
 	vs_set_dir(display);
-	vs_mem_cap(cfg->budget / 16);	/* six sorts at most at once */
+	vs_mem_cap(cfg->budget / 32);	/* six sorts at once: 1/64 of MB */
 	cr_err_at_fatal(run_abort_fatal, rd);
 	ep = cr_emit_parts_begin(m, eo, tmpfd, emailsfd, display, &rc);
 	if (rc == 0)
