@@ -20,7 +20,8 @@
  * a quarter of vs_mem() (16 MiB, or $CUSTRELEASE_VERIFY_MEM; the part of
  * run's --memory when a run is decided in parts), past that in an unlinked
  * temporary file under $TMPDIR (the run's directory, for a run in parts);
- * the sort of a table holds vs_mem() at most, then spills there too.  So at most about 1.5 times vs_mem() (while the
+ * the sort of a table whose rows are out of order holds vs_mem() at most,
+ * then spills there too.  So at most about 1.5 times vs_mem() (while the
  * second table is sorted, the first one's index kept), 64 KiB buffers
  * per file read or written, the 64 KiB block cache and one row.  A small
  * bundle touches no temporary file; one that cannot be written is exit 74
@@ -333,25 +334,63 @@ rep_sorted(void *arg, const char *const *f, size_t nf)
 	rep_recs_add(arg, f);
 }
 
+/* The rows indexed so far, in order, into a new external sort. */
+static void
+rep_index_sort(struct rep_table *t)
+{
+	struct vs_reader rd;
+	const char *f[VS_FIELDS_MAX];
+	size_t nf, pos;
+
+	t->sort = vs_sort_new();
+	rep_recs_done(&t->ix);
+	if (t->ix.spilled) {
+		vs_reader_open(&rd, &t->ix.run);
+		while (vs_reader_next(&rd, f, &nf))
+			vs_sort_add(t->sort, nf, f);
+		vs_reader_close(&rd);
+	} else
+		for (pos = 0; pos < t->ix.len;) {
+			rep_recs_get(&t->ix, &pos, f);
+			vs_sort_add(t->sort, REP_NF, f);
+		}
+	rep_recs_free(&t->ix);
+}
+
 /*
  * A row into the index: its record is the key, the row number, where the
  * row is.  Records sort bytewise, so as the report wants them: by key (a
  * line as fixed-width hex sorts as the number; a customer id sorts as
- * strcmp() does, its NUL below any byte), then in file order.
+ * strcmp() does, its NUL below any byte), then in file order.  Rows that
+ * come in that order are the index as they are, unsorted (ownership.csv
+ * is sorted by product id, which often follows the customer); from the
+ * first one out of order on, all of them go through an external sort.
  */
 static void
 rep_index_row(struct rep_table *t, const char *key, uint64_t off, size_t len)
 {
 	struct vs_rowbuf b[3];
 	const char *f[REP_NF];
+	size_t n;
 
 	f[0] = key;
 	f[1] = vs_row(&b[0], t->nrows);
 	f[2] = vs_row(&b[1], off);
 	f[3] = vs_row(&b[2], len);
-	if (t->sort == NULL)
-		t->sort = vs_sort_new();
-	vs_sort_add(t->sort, REP_NF, f);
+	if (t->sort == NULL && t->nrows > 0 && strcmp(t->last, key) > 0)
+		rep_index_sort(t);
+	if (t->sort != NULL) {
+		vs_sort_add(t->sort, REP_NF, f);
+		return;
+	}
+	rep_recs_add(&t->ix, f);
+	n = strlen(key) + 1;
+	if (n > t->lastcap) {
+		free(t->last);
+		t->last = xmalloc(n);
+		t->lastcap = n;
+	}
+	memcpy(t->last, key, n);
 }
 
 /* One record of a scan: the header, or a row to index (and count). */
@@ -497,6 +536,7 @@ rep_table_free(struct rep_table *t)
 	rep_recs_free(&t->ix);
 	if (t->sort != NULL)
 		vs_sort_free(t->sort);
+	free(t->last);
 }
 
 void

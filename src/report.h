@@ -48,7 +48,10 @@ struct rep_table {
 	struct rep_recs		 ix;		/* in report order */
 	size_t			 nrows;
 	int			 keycol;	/* "line" or "customer_id" */
-	struct vs_sort		*sort;		/* while indexing */
+	/* while indexing: the rows, when some came out of order */
+	struct vs_sort		*sort;
+	char			*last;		/* the key of the last row */
+	size_t			 lastcap;
 };
 
 struct cr_report {
