@@ -284,7 +284,8 @@ html_requests(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const char *out, *v;
-	size_t i, j;
+	size_t j;
+	int more;
 
 	if (r->dec == NULL)
 		return;
@@ -297,8 +298,7 @@ html_requests(struct cr_report *r)
 		cr_outfile_puts(o, "</th>");
 	}
 	cr_outfile_puts(o, "</tr>\n");
-	for (i = 0; i < r->dec->nrows; i++) {
-		rep_row(r, r->dec, i);
+	for (more = rep_first(r, r->dec); more; more = rep_next(r)) {
 		cr_outfile_puts(o, "<tr>");
 		for (j = 0; j < REP_NREQ; j++) {
 			v = rep_cell(r, r->dec, rep_req_cols[j]);
@@ -331,8 +331,8 @@ static void
 html_products(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
-	const char *cust, *prev = NULL;
-	size_t i;
+	const char *cust, *prev;
+	int more;
 
 	cr_outfile_puts(o, "<section id=\"products\"><h2>Products released, "
 	    "per customer</h2>\n");
@@ -340,10 +340,10 @@ html_products(struct cr_report *r)
 		cr_outfile_puts(o, "<p>None.</p></section>\n");
 		return;
 	}
-	for (i = 0; i < r->own->nrows; i++) {
-		rep_row(r, r->own, i);
-		cust = cr_bag_value(rep_custkey(r->own, &r->own->idx[i]));
-		if (prev == NULL || strcmp(prev, cust) != 0) {
+	for (more = rep_first(r, r->own); more; more = rep_next(r)) {
+		cust = cr_bag_value(rep_custkey(r));
+		prev = rep_prevkey(r);
+		if (prev == NULL || strcmp(cr_bag_value(prev), cust) != 0) {
 			if (prev != NULL)
 				cr_outfile_puts(o, "</table>\n");
 			cr_outfile_puts(o, "<h3>Customer <code>");
@@ -362,7 +362,6 @@ html_products(struct cr_report *r)
 			cr_outfile_puts(o, ".</p>\n<table><tr><th>Kind</th>"
 			    "<th>Name</th><th>Product id</th>"
 			    "<th>Effective at</th></tr>\n");
-			prev = cust;
 		}
 		cr_outfile_puts(o, "<tr><td>");
 		html_put(o, rep_cell(r, r->own, "kind"));

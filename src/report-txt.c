@@ -168,13 +168,13 @@ txt_requests(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
 	const char *v;
-	size_t i, j;
+	size_t j;
+	int more;
 
 	if (r->dec == NULL)
 		return;
 	txt_heading(o, "Requests (manifest order)");
-	for (i = 0; i < r->dec->nrows; i++) {
-		rep_row(r, r->dec, i);
+	for (more = rep_first(r, r->dec); more; more = rep_next(r)) {
 		cr_outfile_putc(o, '\n');
 		for (j = 0; j < REP_NREQ; j++) {
 			v = rep_cell(r, r->dec, rep_req_cols[j]);
@@ -189,18 +189,18 @@ static void
 txt_products(struct cr_report *r)
 {
 	struct cr_outfile *o = r->o;
-	const char *cust, *prev = NULL;
-	size_t i;
+	const char *cust, *prev;
+	int more;
 
 	txt_heading(o, "Products released, per customer");
 	if (r->own == NULL || r->own->nrows == 0) {
 		cr_outfile_puts(o, "  none\n");
 		return;
 	}
-	for (i = 0; i < r->own->nrows; i++) {
-		rep_row(r, r->own, i);
-		cust = cr_bag_value(rep_custkey(r->own, &r->own->idx[i]));
-		if (prev == NULL || strcmp(prev, cust) != 0) {
+	for (more = rep_first(r, r->own); more; more = rep_next(r)) {
+		cust = cr_bag_value(rep_custkey(r));
+		prev = rep_prevkey(r);
+		if (prev == NULL || strcmp(cr_bag_value(prev), cust) != 0) {
 			cr_outfile_puts(o, "\n  customer ");
 			txt_put(o, cust);
 			cr_outfile_puts(o, " (request ");
@@ -214,7 +214,6 @@ txt_products(struct cr_report *r)
 				cr_outfile_puts(o, ", change of owner "
 				    "required");
 			cr_outfile_puts(o, ")\n");
-			prev = cust;
 		}
 		cr_outfile_puts(o, "    ");
 		txt_put(o, rep_cell(r, r->own, "kind"));

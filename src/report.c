@@ -11,9 +11,21 @@
  *
  * It deliberately computes nothing the records do not say: counts come
  * from decisions.csv, identity and inputs from summary.json.  Nor does it
- * hold the records: it keeps where each row is and its sort key (manifest
- * line, customer id), and reads the rows again, a block at a time, as the
- * reports are written; the caller chooses where they go.
+ * hold the records: it indexes each table (where each row is and its sort
+ * key: manifest line, customer id) into an external sort of
+ * verify-stream.h, and reads the rows again in the index's order, a block
+ * at a time, as the reports are written; the caller chooses where they go.
+ *
+ * Memory does not grow with the records: an index is kept in memory up to
+ * a quarter of vs_mem() (16 MiB, or $CUSTRELEASE_VERIFY_MEM; the part of
+ * run's --memory when a run is decided in parts), past that in an unlinked
+ * temporary file under $TMPDIR (the run's directory, for a run in parts);
+ * the sort of a table whose rows are out of order holds vs_mem() at most,
+ * then spills there too.  So at most about 1.5 times vs_mem() (while the
+ * second table is sorted, the first one's index kept), 64 KiB buffers
+ * per file read or written, the 64 KiB block cache and one row.  A small
+ * bundle touches no temporary file; one that cannot be written is exit 74
+ * (vs_fail).
  *
  * This file reads the records (the index, the rows again, summary.json);
  * report-txt.c and report-html.c write the two reports from them.
@@ -101,15 +113,103 @@ rep_read_error(struct cr_report *r, const char *name)
 	r->rc = CR_STATUS_IO;
 }
 
-/*
- * Row i of t (in report order) into r->cur, read from the file a block at
- * a time: rows near each other in the file cost one read.  After a read
- * error the row is empty (r->rc says why).
- */
-void
-rep_row(struct cr_report *r, const struct rep_table *t, size_t i)
+/* ---- the index: records in report order --------------------------------- */
+
+/* Append a record in memory (there is room for it). */
+static void
+rep_recs_put(struct rep_recs *x, const char *const *f)
 {
-	const struct rep_idx *x = &t->idx[i];
+	size_t i, n;
+
+	for (i = 0; i < REP_NF; i++) {
+		n = strlen(f[i]) + 1;
+		memcpy(x->mem + x->len, f[i], n);
+		x->len += n;
+	}
+}
+
+/* The fields of the record at mem + *pos, and *pos past it. */
+static void
+rep_recs_get(const struct rep_recs *x, size_t *pos, const char **f)
+{
+	size_t i;
+
+	for (i = 0; i < REP_NF; i++) {
+		f[i] = x->mem + *pos;
+		*pos += strlen(f[i]) + 1;
+	}
+}
+
+/*
+ * Add a record: in memory while they all fit in REP_MEM() bytes, else
+ * they all go to a temporary file.
+ */
+static void
+rep_recs_add(struct rep_recs *x, const char *const *f)
+{
+	const char *g[REP_NF];
+	size_t i, pos, len = 0;
+
+	for (i = 0; i < REP_NF; i++)
+		len += strlen(f[i]) + 1;
+	if (!x->spilled && x->len + len > REP_MEM()) {
+		vs_writer_open(&x->w, &x->run);
+		for (pos = 0; pos < x->len;) {
+			rep_recs_get(x, &pos, g);
+			vs_writer_add(&x->w, REP_NF, g);
+		}
+		free(x->mem);
+		x->mem = NULL;
+		x->len = x->cap = 0;
+		x->spilled = 1;
+	}
+	if (x->spilled) {
+		vs_writer_add(&x->w, REP_NF, f);
+		return;
+	}
+	if (x->cap - x->len < len) {
+		while (x->cap - x->len < len)
+			x->cap = x->cap ? 2 * x->cap : 4096;
+		if (x->cap > REP_MEM())
+			x->cap = REP_MEM();
+		x->mem = xrealloc(x->mem, x->cap);
+	}
+	rep_recs_put(x, f);
+}
+
+/* No more records: the index can be read. */
+static void
+rep_recs_done(struct rep_recs *x)
+{
+	if (x->spilled && x->w.buf != NULL)
+		vs_writer_close(&x->w);
+}
+
+static void
+rep_recs_free(struct rep_recs *x)
+{
+	free(x->mem);
+	x->mem = NULL;
+	x->len = x->cap = 0;
+	if (x->spilled) {
+		free(x->w.buf);
+		x->w.buf = NULL;
+		vs_run_free(&x->run);
+		x->spilled = 0;
+	}
+}
+
+/* ---- reading the rows in report order -------------------------------------- */
+
+/*
+ * The row at off, len bytes, of t into r->cur, read from the file a block
+ * at a time: rows near each other in the file cost one read.  After a
+ * read error the row is empty (r->rc says why).
+ */
+static void
+rep_read_row(struct cr_report *r, const struct rep_table *t, uint64_t off,
+    size_t len)
+{
 	const char *name = t == r->dec ? "decisions.csv" : "ownership.csv";
 	size_t want;
 
@@ -117,64 +217,180 @@ rep_row(struct cr_report *r, const struct rep_table *t, size_t i)
 	if (r->rc != 0)
 		return;
 	if (t->src->data != NULL) {
-		if (cr_bag_csv_record(t->src->data + x->off, x->len,
+		if (cr_bag_csv_record(t->src->data + off, len,
 		    &r->cur) != 0)
 			memset(&r->cur, 0, sizeof r->cur);
 		return;
 	}
-	if (r->cached != t || x->off < r->cacheoff ||
-	    x->off + x->len > r->cacheoff + r->cachelen) {
-		want = x->len > REP_BLOCK ? x->len : REP_BLOCK;
-		if (want > t->src->len - x->off)
-			want = (size_t)(t->src->len - x->off);
+	if (r->cached != t || off < r->cacheoff ||
+	    off + len > r->cacheoff + r->cachelen) {
+		want = len > REP_BLOCK ? len : REP_BLOCK;
+		if (want > t->src->len - off)
+			want = (size_t)(t->src->len - off);
 		if (want > r->cachecap) {
 			free(r->cache);
 			r->cache = xmalloc(want);
 			r->cachecap = want;
 		}
 		r->cached = NULL;
-		if (cr_bag_src_read(t->src, x->off, r->cache, want) != 0) {
+		if (cr_bag_src_read(t->src, off, r->cache, want) != 0) {
 			rep_read_error(r, name);
 			return;
 		}
 		r->cached = t;
-		r->cacheoff = x->off;
+		r->cacheoff = off;
 		r->cachelen = want;
 	}
-	if (cr_bag_csv_record(r->cache + (x->off - r->cacheoff), x->len,
+	if (cr_bag_csv_record(r->cache + (off - r->cacheoff), len,
 	    &r->cur) != 0)
 		memset(&r->cur, 0, sizeof r->cur);
 }
 
+static void
+rep_walk_end(struct cr_report *r)
+{
+	if (r->rdopen)
+		vs_reader_close(&r->rd);
+	r->rdopen = 0;
+	r->walking = NULL;
+}
+
+int
+rep_first(struct cr_report *r, const struct rep_table *t)
+{
+	rep_walk_end(r);
+	r->walking = t;
+	r->walkpos = 0;
+	r->walked = 0;
+	if (t->ix.spilled) {
+		vs_reader_open(&r->rd, &t->ix.run);
+		r->rdopen = 1;
+	}
+	return rep_next(r);
+}
+
+int
+rep_next(struct cr_report *r)
+{
+	const struct rep_table *t = r->walking;
+	const char *f[VS_FIELDS_MAX];
+	char *swap;
+	size_t nf, n;
+
+	cr_bag_row_free(&r->cur);
+	if (t == NULL)
+		return 0;
+	if (t->ix.spilled) {
+		if (!vs_reader_next(&r->rd, f, &nf)) {
+			rep_walk_end(r);
+			return 0;
+		}
+		if (nf != REP_NF)
+			vs_fail("cannot read", EIO);
+	} else {
+		if (r->walkpos >= t->ix.len) {
+			rep_walk_end(r);
+			return 0;
+		}
+		rep_recs_get(&t->ix, &r->walkpos, f);
+	}
+	/* the key outlives the record: kept with the one before it */
+	swap = r->prev;
+	r->prev = r->key;
+	r->key = swap;
+	n = r->prevcap;
+	r->prevcap = r->keycap;
+	r->keycap = n;
+	n = strlen(f[0]) + 1;
+	if (n > r->keycap) {
+		free(r->key);
+		r->key = xmalloc(n);
+		r->keycap = n;
+	}
+	memcpy(r->key, f[0], n);
+	r->walked++;
+	rep_read_row(r, t, vs_row_of(f[2]), (size_t)vs_row_of(f[3]));
+	return 1;
+}
+
 const char *
-rep_custkey(const struct rep_table *t, const struct rep_idx *x)
+rep_custkey(const struct cr_report *r)
 {
-	return t->arena + x->key;
+	return r->walked > 0 ? r->key : "";
 }
 
-static int
-rep_owner_cmp(const void *a, const void *b, void *arg)
+const char *
+rep_prevkey(const struct cr_report *r)
 {
-	const struct rep_table *t = arg;
-	const struct rep_idx *i = a, *j = b;
-	int c;
-
-	c = strcmp(rep_custkey(t, i), rep_custkey(t, j));
-	if (c != 0)
-		return c;
-	return i->row < j->row ? -1 : i->row > j->row;
+	return r->walked > 1 ? r->prev : NULL;
 }
 
-/* Decisions in manifest order (decisions.csv is sorted by request_id). */
-static int
-rep_line_cmp(const void *a, const void *b, void *arg)
-{
-	const struct rep_idx *i = a, *j = b;
+/* ---- the index ------------------------------------------------------------- */
 
-	(void)arg;
-	if (i->key != j->key)
-		return i->key < j->key ? -1 : 1;
-	return i->row < j->row ? -1 : i->row > j->row;
+static void
+rep_sorted(void *arg, const char *const *f, size_t nf)
+{
+	(void)nf;
+	rep_recs_add(arg, f);
+}
+
+/* The rows indexed so far, in order, into a new external sort. */
+static void
+rep_index_sort(struct rep_table *t)
+{
+	struct vs_reader rd;
+	const char *f[VS_FIELDS_MAX];
+	size_t nf, pos;
+
+	t->sort = vs_sort_new();
+	rep_recs_done(&t->ix);
+	if (t->ix.spilled) {
+		vs_reader_open(&rd, &t->ix.run);
+		while (vs_reader_next(&rd, f, &nf))
+			vs_sort_add(t->sort, nf, f);
+		vs_reader_close(&rd);
+	} else
+		for (pos = 0; pos < t->ix.len;) {
+			rep_recs_get(&t->ix, &pos, f);
+			vs_sort_add(t->sort, REP_NF, f);
+		}
+	rep_recs_free(&t->ix);
+}
+
+/*
+ * A row into the index: its record is the key, the row number, where the
+ * row is.  Records sort bytewise, so as the report wants them: by key (a
+ * line as fixed-width hex sorts as the number; a customer id sorts as
+ * strcmp() does, its NUL below any byte), then in file order.  Rows that
+ * come in that order are the index as they are, unsorted (ownership.csv
+ * is sorted by product id, which often follows the customer); from the
+ * first one out of order on, all of them go through an external sort.
+ */
+static void
+rep_index_row(struct rep_table *t, const char *key, uint64_t off, size_t len)
+{
+	struct vs_rowbuf b[3];
+	const char *f[REP_NF];
+	size_t n;
+
+	f[0] = key;
+	f[1] = vs_row(&b[0], t->nrows);
+	f[2] = vs_row(&b[1], off);
+	f[3] = vs_row(&b[2], len);
+	if (t->sort == NULL && t->nrows > 0 && strcmp(t->last, key) > 0)
+		rep_index_sort(t);
+	if (t->sort != NULL) {
+		vs_sort_add(t->sort, REP_NF, f);
+		return;
+	}
+	rep_recs_add(&t->ix, f);
+	n = strlen(key) + 1;
+	if (n > t->lastcap) {
+		free(t->last);
+		t->last = xmalloc(n);
+		t->lastcap = n;
+	}
+	memcpy(t->last, key, n);
 }
 
 /* One record of a scan: the header, or a row to index (and count). */
@@ -183,9 +399,8 @@ rep_scan_row(void *arg, struct cr_bag_row *row, uint64_t off, size_t len)
 {
 	struct cr_report *r = arg;
 	struct rep_table *t = r->scanning;
-	struct rep_idx *x;
+	struct vs_rowbuf line;
 	const char *k;
-	size_t n;
 
 	if (!t->have_head) {
 		t->head = *row;
@@ -204,30 +419,18 @@ rep_scan_row(void *arg, struct cr_bag_row *row, uint64_t off, size_t len)
 	}
 	if (len > UINT32_MAX || t->nrows >= UINT32_MAX)
 		return 2;
-	if (t->nrows == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 256;
-		t->idx = xreallocarray(t->idx, t->cap, sizeof *t->idx);
-	}
-	x = &t->idx[t->nrows];
-	x->off = off;
-	x->len = (uint32_t)len;
-	x->row = (uint32_t)t->nrows++;
 	k = rep_rawcell(row, t->keycol);
 	if (t == r->dec) {
-		x->key = strtoul(k, NULL, 10);
+		/* the manifest line as a number: what strtoul makes of it */
+		rep_index_row(t, vs_row(&line, (uint64_t)strtoul(k, NULL, 10)),
+		    off, len);
+		t->nrows++;
 		cr_bag_count_row(&r->counts, rep_rawcell(row, r->outcol),
 		    rep_rawcell(row, r->codescol));
 		return 0;
 	}
-	n = strlen(k) + 1;
-	if (t->acap - t->alen < n) {
-		while (t->acap - t->alen < n)
-			t->acap = t->acap ? 2 * t->acap : 4096;
-		t->arena = xrealloc(t->arena, t->acap);
-	}
-	memcpy(t->arena + t->alen, k, n);
-	x->key = t->alen;
-	t->alen += n;
+	rep_index_row(t, k, off, len);
+	t->nrows++;
 	return 0;
 }
 
@@ -257,10 +460,11 @@ rep_index(struct cr_report *r, struct rep_table *t, const char *name)
 	}
 	if (t == r->dec)
 		cr_bag_count_done(&r->counts);
-	/* no rows (a rerun that released nothing): no index to sort */
-	if (t->nrows > 1)
-		qsort_r(t->idx, t->nrows, sizeof *t->idx, t == r->dec ?
-		    rep_line_cmp : rep_owner_cmp, t);
+	if (t->sort != NULL) {
+		vs_sort_each(t->sort, rep_sorted, &t->ix);
+		t->sort = NULL;
+	}
+	rep_recs_done(&t->ix);
 	return 0;
 }
 
@@ -329,8 +533,10 @@ static void
 rep_table_free(struct rep_table *t)
 {
 	cr_bag_row_free(&t->head);
-	free(t->idx);
-	free(t->arena);
+	rep_recs_free(&t->ix);
+	if (t->sort != NULL)
+		vs_sort_free(t->sort);
+	free(t->last);
 }
 
 void
@@ -338,6 +544,9 @@ cr_report_free(struct cr_report *r)
 {
 	if (r == NULL)
 		return;
+	rep_walk_end(r);
+	free(r->key);
+	free(r->prev);
 	rep_table_free(&r->dectab);
 	rep_table_free(&r->owntab);
 	cr_json_free(r->sum);

@@ -18,7 +18,8 @@
  *
  * Not a public interface: the verify-*.c files include it, and the
  * parts of a manifest larger than the memory budget of plan and run
- * (load.c, cmd-plan.c, emit.c).
+ * (load.c, cmd-plan.c, emit.c), and the index of the bundle's reports
+ * (report.c).
  */
 #ifndef CR_VERIFY_STREAM_H
 #define CR_VERIFY_STREAM_H
