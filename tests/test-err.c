@@ -192,6 +192,44 @@ test_fatal_says_why(void **state)
 	assert_string_equal(got[1].msg, "out of memory");
 }
 
+static char cleaned[8];
+static size_t ncleaned;
+
+static void
+cleanup_note(void *arg)
+{
+	cleaned[ncleaned++] = *(const char *)arg;
+}
+
+/*
+ * The clean-ups before a fatal exit nest (a replay's directory around
+ * the run it makes): innermost first, each once; a pop drops the last.
+ */
+static void
+test_fatal_cleanups_nest(void **state)
+{
+	static const char outer = 'o', inner = 'i', gone = 'g';
+	volatile int status;
+
+	(void)state;
+	ncleaned = 0;
+	cr_err_at_fatal(cleanup_note, (void *)&outer);
+	cr_err_at_fatal(cleanup_note, (void *)&gone);
+	cr_err_at_fatal(NULL, NULL);
+	cr_err_at_fatal(cleanup_note, (void *)&inner);
+	cr_err_set_fatal(fatal_back);
+	if ((status = setjmp(fatal_jmp)) == 0)
+		cr_err_fatal(CR_STATUS_IO);
+	assert_int_equal(status, CR_STATUS_IO);
+	assert_int_equal(ncleaned, 2);
+	assert_memory_equal(cleaned, "io", 2);
+	/* each once: a second fatal finds none left */
+	if ((status = setjmp(fatal_jmp)) == 0)
+		cr_err_fatal(CR_STATUS_IO);
+	cr_err_set_fatal(NULL);
+	assert_int_equal(ncleaned, 2);
+}
+
 static void
 test_exit_codes(void **state)
 {
@@ -220,6 +258,7 @@ main(void)
 		cmocka_unit_test_setup(test_threads, setup),
 		cmocka_unit_test_setup(test_diag_prints, setup),
 		cmocka_unit_test_setup(test_fatal_says_why, setup),
+		cmocka_unit_test_setup(test_fatal_cleanups_nest, setup),
 		cmocka_unit_test_setup(test_exit_codes, setup),
 	};
 
