@@ -15,6 +15,7 @@
 cd "$top_srcdir" || exit 1
 
 : "${MKBUNDLE:=$top_builddir/tests/mkbundle}"
+unset CUSTRELEASE_VERIFY_MEM	# the default budget, but where set below
 RUN_ID=20261130T020000Z-0a0b0c0d
 EPOCH=1796004000
 SPOOL=$TMP/spool
