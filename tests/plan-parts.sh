@@ -147,15 +147,9 @@ ok $? "memory = 1 in a --config file: taken by plan"
 
 # A full disk under TMPDIR while the parts' lines are sorted: exit 74
 # with a message naming TMPDIR, nothing left there.
-: "${CC:=cc}"
-SHIM=$NOBLANK/inject.so
 if [ -z "$NATIVE" ]; then
 	echo "# under valgrind: no full TMPDIR"
-elif $CC -shared -fPIC -o "$SHIM" "$top_srcdir/tests/inject/inject.c" -ldl \
-    2>/dev/null && [ "$(head -c 4 "$CUSTRELEASE" | od -An -c | tr -d ' ')" = \
-    '177ELF' ]; then
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-	export ASAN_OPTIONS
+elif inject_shim; then
 	for at in 1 3; do
 		rc=0
 		LD_PRELOAD=$SHIM CR_INJECT_ONLY=write CR_INJECT_AT=$at \
@@ -214,17 +208,8 @@ elif [ -n "$PYTHON3" ]; then
 	rss() {
 		_m=$1 _mb=$2
 		shift 2
-		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0" \
-		    TMPDIR=$SPOOL "$PYTHON3" -c '
-import os, resource, sys
-out = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-fa = [(os.POSIX_SPAWN_DUP2, out, 1),
-      (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
-_, st = os.waitpid(os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ,
-                                  file_actions=fa), 0)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-      if os.waitstatus_to_exitcode(st) in (0, 1) else -1)
-' "$TMP/rss.out" "$CUSTRELEASE" plan --export "$TMP/gen/export" \
+		peak_rss "0 1" "$TMP/rss.out" env TMPDIR="$SPOOL" \
+		    "$CUSTRELEASE" plan --export "$TMP/gen/export" \
 		    --manifest "$_m" --memory "$_mb" "$@"
 	}
 	W1=$(rss "$TMP/half.csv" 100000)

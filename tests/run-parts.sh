@@ -78,15 +78,9 @@ rm -rf "$TMP/whole" "$TMP/parts"
 
 # A spill that cannot be written (a full disk): exit 74, no run
 # committed, nothing left in OUT but the history index.
-: "${CC:=cc}"
-SHIM=$NOBLANK/inject.so
 if [ -z "$NATIVE" ]; then
 	echo "# under valgrind: no full disk"
-elif $CC -shared -fPIC -o "$SHIM" "$top_srcdir/tests/inject/inject.c" -ldl \
-    2>/dev/null && [ "$(head -c 4 "$CUSTRELEASE" | od -An -c | tr -d ' ')" = \
-    '177ELF' ]; then
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-	export ASAN_OPTIONS
+elif inject_shim; then
 	for at in 1 5 20; do
 		rc=0
 		LD_PRELOAD=$SHIM CR_INJECT_ONLY=write CR_INJECT_AT=$at \
@@ -117,18 +111,9 @@ elif [ -n "$PYTHON3" ]; then
 	head -n 10001 "$TMP/gen/manifest.csv" >"$TMP/half.csv"
 	# rss MANIFEST MB OUT: peak RSS in KiB of run (-1 if it fails)
 	rss() {
-		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0" \
-		    "$PYTHON3" -c '
-import os, resource, sys
-fa = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-      (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
-_, st = os.waitpid(os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ,
-                                  file_actions=fa), 0)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-      if os.waitstatus_to_exitcode(st) in (0, 1) else -1)
-' "$CUSTRELEASE" run --export "$TMP/gen/export" --manifest "$1" \
-		    --memory "$2" --out "$3" --now $NIGHT1 --token-key "$KEY" \
-		    --quiet
+		peak_rss "0 1" /dev/null "$CUSTRELEASE" run \
+		    --export "$TMP/gen/export" --manifest "$1" --memory "$2" \
+		    --out "$3" --now $NIGHT1 --token-key "$KEY" --quiet
 	}
 	W1=$(rss "$TMP/half.csv" 100000 "$TMP/w1")
 	P1=$(rss "$TMP/half.csv" 8 "$TMP/p1")

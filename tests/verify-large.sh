@@ -149,13 +149,7 @@ done
 
 # A full disk under $TMPDIR: a write to a temporary file fails with ENOSPC
 # (through tests/inject): a message naming TMPDIR, exit 74, nothing left.
-: "${CC:=cc}"
-SHIM=$NOBLANK/inject.so
-if $CC -shared -fPIC -o "$SHIM" "$top_srcdir/tests/inject/inject.c" -ldl \
-    2>/dev/null && [ "$(head -c 4 "$CUSTRELEASE" | od -An -c | tr -d ' ')" = \
-    '177ELF' ]; then
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-	export ASAN_OPTIONS
+if inject_shim; then
 	for at in 1 10 60; do
 		rc=0
 		LD_PRELOAD=$SHIM CR_INJECT_ONLY=write CR_INJECT_AT=$at \
@@ -227,16 +221,8 @@ if [ -n "$PYTHON3" ]; then
 	# peak RSS in KiB of a verify that passes (-1 if it fails); with
 	# ASan's quarantine off, so that an ASan build measures the heap too
 	rss_of() {
-		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0" \
-		    TMPDIR=$SPOOL CUSTRELEASE_VERIFY_MEM=1048576 "$PYTHON3" -c '
-import os, resource, sys
-fa = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-      (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
-_, st = os.waitpid(os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ,
-                                  file_actions=fa), 0)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-      if os.waitstatus_to_exitcode(st) == 0 else -1)
-' "$CUSTRELEASE" verify "$1"
+		peak_rss 0 /dev/null env TMPDIR="$SPOOL" \
+		    CUSTRELEASE_VERIFY_MEM=1048576 "$CUSTRELEASE" verify "$1"
 	}
 	RSS0=$(rss_of "$HB")
 	RSS=$(rss_of "$GB")
