@@ -10,6 +10,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -384,6 +387,14 @@ run_exec(const struct cr_options *o)
 	    (rc = run_write(rd, m, &eo)) != 0)
 		goto out;
 committed:
+#ifdef __GLIBC__
+	/*
+	 * What the run freed goes back to the system before the index is
+	 * built: a run in parts ends with its heap at its peak, and the
+	 * index of a large run needs tens of MB more.
+	 */
+	malloc_trim(0);
+#endif
 	if (hist != NULL && cr_history_update(hist, run_id) != 0)
 		cr_err_warn(NULL, 0, "cannot update the history index: %s; the "
 		    "next run reads the committed runs instead and rebuilds "

@@ -801,9 +801,14 @@ hist_compact(struct cr_history *h)
 
 /* --- building segments from decisions.csv -------------------------------- */
 
+/*
+ * 16 bytes an entry and its line in the arena: a run that releases a
+ * million customers builds two million of them at once.  The line has
+ * no NUL (hist_escape), so its length is strlen's.
+ */
 struct hentry {
-	char	*line;		/* kind, key, tab, value (escaped) */
-	size_t	 keylen, len, seq;
+	char		*line;		/* kind, key, tab, value (escaped) */
+	uint32_t	 keylen, seq;
 };
 
 struct hbatch {
@@ -830,12 +835,11 @@ hbatch_add(struct hbatch *b, int kind, const char *key, size_t klen,
 		b->e = xreallocarray(b->e, b->cap, sizeof *b->e);
 	}
 	e = &b->e[b->n++];
-	e->keylen = b->tmp.len;
+	e->keylen = (uint32_t)b->tmp.len;
 	hbuf_add(&b->tmp, "\t", 1);
 	hist_escape(&b->tmp, val, vlen);
 	e->line = cr_arena_memdup0(&b->arena, b->tmp.p, b->tmp.len);
-	e->len = b->tmp.len;
-	e->seq = b->seq++;
+	e->seq = (uint32_t)b->seq++;
 }
 
 int
@@ -957,7 +961,7 @@ hbatch_flush(struct hbatch *b)
 	for (i = 0; i < b->n; i++)
 		if (i == 0 || hkey_cmp(b->e[i - 1].line, b->e[i - 1].keylen,
 		    b->e[i].line, b->e[i].keylen) != 0)
-			hw_entry(&w, b->e[i].line, b->e[i].len);
+			hw_entry(&w, b->e[i].line, strlen(b->e[i].line));
 	hseg_name(h, b->first, name, sizeof name);
 	rc = hw_commit(h, &w, name);
 	if (rc == 0)
