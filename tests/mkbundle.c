@@ -7,7 +7,8 @@
  *
  * Every regular file under PAYLOAD_DIR (one level of subdirectories, as
  * emails/) becomes a payload file data/<relative path>.  OUTPUT must not
- * exist.  Exit status: cr_bundle_write()'s, or 2 for a usage error.
+ * exist.  Exit status: cr_bundle_write()'s, 2 for a usage error, or 74
+ * (with a message) when a temporary file cannot be written.
  *
  * It is a test tool: it reads whole files into memory and does not check
  * what it is given beyond what the writer checks.
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "err.h"
 #include "xmalloc.h"
 
 struct files {
@@ -93,6 +95,18 @@ walk(struct files *fs, const char *root, const char *rel, int depth)
 	closedir(dir);
 }
 
+/* A temporary file that cannot be written (cr_err_fatal): said, exit 74. */
+static void
+mk_fatal(int status)
+{
+	const struct cr_errrec *e = cr_err_last();
+
+	(void)status;
+	fprintf(stderr, "mkbundle: %s:%lu: %s\n", e->has_file ? e->file : "",
+	    e->line, e->msg);
+	_exit(74);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -103,6 +117,7 @@ main(int argc, char **argv)
 	int dirfd, rc;
 
 	setlocale(LC_CTYPE, "C.UTF-8");
+	cr_err_set_fatal(mk_fatal);
 	if (argc == 7 && strcmp(argv[1], "-f") == 0) {
 		format = argv[2];
 		argv += 2;
