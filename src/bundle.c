@@ -1114,7 +1114,8 @@ bundle_archive_many(struct bundle *b, struct archive *a, const char *top,
 	/* the list is a file the caller wrote: one cut short is a read error */
 	if (rc == 0 && (n != m->n || octets != m->octets)) {
 		cr_err_set(b->display, 0, "cannot read the list of %s: %s",
-		    m->dir, "shorter than written");
+		    m->dir, n < m->n || octets < m->octets ?
+		    "shorter than written" : "longer than written");
 		rc = CR_STATUS_IO;
 	}
 	for (k = 0; k < 2; k++) {

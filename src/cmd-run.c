@@ -220,11 +220,14 @@ run_begin(struct cr_rundir *rd, const char *run_id, int *tmpfd,
 	return 0;
 }
 
-/* A temporary file that cannot be written: the run being built goes. */
+/*
+ * A temporary file that cannot be written: the run being built goes,
+ * its fds left open for the threads that may still write into it.
+ */
 static void
 run_abort_fatal(void *arg)
 {
-	cr_rundir_abort(arg);
+	cr_rundir_abort_fatal(arg);
 }
 
 /* Build the run under .tmp-, write every file, commit. */

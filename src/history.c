@@ -969,6 +969,7 @@ hbatch_flush(struct hbatch *b)
 	cr_arena_free(b->arena);
 	b->arena = NULL;
 	b->n = b->nruns = b->runlines.len = 0;
+	b->seq = 0;		/* only unique within a batch */
 	if (rc == 0)
 		rc = hist_compact(h);
 	return rc;

@@ -674,6 +674,13 @@ cr_rundir_abort(struct cr_rundir *rd)
 }
 
 void
+cr_rundir_abort_fatal(struct cr_rundir *rd)
+{
+	if (rd != NULL && rd->tmpname != NULL)
+		(void)cr_rundir_rmtree(rd->fd, rd->tmpname);
+}
+
+void
 cr_rundir_close(struct cr_rundir *rd)
 {
 	if (rd == NULL)

@@ -102,6 +102,13 @@ char		*cr_rundir_display(const struct cr_rundir *, const char *name);
 int		 cr_rundir_commit(struct cr_rundir *);
 /* Remove the run being built, if any (any failure before the commit). */
 void		 cr_rundir_abort(struct cr_rundir *);
+/*
+ * The same on a fatal exit (cr_err_at_fatal) while threads may still write
+ * into the run being built: its fds stay open, so that no fd number is
+ * reused under them; a file they make meanwhile may keep the directory,
+ * for the next run's clean-up.  Nothing is freed: the process ends.
+ */
+void		 cr_rundir_abort_fatal(struct cr_rundir *);
 /* Abort an uncommitted run, release the lock, free.  NULL is a no-op. */
 void		 cr_rundir_close(struct cr_rundir *);
 
