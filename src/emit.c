@@ -929,6 +929,7 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 	 * are never in memory together.
 	 */
 	mailer = cr_mailer_new(m, o, e.emails_fd, e.display);
+	cr_err_at_fatal(cr_mailer_stop_fatal, mailer);
 	e.m = NULL;
 	if (o->release != NULL)
 		o->release(o->release_arg);
@@ -939,6 +940,8 @@ cr_emit_run(struct cr_model *m, const struct cr_emit_opts *o, int dirfd,
 out:
 	/* joined before the run is committed or cleaned up */
 	mrc = cr_mailer_join(mailer, rc != 0);
+	if (mailer != NULL)
+		cr_err_at_fatal(NULL, NULL);
 	if (rc == 0)
 		rc = mrc;
 	cr_mailer_free(mailer);
@@ -1076,9 +1079,11 @@ cr_emit_parts_add(struct cr_emit_parts *ep, struct cr_model *m)
 			parts_released(ep, q);
 	}
 	mailer = cr_mailer_new(m, ep->e.o, ep->e.emails_fd, ep->e.display);
+	cr_err_at_fatal(cr_mailer_stop_fatal, mailer);
 	if ((rc = cr_mailer_start(mailer)) == 0)
 		rc = emit_redacted_each(&ep->e, mailer);
 	mrc = cr_mailer_join(mailer, rc != 0);
+	cr_err_at_fatal(NULL, NULL);
 	cr_mailer_free(mailer);
 	return rc != 0 ? rc : mrc;
 }

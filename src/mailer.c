@@ -291,6 +291,16 @@ cr_mailer_join(struct cr_mailer *ml, int failed)
 }
 
 void
+cr_mailer_stop_fatal(void *arg)
+{
+	struct cr_mailer *ml = arg;
+
+	if (ml != NULL && ml->running &&
+	    !pthread_equal(pthread_self(), ml->thread))
+		(void)cr_mailer_join(ml, 1);
+}
+
+void
 cr_mailer_free(struct cr_mailer *ml)
 {
 	size_t i;

@@ -52,5 +52,11 @@ int		 cr_mailer_redacted(struct cr_mailer *, size_t i,
 int		 cr_mailer_join(struct cr_mailer *, int failed);
 /* Join (as failed) if need be, wipe the tokens, free. */
 void		 cr_mailer_free(struct cr_mailer *);
+/*
+ * For cr_err_at_fatal(), with the mailer as arg: stop and join its
+ * writer before the run being built is removed, so that it makes no file
+ * there meanwhile (unless the fatal error is on the writer itself).
+ */
+void		 cr_mailer_stop_fatal(void *);
 
 #endif
