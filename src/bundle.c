@@ -547,6 +547,26 @@ bundle_src_done(const struct bundle *b, const char *path, int fd, int *rc)
 		*rc = CR_STATUS_IO;
 }
 
+/*
+ * A new file of the bag's own in dirfd, 0600, unlinked as soon as made:
+ * its fd, or -1 with errno (closed again when it could not be unlinked).
+ */
+static int
+bundle_unlinked(int dirfd, const char *name)
+{
+	int fd, err;
+
+	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
+	if (fd >= 0 && unlinkat(dirfd, name, 0) != 0) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
 /* A file the bag wrote into its spool at off: listed and hashed. */
 static int
 bundle_add_spooled(struct bundle *b, const char *prefix, const char *name,
@@ -623,9 +643,7 @@ bundle_reports(struct bundle *b, int dirfd, const char *run_id,
 	else if (bundle_payload_file(b, "manifest.xml") != NULL)
 		in.manifest_name = "manifest.xml";
 	if (rc == 0) {
-		b->spool = openat(dirfd, BUNDLE_SPOOL, O_RDWR | O_CREAT |
-		    O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (b->spool < 0 || unlinkat(dirfd, BUNDLE_SPOOL, 0) != 0) {
+		if ((b->spool = bundle_unlinked(dirfd, BUNDLE_SPOOL)) < 0) {
 			cr_err_set(b->spool_display, 0, "cannot make: %s",
 			    strerror(errno));
 			rc = CR_STATUS_IO;
@@ -646,18 +664,29 @@ bundle_reports(struct bundle *b, int dirfd, const char *run_id,
 	return 0;
 }
 
+/* f's line of a manifest (SHA-512 or SHA-256) into m. */
+static void
+bundle_manifest_line(struct cr_outfile *m, const struct bundle_file *f,
+    int sha512)
+{
+	char hex[CR_BAG_SHA512_HEX];
+
+	cr_outfile_puts(m, bundle_hex(f, sha512, hex));
+	cr_outfile_write(m, "  ", 2);
+	cr_outfile_puts(m, f->path);
+	cr_outfile_putc(m, '\n');
+}
+
 /* A manifest over files [from, to) of b, sorted by path. */
 static char *
 bundle_manifest(const struct bundle *b, size_t from, size_t to, int sha512,
     size_t *len)
 {
 	struct cr_outfile *m = cr_outfile_mem("manifest");
-	char hex[CR_BAG_SHA512_HEX];
 	size_t i;
 
 	for (i = from; i < to; i++)
-		cr_outfile_printf(m, "%s  %s\n",
-		    bundle_hex(&b->files[i], sha512, hex), b->files[i].path);
+		bundle_manifest_line(m, &b->files[i], sha512);
 	return cr_outfile_mem_finish(m, len);
 }
 
@@ -710,7 +739,6 @@ bundle_manifest_spool(struct bundle *b, size_t n, int sha512,
 {
 	struct cr_outfile *m = bundle_spool_outfile(b, "", name);
 	uint64_t off = b->spoollen, len;
-	char hex[CR_BAG_SHA512_HEX];
 	size_t i;
 	int rc = 0, spliced = 0;
 
@@ -721,10 +749,7 @@ bundle_manifest_spool(struct bundle *b, size_t n, int sha512,
 				break;
 			spliced = 1;
 		}
-		cr_outfile_puts(m, bundle_hex(&b->files[i], sha512, hex));
-		cr_outfile_write(m, "  ", 2);
-		cr_outfile_puts(m, b->files[i].path);
-		cr_outfile_putc(m, '\n');
+		bundle_manifest_line(m, &b->files[i], sha512);
 	}
 	if (rc == 0 && !spliced)
 		rc = bundle_digests_copy(b, sha512, m);
@@ -1002,10 +1027,8 @@ bundle_digests_open(struct bundle *b, struct cr_outfile *dig[2])
 	int k;
 
 	for (k = 0; k < 2; k++) {
-		b->dig[k] = openat(b->dirfd, BUNDLE_DIGESTS, O_RDWR | O_CREAT |
-		    O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (b->dig[k] < 0 ||
-		    unlinkat(b->dirfd, BUNDLE_DIGESTS, 0) != 0) {
+		b->dig[k] = bundle_unlinked(b->dirfd, BUNDLE_DIGESTS);
+		if (b->dig[k] < 0) {
 			cr_err_set(b->display, 0, "cannot make %s: %s",
 			    BUNDLE_DIGESTS, strerror(errno));
 			if (k == 1)
@@ -1053,21 +1076,6 @@ bundle_many_entry(const struct bundle *b, const char *const *fl, size_t nf,
 	return 0;
 }
 
-/* f's manifest lines into the two digest files. */
-static void
-bundle_digest_lines(const struct bundle_file *f, struct cr_outfile *dig[2])
-{
-	char hex[CR_BAG_SHA512_HEX];
-	int k;
-
-	for (k = 0; k < 2; k++) {
-		cr_outfile_puts(dig[k], bundle_hex(f, k, hex));
-		cr_outfile_write(dig[k], "  ", 2);
-		cr_outfile_puts(dig[k], f->path);
-		cr_outfile_putc(dig[k], '\n');
-	}
-}
-
 /*
  * The many files, in their list's order, after their directory's entry:
  * each name checked, the file copied and hashed, its manifest lines
@@ -1081,35 +1089,35 @@ bundle_archive_many(struct bundle *b, struct archive *a, const char *top,
 	const struct cr_bundle_many *m = b->opts->many;
 	struct cr_outfile *dig[2];
 	const char *fl[VS_FIELDS_MAX];
-	struct bundle_file f, prev;
+	struct bundle_file f;
 	struct vs_reader r;
 	uint64_t octets = 0;
 	size_t nf, n = 0;
-	char *full;
+	char *full, *prev = NULL;
 	int rc, k;
 
 	if ((rc = bundle_digests_open(b, dig)) != 0)
 		return rc;
 	memset(&f, 0, sizeof f);
-	memset(&prev, 0, sizeof prev);
 	f.fd = m->fd;
 	vs_reader_open(&r, m->list);
 	while (rc == 0 && vs_reader_next(&r, fl, &nf)) {
-		if ((rc = bundle_many_entry(b, fl, nf, prev.path, &f)) != 0)
+		if ((rc = bundle_many_entry(b, fl, nf, prev, &f)) != 0)
 			break;
 		xasprintf(&full, "%s/%s", top, f.path);
 		rc = bundle_header(a, full, f.len, 0, run_time);
 		free(full);
 		if (rc == 0 && (rc = bundle_copy_file(b, &f, a, &f)) == 0)
-			bundle_digest_lines(&f, dig);
-		free(prev.path);
-		prev.path = f.path;
+			for (k = 0; k < 2; k++)
+				bundle_manifest_line(dig[k], &f, k);
+		free(prev);
+		prev = f.path;
 		f.path = NULL;
 		n++;
 		octets += f.len;
 	}
 	vs_reader_close(&r);
-	free(prev.path);
+	free(prev);
 	free(f.path);
 	/* the list is a file the caller wrote: one cut short is a read error */
 	if (rc == 0 && (n != m->n || octets != m->octets)) {
