@@ -233,7 +233,7 @@ run_abort_fatal(void *arg)
 /* Build the run under .tmp-, write every file, commit. */
 static int
 run_write(struct cr_rundir *rd, struct cr_model *m,
-    const struct cr_emit_opts *eo)
+    const struct cr_emit_opts *eo, size_t budget)
 {
 	char *display;
 	int rc, tmpfd, emailsfd;
@@ -243,6 +243,7 @@ run_write(struct cr_rundir *rd, struct cr_model *m,
 	cr_model_drop_indexes(m);	/* decided: the maps may go */
 	cr_outfile_sync_on_close(0);	/* cr_rundir_commit syncs them all */
 	vs_set_dir(display);		/* the emails' list, the report's */
+	vs_mem_cap(budget / 32);	/* as in parts: 1/64 of MB a sort */
 	cr_err_at_fatal(run_abort_fatal, rd);
 	rc = cr_emit_run(m, eo, tmpfd, emailsfd, display);
 	if (rc == 0)
@@ -387,7 +388,7 @@ run_exec(const struct cr_options *o)
 		cr_err_warn(NULL, 0, "no --token-key: claim tokens are random, and "
 		    "a rerun of this run would mint others");
 	if ((rc = cr_emit_tokens(m, &eo)) != 0 ||
-	    (rc = run_write(rd, m, &eo)) != 0)
+	    (rc = run_write(rd, m, &eo, cfg.budget)) != 0)
 		goto out;
 committed:
 #ifdef __GLIBC__

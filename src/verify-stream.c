@@ -38,20 +38,19 @@ vs_mem(void)
 	char *end;
 	unsigned long long n;
 
-	if (mem != 0)
-		return mem;
-	mem = VS_MEM_DEFAULT;
-	s = getenv("CUSTRELEASE_VERIFY_MEM");
-	if (s != NULL && *s != '\0') {
-		errno = 0;
-		n = strtoull(s, &end, 10);
-		if (errno == 0 && *end == '\0' && n >= 256 &&
-		    n <= (unsigned long long)VS_MEM_DEFAULT * 16)
-			mem = (size_t)n;
+	if (mem == 0) {
+		mem = VS_MEM_DEFAULT;
+		s = getenv("CUSTRELEASE_VERIFY_MEM");
+		if (s != NULL && *s != '\0') {
+			errno = 0;
+			n = strtoull(s, &end, 10);
+			if (errno == 0 && *end == '\0' && n >= 256 &&
+			    n <= (unsigned long long)VS_MEM_DEFAULT * 16)
+				mem = (size_t)n;
+		}
 	}
-	if (vs_cap != 0 && mem > vs_cap)
-		mem = vs_cap;
-	return mem;
+	/* the cap holds from when it is set, whoever asked first */
+	return vs_cap != 0 && mem > vs_cap ? vs_cap : mem;
 }
 
 static const char *vs_dir_set;
@@ -195,9 +194,54 @@ vs_writer_open(struct vs_writer *w, struct vs_run *run)
 {
 	run->fd = vs_tmpfile();
 	run->size = 0;
+	run->mem = NULL;
 	w->run = run;
 	w->buf = xmalloc(VS_BLOCK);
 	w->len = 0;
+	w->cap = VS_BLOCK;
+	w->max = 0;
+}
+
+void
+vs_writer_open_mem(struct vs_writer *w, struct vs_run *run, size_t max)
+{
+	run->fd = -1;
+	run->size = 0;
+	run->mem = NULL;
+	w->run = run;
+	w->buf = NULL;
+	w->len = w->cap = 0;
+	w->max = max > 0 ? max : 1;
+}
+
+/* A run in memory that n more bytes would take past its max: to a file. */
+static void
+vs_writer_spill(struct vs_writer *w)
+{
+	w->run->fd = vs_tmpfile();
+	if (w->len > 0)
+		vs_write(w->run->fd, w->buf, w->len);
+	w->len = 0;
+	if (w->cap < VS_BLOCK) {
+		w->buf = xrealloc(w->buf, VS_BLOCK);
+		w->cap = VS_BLOCK;
+	}
+	w->max = 0;
+}
+
+/* Room for n more bytes of a run in memory (its buffer grows). */
+static void
+vs_writer_grow(struct vs_writer *w, size_t n)
+{
+	if (w->cap - w->len >= n)
+		return;
+	if (w->cap == 0)
+		w->cap = 4096;
+	while (w->cap - w->len < n)
+		w->cap *= 2;
+	if (w->cap > w->max)
+		w->cap = w->max;
+	w->buf = xrealloc(w->buf, w->cap);
 }
 
 static void
@@ -210,6 +254,16 @@ vs_writer_raw(struct vs_writer *w, const char *rec, size_t len)
 	hdr[1] = (unsigned char)(len >> 8);
 	hdr[2] = (unsigned char)(len >> 16);
 	hdr[3] = (unsigned char)(len >> 24);
+	if (w->max != 0) {
+		if (len + 4 <= w->max - w->len) {
+			vs_writer_grow(w, len + 4);
+			memcpy(w->buf + w->len, hdr, 4);
+			memcpy(w->buf + w->len + 4, rec, len);
+			w->len += len + 4;
+			return;
+		}
+		vs_writer_spill(w);
+	}
 	if (w->len + 4 > VS_BLOCK) {
 		vs_write(w->run->fd, w->buf, w->len);
 		w->len = 0;
@@ -245,6 +299,12 @@ vs_writer_close(struct vs_writer *w)
 {
 	off_t end;
 
+	if (w->max != 0) {		/* stayed in memory */
+		w->run->mem = w->buf;
+		w->run->size = w->len;
+		w->buf = NULL;
+		return;
+	}
 	if (w->len > 0)
 		vs_write(w->run->fd, w->buf, w->len);
 	free(w->buf);
@@ -260,8 +320,10 @@ vs_run_free(struct vs_run *run)
 {
 	if (run->fd >= 0)
 		close(run->fd);
+	free(run->mem);
 	run->fd = -1;
 	run->size = 0;
+	run->mem = NULL;
 }
 
 void
@@ -269,6 +331,11 @@ vs_reader_open(struct vs_reader *r, const struct vs_run *run)
 {
 	memset(r, 0, sizeof *r);
 	r->run = run;
+	if (run->mem != NULL) {		/* read in place: cap 0 */
+		r->buf = run->mem;
+		r->len = (size_t)run->size;
+		return;
+	}
 	r->cap = VS_BLOCK;
 	r->buf = xmalloc(r->cap);
 }
@@ -281,6 +348,8 @@ vs_reader_fill(struct vs_reader *r, size_t n)
 
 	if (r->len - r->off >= n)
 		return 0;
+	if (r->cap == 0)		/* in memory: that was all */
+		return -1;
 	memmove(r->buf, r->buf + r->off, r->len - r->off);
 	r->len -= r->off;
 	r->off = 0;
@@ -345,7 +414,8 @@ vs_reader_next(struct vs_reader *r, const char **f, size_t *nf)
 void
 vs_reader_close(struct vs_reader *r)
 {
-	free(r->buf);
+	if (r->cap != 0)
+		free(r->buf);
 	r->buf = NULL;
 }
 

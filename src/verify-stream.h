@@ -37,7 +37,7 @@
  * testing aid that makes small bundles spill as large ones do.
  */
 size_t	vs_mem(void);
-/* Lower that budget (plan's --memory), before the first vs_mem(). */
+/* Lower that budget (--memory of plan and run) from now on. */
 void	vs_mem_cap(size_t);
 /* A new unlinked temporary file under $TMPDIR, 0600, open for both. */
 int	vs_tmpfile(void);
@@ -47,10 +47,15 @@ void	vs_set_dir(const char *dir);
 void	vs_write(int fd, const void *buf, size_t len);
 void __attribute__((noreturn)) vs_fail(const char *what, int err);
 
-/* A sorted file of records, readable any number of times. */
+/*
+ * A file of records, readable any number of times: an unlinked temporary
+ * file, or the same bytes in memory for a run that stayed small
+ * (vs_writer_open_mem).
+ */
 struct vs_run {
-	int		fd;		/* -1: empty */
+	int		fd;		/* -1: empty, or in memory */
 	uint64_t	size;
+	char		*mem;		/* the bytes, when in memory */
 };
 
 struct vs_reader {
@@ -86,10 +91,17 @@ void	vs_sort_free(struct vs_sort *);
 struct vs_writer {
 	struct vs_run	*run;
 	char		*buf;
-	size_t		 len;
+	size_t		 len, cap;
+	size_t		 max;		/* in memory up to this; 0: a file */
 };
 void	vs_writer_open(struct vs_writer *, struct vs_run *);
+/*
+ * A run kept in memory while it holds at most max bytes; past that, all
+ * of it goes to a temporary file, as vs_writer_open() writes one.
+ */
+void	vs_writer_open_mem(struct vs_writer *, struct vs_run *, size_t max);
 void	vs_writer_add(struct vs_writer *, size_t nf, const char *const *f);
+/* The run can be read; vs_run_free() frees it. */
 void	vs_writer_close(struct vs_writer *);
 
 /*
