@@ -113,92 +113,6 @@ rep_read_error(struct cr_report *r, const char *name)
 	r->rc = CR_STATUS_IO;
 }
 
-/* ---- the index: records in report order --------------------------------- */
-
-/* Append a record in memory (there is room for it). */
-static void
-rep_recs_put(struct rep_recs *x, const char *const *f)
-{
-	size_t i, n;
-
-	for (i = 0; i < REP_NF; i++) {
-		n = strlen(f[i]) + 1;
-		memcpy(x->mem + x->len, f[i], n);
-		x->len += n;
-	}
-}
-
-/* The fields of the record at mem + *pos, and *pos past it. */
-static void
-rep_recs_get(const struct rep_recs *x, size_t *pos, const char **f)
-{
-	size_t i;
-
-	for (i = 0; i < REP_NF; i++) {
-		f[i] = x->mem + *pos;
-		*pos += strlen(f[i]) + 1;
-	}
-}
-
-/*
- * Add a record: in memory while they all fit in REP_MEM() bytes, else
- * they all go to a temporary file.
- */
-static void
-rep_recs_add(struct rep_recs *x, const char *const *f)
-{
-	const char *g[REP_NF];
-	size_t i, pos, len = 0;
-
-	for (i = 0; i < REP_NF; i++)
-		len += strlen(f[i]) + 1;
-	if (!x->spilled && x->len + len > REP_MEM()) {
-		vs_writer_open(&x->w, &x->run);
-		for (pos = 0; pos < x->len;) {
-			rep_recs_get(x, &pos, g);
-			vs_writer_add(&x->w, REP_NF, g);
-		}
-		free(x->mem);
-		x->mem = NULL;
-		x->len = x->cap = 0;
-		x->spilled = 1;
-	}
-	if (x->spilled) {
-		vs_writer_add(&x->w, REP_NF, f);
-		return;
-	}
-	if (x->cap - x->len < len) {
-		while (x->cap - x->len < len)
-			x->cap = x->cap ? 2 * x->cap : 4096;
-		if (x->cap > REP_MEM())
-			x->cap = REP_MEM();
-		x->mem = xrealloc(x->mem, x->cap);
-	}
-	rep_recs_put(x, f);
-}
-
-/* No more records: the index can be read. */
-static void
-rep_recs_done(struct rep_recs *x)
-{
-	if (x->spilled && x->w.buf != NULL)
-		vs_writer_close(&x->w);
-}
-
-static void
-rep_recs_free(struct rep_recs *x)
-{
-	free(x->mem);
-	x->mem = NULL;
-	x->len = x->cap = 0;
-	if (x->spilled) {
-		free(x->w.buf);
-		x->w.buf = NULL;
-		vs_run_free(&x->run);
-		x->spilled = 0;
-	}
-}
-
 /* ---- reading the rows in report order -------------------------------------- */
 
 /*
@@ -260,12 +174,9 @@ rep_first(struct cr_report *r, const struct rep_table *t)
 {
 	rep_walk_end(r);
 	r->walking = t;
-	r->walkpos = 0;
 	r->walked = 0;
-	if (t->ix.spilled) {
-		vs_reader_open(&r->rd, &t->ix.run);
-		r->rdopen = 1;
-	}
+	vs_reader_open(&r->rd, &t->ix);
+	r->rdopen = 1;
 	return rep_next(r);
 }
 
@@ -280,20 +191,12 @@ rep_next(struct cr_report *r)
 	cr_bag_row_free(&r->cur);
 	if (t == NULL)
 		return 0;
-	if (t->ix.spilled) {
-		if (!vs_reader_next(&r->rd, f, &nf)) {
-			rep_walk_end(r);
-			return 0;
-		}
-		if (nf != REP_NF)
-			vs_fail("cannot read", EIO);
-	} else {
-		if (r->walkpos >= t->ix.len) {
-			rep_walk_end(r);
-			return 0;
-		}
-		rep_recs_get(&t->ix, &r->walkpos, f);
+	if (!vs_reader_next(&r->rd, f, &nf)) {
+		rep_walk_end(r);
+		return 0;
 	}
+	if (nf != REP_NF)
+		vs_fail("cannot read", EIO);
 	/* the key outlives the record: kept with the one before it */
 	swap = r->prev;
 	r->prev = r->key;
@@ -330,8 +233,21 @@ rep_prevkey(const struct cr_report *r)
 static void
 rep_sorted(void *arg, const char *const *f, size_t nf)
 {
-	(void)nf;
-	rep_recs_add(arg, f);
+	vs_writer_add(arg, nf, f);
+}
+
+static void
+rep_index_open(struct rep_table *t)
+{
+	vs_writer_open_mem(&t->w, &t->ix, REP_MEM());
+	t->writing = 1;
+}
+
+static void
+rep_index_close(struct rep_table *t)
+{
+	vs_writer_close(&t->w);
+	t->writing = 0;
 }
 
 /* The rows indexed so far, in order, into a new external sort. */
@@ -340,21 +256,15 @@ rep_index_sort(struct rep_table *t)
 {
 	struct vs_reader rd;
 	const char *f[VS_FIELDS_MAX];
-	size_t nf, pos;
+	size_t nf;
 
 	t->sort = vs_sort_new();
-	rep_recs_done(&t->ix);
-	if (t->ix.spilled) {
-		vs_reader_open(&rd, &t->ix.run);
-		while (vs_reader_next(&rd, f, &nf))
-			vs_sort_add(t->sort, nf, f);
-		vs_reader_close(&rd);
-	} else
-		for (pos = 0; pos < t->ix.len;) {
-			rep_recs_get(&t->ix, &pos, f);
-			vs_sort_add(t->sort, REP_NF, f);
-		}
-	rep_recs_free(&t->ix);
+	rep_index_close(t);
+	vs_reader_open(&rd, &t->ix);
+	while (vs_reader_next(&rd, f, &nf))
+		vs_sort_add(t->sort, nf, f);
+	vs_reader_close(&rd);
+	vs_run_free(&t->ix);
 }
 
 /*
@@ -383,7 +293,7 @@ rep_index_row(struct rep_table *t, const char *key, uint64_t off, size_t len)
 		vs_sort_add(t->sort, REP_NF, f);
 		return;
 	}
-	rep_recs_add(&t->ix, f);
+	vs_writer_add(&t->w, REP_NF, f);
 	n = strlen(key) + 1;
 	if (n > t->lastcap) {
 		free(t->last);
@@ -442,6 +352,7 @@ rep_index(struct cr_report *r, struct rep_table *t, const char *name)
 	int rc;
 
 	r->scanning = t;
+	rep_index_open(t);
 	rc = cr_bag_csv_scan(t->src, rep_scan_row, r, err, sizeof err);
 	r->scanning = NULL;
 	if (rc == 0 && !t->have_head) {
@@ -461,10 +372,11 @@ rep_index(struct cr_report *r, struct rep_table *t, const char *name)
 	if (t == r->dec)
 		cr_bag_count_done(&r->counts);
 	if (t->sort != NULL) {
-		vs_sort_each(t->sort, rep_sorted, &t->ix);
+		rep_index_open(t);
+		vs_sort_each(t->sort, rep_sorted, &t->w);
 		t->sort = NULL;
 	}
-	rep_recs_done(&t->ix);
+	rep_index_close(t);
 	return 0;
 }
 
@@ -520,6 +432,7 @@ cr_report_load(const struct cr_report_input *in, int *rc)
 {
 	struct cr_report *r = xcalloc(1, sizeof *r);
 
+	r->dectab.ix.fd = r->owntab.ix.fd = -1;
 	r->in = in;
 	*rc = rep_load(r);
 	if (*rc != 0) {
@@ -533,7 +446,9 @@ static void
 rep_table_free(struct rep_table *t)
 {
 	cr_bag_row_free(&t->head);
-	rep_recs_free(&t->ix);
+	if (t->writing)
+		free(t->w.buf);
+	vs_run_free(&t->ix);
 	if (t->sort != NULL)
 		vs_sort_free(t->sort);
 	free(t->last);

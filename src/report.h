@@ -27,25 +27,21 @@
  * its fields the sort key (decisions: the line as a vs_row field, so that
  * it sorts as a number; ownership: the customer id as written), the row
  * number (file order, the tie-break), its offset and length in the file
- * (vs_row fields).  Kept in memory up to REP_MEM() bytes, past that in an
- * unlinked temporary file (a vs_run); readable any number of times.
+ * (vs_row fields).  A run kept in memory up to REP_MEM() bytes, past that
+ * in an unlinked temporary file (vs_writer_open_mem); readable any number
+ * of times.
  */
 #define REP_NF		4
 #define REP_MEM()	(vs_mem() / 4)
-struct rep_recs {
-	char		*mem;		/* the records, end to end */
-	size_t		 len, cap;
-	int		 spilled;	/* then they are in run */
-	struct vs_run	 run;
-	struct vs_writer w;
-};
 
 /* A table known by its header and an index; rows are read when needed. */
 struct rep_table {
 	const struct cr_bag_src	*src;
 	struct cr_bag_row	 head;		/* the column names */
 	int			 have_head;
-	struct rep_recs		 ix;		/* in report order */
+	struct vs_run		 ix;		/* in report order */
+	struct vs_writer	 w;		/* of ix, while indexing */
+	int			 writing;
 	size_t			 nrows;
 	int			 keycol;	/* "line" or "customer_id" */
 	/* while indexing: the rows, when some came out of order */
@@ -73,9 +69,8 @@ struct cr_report {
 	struct rep_table		*scanning;	/* rep_index */
 	/* the walk through an index (rep_first, rep_next) */
 	const struct rep_table		*walking;
-	size_t				 walkpos;	/* in ix.mem */
 	size_t				 walked;	/* rows so far */
-	struct vs_reader		 rd;		/* ix.run, when spilled */
+	struct vs_reader		 rd;		/* of walking->ix */
 	int				 rdopen;
 	char				*key, *prev;	/* of the current row */
 	size_t				 keycap, prevcap;

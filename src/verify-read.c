@@ -690,7 +690,7 @@ verify_email_done(void *arg, const char *const *f, size_t nf)
 const struct vs_run *
 cr_verify_emails(const struct cr_verify *v)
 {
-	static const struct vs_run none = { -1, 0 };
+	static const struct vs_run none = { -1, 0, NULL };
 
 	return v->emails != NULL ? v->emails : &none;
 }

@@ -930,7 +930,7 @@ rec_emails(struct rec *r)
 {
 	struct vs_sort *s1 = NULL, *s2 = NULL;
 	struct vs_reader rd;
-	struct vs_run none = { -1, 0 };
+	struct vs_run none = { -1, 0, NULL };
 	const char *e[VS_FIELDS_MAX];
 	size_t nf;
 
