@@ -547,26 +547,6 @@ bundle_src_done(const struct bundle *b, const char *path, int fd, int *rc)
 		*rc = CR_STATUS_IO;
 }
 
-/*
- * A new file of the bag's own in dirfd, 0600, unlinked as soon as made:
- * its fd, or -1 with errno (closed again when it could not be unlinked).
- */
-static int
-bundle_unlinked(int dirfd, const char *name)
-{
-	int fd, err;
-
-	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC |
-	    O_NOFOLLOW, 0600);
-	if (fd >= 0 && unlinkat(dirfd, name, 0) != 0) {
-		err = errno;
-		close(fd);
-		errno = err;
-		return -1;
-	}
-	return fd;
-}
-
 /* A file the bag wrote into its spool at off: listed and hashed. */
 static int
 bundle_add_spooled(struct bundle *b, const char *prefix, const char *name,
@@ -643,7 +623,7 @@ bundle_reports(struct bundle *b, int dirfd, const char *run_id,
 	else if (bundle_payload_file(b, "manifest.xml") != NULL)
 		in.manifest_name = "manifest.xml";
 	if (rc == 0) {
-		if ((b->spool = bundle_unlinked(dirfd, BUNDLE_SPOOL)) < 0) {
+		if ((b->spool = cr_outfile_unlinked(dirfd, BUNDLE_SPOOL)) < 0) {
 			cr_err_set(b->spool_display, 0, "cannot make: %s",
 			    strerror(errno));
 			rc = CR_STATUS_IO;
@@ -1027,7 +1007,7 @@ bundle_digests_open(struct bundle *b, struct cr_outfile *dig[2])
 	int k;
 
 	for (k = 0; k < 2; k++) {
-		b->dig[k] = bundle_unlinked(b->dirfd, BUNDLE_DIGESTS);
+		b->dig[k] = cr_outfile_unlinked(b->dirfd, BUNDLE_DIGESTS);
 		if (b->dig[k] < 0) {
 			cr_err_set(b->display, 0, "cannot make %s: %s",
 			    BUNDLE_DIGESTS, strerror(errno));

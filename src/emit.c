@@ -14,7 +14,6 @@
  * holds their SHA-256 and the bundle's copies of the emails say REDACTED.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -703,9 +702,7 @@ emit_spool_open(struct emit *e)
 {
 	char *spool_display;
 
-	e->spool_fd = openat(e->dirfd, EMIT_SPOOL, O_RDWR | O_CREAT | O_EXCL |
-	    O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (e->spool_fd < 0 || unlinkat(e->dirfd, EMIT_SPOOL, 0) != 0) {
+	if ((e->spool_fd = cr_outfile_unlinked(e->dirfd, EMIT_SPOOL)) < 0) {
 		cr_err_set(e->display, 0, "cannot make %s: %s", EMIT_SPOOL,
 		    strerror(errno));
 		return CR_STATUS_IO;

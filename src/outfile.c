@@ -88,6 +88,22 @@ cr_outfile_fdopen(int fd, const char *display)
 	return outfile_new(OUTFILE_FD, fd, display);
 }
 
+int
+cr_outfile_unlinked(int dirfd, const char *name)
+{
+	int fd, err;
+
+	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
+	if (fd >= 0 && unlinkat(dirfd, name, 0) != 0) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
 struct cr_outfile *
 cr_outfile_mem(const char *display)
 {

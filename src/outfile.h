@@ -12,8 +12,9 @@
  * It deliberately does not format records (write.h does), choose names or
  * directories (rundir.h does) or retry anything but EINTR and short writes.
  *
- * The only system calls are openat, fchmod, write, fsync and close, so a
- * fault-injection shim sees every byte of a run pass through them.
+ * The only system calls are openat, fchmod, write, fsync and close (and
+ * unlinkat, for a scratch file), so a fault-injection shim sees every
+ * byte of a run pass through them.
  */
 #ifndef CR_OUTFILE_H
 #define CR_OUTFILE_H
@@ -41,6 +42,12 @@ struct cr_outfile *cr_outfile_open(int dirfd, const char *name,
 struct cr_outfile *cr_outfile_fdopen(int fd, const char *display);
 /* Write to a growable memory buffer; never fails. */
 struct cr_outfile *cr_outfile_mem(const char *display);
+/*
+ * A scratch file of a run: `name` created in dirfd (0600, O_EXCL,
+ * O_NOFOLLOW) for reading and writing, and unlinked at once, so that no
+ * exit path leaves it behind: its fd, or -1 with errno (nothing left).
+ */
+int		 cr_outfile_unlinked(int dirfd, const char *name);
 
 void		 cr_outfile_write(struct cr_outfile *, const void *, size_t);
 void		 cr_outfile_putc(struct cr_outfile *, int);
