@@ -1,6 +1,7 @@
 /*
  * inject.c -- an LD_PRELOAD shim for fault-injection tests (tests/faults.sh):
- * it counts the I/O calls a process makes and makes the Nth one fail.
+ * it counts the I/O calls a process makes and makes the Nth one fail, or
+ * runs a command just before it (tests/parts-change.sh).
  *
  * Counted calls, by family (the names CR_INJECT_ONLY takes):
  *	read	read, pread, pread64 and their _FORTIFY_SOURCE twins
@@ -51,6 +52,22 @@
  *				without syncing, as eatmydata does: tests
  *				check the logic, not the disk, and a run
  *				makes some thirty of them
+ *	CR_INJECT_EXEC=CMD	the Nth call does not fail: before it is
+ *				performed, /bin/sh -c CMD runs and is waited
+ *				for (something changes under the process at
+ *				a chosen point: an input rewritten, a run
+ *				committed), then the call is made as usual;
+ *				CR_INJECT_ERRNO, _EOF and _KILL are ignored.
+ *				CMD gets the environment without LD_PRELOAD
+ *				and the CR_INJECT_* variables, stdin from
+ *				/dev/null, and the process's stderr as its
+ *				stdout and stderr (the process's stdout
+ *				holds only what the process prints); the
+ *				log line ends " EXEC".  A CMD that
+ *				cannot be started, or that exits non-zero
+ *				or on a signal, stops the process with
+ *				"inject: CR_INJECT_EXEC ..." on fd 2 and
+ *				exit status 99, which no test expects
  *
  * It deliberately does not wrap stdio, mmap, getdents, stat, unlink or
  * the raw syscall(2), and fails one call per process.  The counter is
@@ -64,6 +81,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -127,6 +145,7 @@ static int		inject_eof;	/* CR_INJECT_EOF: reads end early */
 static int		inject_kill;	/* CR_INJECT_KILL: SIGKILL, not fail */
 static int		inject_off;		/* CR_INJECT_PROG: not us */
 static char		*inject_countfile;
+static char		*inject_exec;	/* CR_INJECT_EXEC: run, not fail */
 
 static ssize_t	(*real_read)(int, void *, size_t);
 static ssize_t	(*real___read_chk)(int, void *, size_t, size_t);
@@ -234,6 +253,9 @@ inject_init(void)
 		inject_kill = 1;
 	if ((s = getenv("CR_INJECT_COUNT")) != NULL && *s != '\0')
 		inject_countfile = strdup(s);
+	if ((s = getenv("CR_INJECT_EXEC")) != NULL && *s != '\0' &&
+	    (inject_exec = strdup(s)) == NULL)
+		inject_die("memory for CR_INJECT_EXEC");
 	if ((s = getenv("CR_INJECT_LOG")) != NULL && *s != '\0')
 		inject_logfd = real_open(s,
 		    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -284,7 +306,7 @@ inject_fdpath(int fd, char *buf, size_t size)
 
 static void
 inject_log(unsigned long n, const char *call, int fd, const char *path,
-    int injected)
+    const char *mark)
 {
 	char line[3 * PATH_MAX + 128], where[2 * PATH_MAX + 8];
 	int len;
@@ -302,10 +324,79 @@ inject_log(unsigned long n, const char *call, int fd, const char *path,
 		snprintf(where, sizeof where, "%s/%s", dir, path);
 	}
 	len = snprintf(line, sizeof line, "%lu %s %s%s\n", n, call, where,
-	    injected ? " INJECTED" : "");
+	    mark);
 	if (len > 0)
 		(void)!real_write(inject_logfd, line,
 		    (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
+}
+
+/* Say what went wrong with CR_INJECT_EXEC on fd 2, and stop. */
+static void
+inject_exec_die(unsigned long n, const char *what, int value)
+{
+	char msg[PATH_MAX + 256];
+	int len;
+
+	len = snprintf(msg, sizeof msg, "inject: CR_INJECT_EXEC at call %lu "
+	    "(%s): %s %d\n", n, inject_exec, what, value);
+	if (len > 0)
+		(void)syscall(SYS_write, 2, msg,
+		    (size_t)len < sizeof msg ? (size_t)len : sizeof msg - 1);
+	_exit(99);
+}
+
+/*
+ * CR_INJECT_EXEC: /bin/sh -c CMD in a child, without the shim's
+ * variables, and wait for it; the process stops (99) unless it exits 0.
+ * The environment is filtered before fork: the child of a threaded
+ * process makes only async-signal-safe calls before execve.
+ */
+static void
+inject_run_exec(unsigned long n)
+{
+	extern char **environ;
+	char **envp, *argv[4];
+	sigset_t all;
+	size_t i, k, count;
+	pid_t pid;
+	int st, nul;
+
+	for (count = 0; environ[count] != NULL; count++)
+		continue;
+	if ((envp = calloc(count + 1, sizeof *envp)) == NULL)
+		inject_exec_die(n, "no memory, errno", errno);
+	for (i = k = 0; i < count; i++)
+		if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0 &&
+		    strncmp(environ[i], "CR_INJECT_", 10) != 0)
+			envp[k++] = environ[i];
+	envp[k] = NULL;
+	argv[0] = "sh";
+	argv[1] = "-c";
+	argv[2] = inject_exec;
+	argv[3] = NULL;
+	pid = fork();
+	if (pid < 0)
+		inject_exec_die(n, "cannot fork, errno", errno);
+	if (pid == 0) {
+		sigemptyset(&all);
+		(void)sigprocmask(SIG_SETMASK, &all, NULL);
+		(void)signal(SIGPIPE, SIG_DFL);
+		nul = (int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDONLY);
+		if (nul < 0 || dup2(nul, 0) < 0 || dup2(2, 1) < 0)
+			_exit(126);
+		if (nul > 2)
+			(void)syscall(SYS_close, nul);
+		execve("/bin/sh", argv, envp);
+		_exit(127);
+	}
+	free(envp);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			inject_exec_die(n, "cannot wait for it, errno", errno);
+	if (WIFSIGNALED(st))
+		inject_exec_die(n, "killed by signal", WTERMSIG(st));
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		inject_exec_die(n, "exit status", WEXITSTATUS(st));
 }
 
 /*
@@ -326,7 +417,13 @@ inject_hit(int family, const char *call, int fd, const char *path)
 		return 0;
 	n = __atomic_add_fetch(&inject_count, 1, __ATOMIC_SEQ_CST);
 	hit = inject_at != 0 && n == inject_at;
-	inject_log(n, call, fd, path, hit);
+	if (hit && inject_exec != NULL) {
+		inject_log(n, call, fd, path, " EXEC");
+		inject_run_exec(n);
+		errno = saved;
+		return 0;
+	}
+	inject_log(n, call, fd, path, hit ? " INJECTED" : "");
 	if (hit && inject_kill)
 		(void)kill(getpid(), SIGKILL);
 	errno = hit && !(inject_eof && family == INJ_READ) ? inject_errno :
