@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "xmalloc.h"
 
 static void
 test_put_get(void **state)
@@ -288,6 +289,36 @@ test_flood(void **state)
 	cr_map_free(m);
 }
 
+/*
+ * The bytes an arena uses, asked for every 1024 rows of a model: every
+ * block counted (the used part and its header), the newest and the older
+ * ones, block after block.
+ */
+static void
+test_arena_bytes(void **state)
+{
+	struct cr_arena *a = NULL;
+	size_t i, n, prev = 0, want = 0;
+
+	(void)state;
+	assert_int_equal(cr_arena_bytes(a), 0);
+	for (i = 0; i < 200000; i++) {
+		n = 8 * (1 + i % 5);		/* 8 to 40 bytes, aligned */
+		(void)cr_arena_alloc(&a, n);
+		want += n;
+		/* grows by what was asked, or that and one block's header */
+		assert_true(cr_arena_bytes(a) >= prev + n);
+		assert_true(cr_arena_bytes(a) <= prev + n + 64);
+		prev = cr_arena_bytes(a);
+	}
+	/* 4.8 MB: about 19 blocks of 256 KiB, each with a small header */
+	assert_true(prev >= want);
+	assert_true(prev <= want + 64 * (want / (256 * 1024) + 1) + 256 * 1024);
+	(void)cr_arena_alloc(&a, 1024 * 1024);	/* a block of its own */
+	assert_true(cr_arena_bytes(a) >= prev + 1024 * 1024);
+	cr_arena_free(a);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -299,6 +330,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_drop_index),
 		cmocka_unit_test(test_key_per_process),
 		cmocka_unit_test(test_flood),
+		cmocka_unit_test(test_arena_bytes),
 	};
 
 	self = argv[0];
