@@ -201,15 +201,10 @@ nseg=$(ls "$TMP/h/$IDX" | wc -l)
 [ "$nseg" -ge 1 ] && [ "$nseg" -le 7 ]
 ok $? "41 runs, 160,028 entries: $nseg segments (at most 7)"
 
-SHIM=$NOBLANK/inject.so
-if ! ${CC:-cc} -shared -fPIC -o "$SHIM" "$top_srcdir/tests/inject/inject.c" \
-    -ldl 2> "$TMP/cc.err"; then
-	sed 's/^/# cc: /' "$TMP/cc.err"
+if ! build_shim; then
 	ok 1 "the open-logging shim builds"
 	done_testing
 fi
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-export ASAN_OPTIONS
 for o in h h0; do
 	rm -f "$TMP/$o.log"
 	LD_PRELOAD=$SHIM CR_INJECT_ONLY=open CR_INJECT_LOG=$TMP/$o.log \

@@ -47,16 +47,10 @@ valgrind-wrapper) PROG=${CUSTRELEASE_REAL:-custrelease} ;;
 *) PROG=$CUSTRELEASE ;;
 esac
 PROG=${PROG##*/}
-SHIM=$NOBLANK/inject.so
-if ! ${CC:-cc} -shared -fPIC -o "$SHIM" "$top_srcdir/tests/inject/inject.c" \
-    -ldl 2>"$TMP/cc.err"; then
-	sed 's/^/# cc: /' "$TMP/cc.err"
+if ! build_shim; then
 	ok 1 "the fault-injection shim builds"
 	done_testing
 fi
-# An ASan build wants its runtime first; the shim is only a wrapper.
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-export ASAN_OPTIONS
 
 # What the change commands (run by the shim, in /bin/sh) are told.
 HOOK_CR=$CUSTRELEASE
@@ -135,6 +129,32 @@ exec_at() {
 	ok $? "$1: the change was made just before call $3, the second open of ${4##*/}"
 }
 
+# at_second_open WHAT HOOK [VAR=VALUE...] custrelease ARGS...: the call
+# number N of the second open of $CUST in $TMP/log (the counting run's),
+# then the command again under the shim, logged to $TMP/log2, with the
+# script HOOK run just before that open (its marker $TMP/mark).
+at_second_open() {
+	_what=$1
+	_hook=$2
+	shift 2
+	N=$(second_open "$TMP/log" "$CUST")
+	[ -n "$N" ]
+	ok $? "$_what: the log has the second open of customers.csv (call ${N:-none})"
+	rm -f "$TMP/mark"
+	shimmed "$TMP/log2" CR_INJECT_AT="${N:-0}" CR_INJECT_EXEC='sh "$HOOK"' \
+	    HOOK="$_hook" HOOK_MARK="$TMP/mark" "$@"
+}
+
+# changed_fails WHAT: the run of at_second_open changed the export at the
+# call it aimed at, and failed as an export that changed while read.
+changed_fails() {
+	exec_at "$1" "$TMP/log2" "$N" "$CUST"
+	expect_rc 65 "$1: the export changed while a part read it"
+	[ "$(cat "$TMP/err")" = "custrelease: $EXP:0: changed while it was read" ]
+	ok $? "$1: stderr names the export, \"changed while it was read\", and says nothing else"
+	[ $rc -eq 65 ] || sed 's/^/# stderr: /' "$TMP/err" | head -5
+}
+
 # --- (c) the export changes between the whole load and a part -------------
 EXP=$TMP/export
 CUST=$EXP/customers.csv
@@ -149,22 +169,11 @@ for form in text json; do
 	[ $rc -eq 1 ] && [ -s "$TMP/out" ]
 	ok $? "$what in parts under the shim, the export unchanged (exit $rc)"
 	in_parts "$what" plan
-	N=$(second_open "$TMP/log" "$CUST")
-	[ -n "$N" ]
-	ok $? "$what: the log has the second open of customers.csv (call ${N:-none})"
-
-	rm -f "$TMP/mark"
-	shimmed "$TMP/log2" CR_INJECT_AT="${N:-0}" \
-	    CR_INJECT_EXEC='sh "$HOOK_CHANGE"' HOOK_CHANGE="$TMP/change.sh" \
-	    HOOK_FILE="$CUST" HOOK_MARK="$TMP/mark" "$@"
+	at_second_open "$what" "$TMP/change.sh" HOOK_FILE="$CUST" "$@"
 	[ -f "$TMP/mark" ] && ! cmp -s "$CUST" samples/export/customers.csv &&
 	    [ "$(wc -c <"$CUST")" -eq "$(wc -c <samples/export/customers.csv)" ]
 	ok $? "$what: the change command ran (customers.csv changed, same size)"
-	exec_at "$what" "$TMP/log2" "$N" "$CUST"
-	expect_rc 65 "$what: the export changed while a part read it"
-	[ "$(cat "$TMP/err")" = "custrelease: $EXP:0: changed while it was read" ]
-	ok $? "$what: stderr names the export, \"changed while it was read\", and says nothing else"
-	[ $rc -eq 65 ] || sed 's/^/# stderr: /' "$TMP/err" | head -5
+	changed_fails "$what"
 	[ ! -s "$TMP/out" ]
 	ok $? "$what: nothing on stdout, no half result"
 	[ -s "$TMP/out" ] && sed 's/^/# stdout: /' "$TMP/out" | head -5
@@ -185,20 +194,10 @@ shimmed "$TMP/log" "$@" --out "$TMP/out-count"
 [ $rc -eq 1 ] && [ -n "$(out_ls "$TMP/out-count")" ]
 ok $? "run in parts under the shim, the export unchanged: committed (exit $rc)"
 in_parts "run" run
-N=$(second_open "$TMP/log" "$CUST")
-[ -n "$N" ]
-ok $? "run: the log has the second open of customers.csv (call ${N:-none})"
-rm -f "$TMP/mark"
-shimmed "$TMP/log2" CR_INJECT_AT="${N:-0}" \
-    CR_INJECT_EXEC='sh "$HOOK_CHANGE"' HOOK_CHANGE="$TMP/change.sh" \
-    HOOK_FILE="$CUST" HOOK_MARK="$TMP/mark" "$@" --out "$OUT"
+at_second_open "run" "$TMP/change.sh" HOOK_FILE="$CUST" "$@" --out "$OUT"
 [ -f "$TMP/mark" ] && ! cmp -s "$CUST" samples/export/customers.csv
 ok $? "run: the change command ran (customers.csv changed)"
-exec_at "run" "$TMP/log2" "$N" "$CUST"
-expect_rc 65 "run: the export changed while a part read it"
-[ "$(cat "$TMP/err")" = "custrelease: $EXP:0: changed while it was read" ]
-ok $? "run: stderr names the export, \"changed while it was read\", and says nothing else"
-[ $rc -eq 65 ] || sed 's/^/# stderr: /' "$TMP/err" | head -5
+changed_fails "run"
 [ -d "$OUT" ] && [ -z "$(out_ls "$OUT")" ]
 ok $? "run: no run committed, no .tmp- or .failed- left in OUT"
 out_ls "$OUT" | sed 's/^/# left in OUT: /'
@@ -225,13 +224,8 @@ shimmed "$TMP/log" "$@"
 [ $rc -eq 1 ] && [ -s "$TMP/out" ] && grep -q S_ALREADY_APPLIED "$TMP/out"
 ok $? "plan --out in parts under the shim, OUT unchanged: night 1 seen (exit $rc)"
 in_parts "plan --out" plan
-N=$(second_open "$TMP/log" "$CUST")
-[ -n "$N" ]
-ok $? "plan --out: the log has the second open of customers.csv (call ${N:-none})"
-rm -f "$TMP/mark"
-shimmed "$TMP/log2" CR_INJECT_AT="${N:-0}" \
-    CR_INJECT_EXEC='sh "$HOOK_COMMIT"' HOOK_COMMIT="$TMP/commit.sh" \
-    HOOK_EXP="$EXP" HOOK_OUT="$OUT" HOOK_MARK="$TMP/mark" "$@"
+at_second_open "plan --out" "$TMP/commit.sh" HOOK_EXP="$EXP" HOOK_OUT="$OUT" \
+    "$@"
 [ -f "$TMP/mark" ] && [ "$(cat "$TMP/mark")" -le 1 ] &&
     [ "$(out_ls "$OUT" | wc -l)" -eq 2 ]
 ok $? "plan --out: the run between parts committed night 2 (exit $(cat "$TMP/mark" 2>/dev/null))"
