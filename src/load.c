@@ -35,13 +35,67 @@ load_map(struct cr_map **m)
 	return *m;
 }
 
+/* Does memo c answer for key v in map? */
+static int
+load_memo_hit(const struct cr_memo *c, const struct cr_map *map,
+    const char *v, size_t len)
+{
+	return c->map == map && c->len == len &&
+	    c->count == cr_map_count(map) && memcmp(c->key, v, len) == 0;
+}
+
+static void
+load_memo_set(struct cr_memo *c, const struct cr_map *map, const char *v,
+    size_t len)
+{
+	if (len > sizeof c->key) {
+		c->map = NULL;
+		return;
+	}
+	c->map = map;
+	c->count = cr_map_count(map);
+	c->len = len;
+	memcpy(c->key, v, len);
+}
+
+/* cr_map_get() through memo `which`: the next row's same key is free. */
+static void **
+load_get(struct cr_model *m, int which, const struct cr_map *map,
+    const char *v, size_t len)
+{
+	struct cr_memo *c = &m->memo[which];
+
+	if (v == NULL || map == NULL)
+		return NULL;
+	if (!load_memo_hit(c, map, v, len)) {
+		load_memo_set(c, map, v, len);
+		c->slot = cr_map_get(map, v, len);
+	}
+	return c->slot;
+}
+
+/* The interned copy of s in *set, through memo `which`. */
+static const char *
+load_intern_as(struct cr_model *m, int which, struct cr_map **set,
+    const char *s, size_t len)
+{
+	struct cr_memo *c = &m->memo[which];
+	const char *key;
+
+	/* an interned key stays where it is: any count will do */
+	if (*set != NULL && c->map == *set && c->len == len &&
+	    memcmp(c->key, s, len) == 0)
+		return c->interned;
+	cr_map_put(load_map(set), s, len, NULL, &key);
+	load_memo_set(c, *set, s, len);
+	c->interned = key;
+	return key;
+}
+
 static const char *
 load_intern(struct cr_model *m, const char *file)
 {
-	const char *key;
-
-	cr_map_put(load_map(&m->files), file, strlen(file), NULL, &key);
-	return key;
+	return load_intern_as(m, CR_MEMO_FILE, &m->files, file, strlen(file));
 }
 
 /* Collects the row problems of one row into one sentence. */
@@ -91,12 +145,12 @@ load_cols_kept(const struct cr_schema *schema)
  * its pointers.
  */
 static const char *
-load_shared(struct cr_model *m, const char *s, size_t len)
+load_shared(struct cr_model *m, int col, const char *s, size_t len)
 {
-	const char *key;
+	int which = col == DC_ROLE ? CR_MEMO_ROLE : col == DC_ORG_ID ?
+	    CR_MEMO_ORG : CR_MEMO_EMAIL;
 
-	cr_map_put(load_map(&m->strings), s, len, NULL, &key);
-	return key;
+	return load_intern_as(m, which, &m->strings, s, len);
 }
 
 /*
@@ -125,8 +179,8 @@ load_rec_in(struct cr_model *m, struct cr_rec *r, const struct cr_row *row,
 			continue;
 		}
 		if (shared) {
-			r->val[i] = (char *)load_shared(m, row->val[i],
-			    row->len[i]);
+			r->val[i] = (char *)load_shared(m, (int)i,
+			    row->val[i], row->len[i]);
 			continue;
 		}
 		memcpy(p, row->val[i], row->len[i]);
@@ -649,6 +703,21 @@ cr_model_load_history(struct cr_model *m, struct cr_rundir *rd,
 
 /* --- the export ------------------------------------------------------------ */
 
+/* Does the manifest name this customer?  (Remembered: rows repeat it.) */
+static int
+load_touched_customer(struct cr_model *m, const char *v, size_t len)
+{
+	return load_get(m, CR_MEMO_CUSTOMERS, m->touched_customers, v, len) !=
+	    NULL;
+}
+
+/* The kept product of this id, or NULL.  (Remembered: rows repeat it.) */
+static void **
+load_product_slot(struct cr_model *m, const char *v, size_t len)
+{
+	return load_get(m, CR_MEMO_PRODUCTS, m->products, v, len);
+}
+
 static void
 load_attach(struct cr_rec ***list, size_t *n, struct cr_rec *r)
 {
@@ -698,8 +767,8 @@ load_pending_keep(struct cr_model *m, struct cr_rec *h, int contact)
 		if (h->val[i] == NULL)
 			r->val[i] = NULL;
 		else if (contact)
-			r->val[i] = (char *)load_shared(m, h->val[i],
-			    strlen(h->val[i]));
+			r->val[i] = (char *)load_shared(m, (int)i,
+			    h->val[i], strlen(h->val[i]));
 		else
 			r->val[i] = cr_arena_memdup0(&m->rows, h->val[i],
 			    strlen(h->val[i]));
@@ -783,7 +852,7 @@ load_customer(struct cr_model *m, const struct cr_row *row, char *problem)
 	struct cr_customer *c;
 	void **slot;
 
-	if (!load_touched(m->touched_customers, id, row->len[CUS_ID])) {
+	if (!load_touched_customer(m, id, row->len[CUS_ID])) {
 		free(problem);
 		return;
 	}
@@ -816,7 +885,7 @@ load_child_problem(struct cr_model *m, const struct cr_row *row,
 	char q[128];
 	void **slot;
 
-	if (!load_touched(m->touched_customers, cid,
+	if (!load_touched_customer(m, cid,
 	    row->len[PRD_CUSTOMER_ID]) ||
 	    !cr_map_put(load_map(&m->child_problems), cid,
 	    row->len[PRD_CUSTOMER_ID], &slot, NULL))
@@ -857,8 +926,7 @@ load_product(struct cr_model *m, const struct cr_row *row, char *problem)
 			load_pending_flush(m, NULL);
 		return;
 	}
-	slot = m->products ? cr_map_get(m->products, id, row->len[PRD_ID]) :
-	    NULL;
+	slot = load_product_slot(m, id, row->len[PRD_ID]);
 	if (slot != NULL) {
 		((struct cr_product *)*slot)->r.dups++;
 		/*
@@ -868,7 +936,7 @@ load_product(struct cr_model *m, const struct cr_row *row, char *problem)
 		 * part of it) and that row is only a hash (load_earlier_dups).
 		 */
 		if (!cr_streq(cid, ((struct cr_product *)*slot)->r.val[
-		    PRD_CUSTOMER_ID]) && load_touched(m->touched_customers,
+		    PRD_CUSTOMER_ID]) && load_touched_customer(m,
 		    cid, row->len[PRD_CUSTOMER_ID])) {
 			p = load_new_product(m, row, problem);
 			p->r.dups = 1;
@@ -877,7 +945,7 @@ load_product(struct cr_model *m, const struct cr_row *row, char *problem)
 			m->extras[m->nextras++] = p;
 		} else
 			free(problem);
-	} else if (load_touched(m->touched_customers, cid,
+	} else if (load_touched_customer(m, cid,
 	    row->len[PRD_CUSTOMER_ID])) {
 		cr_map_put(load_map(&m->products), id, row->len[PRD_ID],
 		    &slot, NULL);
@@ -905,8 +973,7 @@ load_product_child(struct cr_model *m, const struct cr_row *row,
 		m->pending[m->npending++].contact = contact;
 		return;
 	}
-	if (pid == NULL || m->products == NULL ||
-	    (slot = cr_map_get(m->products, pid, row->len[col])) == NULL) {
+	if ((slot = load_product_slot(m, pid, row->len[col])) == NULL) {
 		free(problem);
 		return;
 	}
@@ -937,7 +1004,7 @@ load_account(struct cr_model *m, const struct cr_row *row, char *problem)
  * the rows no request touches are most of a big export.
  */
 static int
-load_relevant(const struct cr_model *m, const struct cr_row *row)
+load_relevant(struct cr_model *m, const struct cr_row *row)
 {
 	const char *const *v = row->val;
 	const size_t *n = row->len;
@@ -946,16 +1013,16 @@ load_relevant(const struct cr_model *m, const struct cr_row *row)
 	case CR_T_ORGANIZATIONS:
 		return load_touched(m->touched_orgs, v[ORG_ID], n[ORG_ID]);
 	case CR_T_CUSTOMERS:
-		return load_touched(m->touched_customers, v[CUS_ID], n[CUS_ID]);
+		return load_touched_customer(m, v[CUS_ID], n[CUS_ID]);
 	case CR_T_PRODUCTS:
-		return load_touched(m->touched_customers, v[PRD_CUSTOMER_ID],
+		return load_touched_customer(m, v[PRD_CUSTOMER_ID],
 		    n[PRD_CUSTOMER_ID]) ||
-		    load_touched(m->products, v[PRD_ID], n[PRD_ID]);
+		    load_product_slot(m, v[PRD_ID], n[PRD_ID]);
 	case CR_T_DOMAIN_CONTACTS:
-		return (row->flags & CR_ROW_NESTED) || load_touched(m->products,
+		return (row->flags & CR_ROW_NESTED) || load_product_slot(m,
 		    v[DC_PRODUCT_ID], n[DC_PRODUCT_ID]);
 	case CR_T_SHARES:
-		return (row->flags & CR_ROW_NESTED) || load_touched(m->products,
+		return (row->flags & CR_ROW_NESTED) || load_product_slot(m,
 		    v[SH_PRODUCT_ID], n[SH_PRODUCT_ID]);
 	case CR_T_ACCOUNTS:
 		return load_touched(m->touched_accounts, v[ACC_USERNAME],
@@ -986,7 +1053,7 @@ load_keep(void *arg, const struct cr_row *row)
 		} else {
 			/* one hash of the id, for the look-up and the list */
 			h = cr_hash_bytes(id, row->len[PRD_ID]);
-			relevant = load_touched(m->touched_customers,
+			relevant = load_touched_customer(m,
 			    row->val[PRD_CUSTOMER_ID],
 			    row->len[PRD_CUSTOMER_ID]) ||
 			    (m->products != NULL && cr_map_get_hashed(
@@ -1007,7 +1074,7 @@ load_keep(void *arg, const struct cr_row *row)
 		 */
 		if (nested)
 			relevant = row->nest_customer == NULL ||
-			    load_touched(m->touched_customers,
+			    load_touched_customer(m,
 			    row->nest_customer, row->nest_customer_len);
 		else
 			relevant = load_relevant(m, row);

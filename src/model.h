@@ -95,6 +95,24 @@ struct cr_model_input {
 };
 
 /* Everything load.c fills and decide.c reads. */
+/*
+ * One look-up remembered while the export is read (load.c): rows that
+ * follow each other repeat their keys (a product's contacts its id, a
+ * customer's products its id, every row its file name).  Valid while the
+ * map is the same and holds as many keys (no key added, no slot moved).
+ */
+#define CR_MEMO_KEY	48
+struct cr_memo {
+	const struct cr_map	*map;		/* NULL: empty */
+	size_t			 count;		/* the map's, then */
+	void			**slot;		/* a look-up's answer */
+	const char		*interned;	/* an interning's answer */
+	size_t			 len;
+	char			 key[CR_MEMO_KEY];
+};
+enum { CR_MEMO_CUSTOMERS, CR_MEMO_PRODUCTS, CR_MEMO_FILE, CR_MEMO_ROLE,
+    CR_MEMO_ORG, CR_MEMO_EMAIL, CR_MEMO_N };
+
 struct cr_model {
 	struct cr_request	*req;
 	size_t			 nreq, reqcap;	/* reqcap: allocated */
@@ -162,6 +180,7 @@ struct cr_model {
 	const struct cr_dup	*dups;		/* by index (parts only) */
 	size_t			 ndups;
 	unsigned		 tick;
+	struct cr_memo		 memo[CR_MEMO_N];
 };
 
 
