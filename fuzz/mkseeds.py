@@ -143,6 +143,31 @@ def main():
     verify_seeds(top, outdir)
     sshsig_seeds(top, outdir)
     history_seeds(outdir)
+    config_seeds(outdir)
+
+
+def config_seeds(outdir):
+    """fuzz-config: byte 0 (bit 0: run's options, bit 1: --export and
+    --strict on the command line), then a --config file."""
+    conf = (b"# nightly\n"
+            b"export = /srv/export\n"
+            b"manifest=/srv/manifest.csv\n"
+            b"  out  =  /srv/out  \r\n"
+            b"token_key = /etc/custrelease/token.key\n"
+            b"claim-url = https://claim.example/c?t=\n"
+            b"claim-ttl = 30\n"
+            b"from = Registrar <noreply@registrar.example>\n"
+            b"templates = /usr/share/custrelease/templates\n"
+            b"bundle-format = tar.gz\n"
+            b"signing-key = /etc/custrelease/id_ed25519\n"
+            b"memory = 256\n"
+            b"strict = true\n"
+            b"quiet = no\n")
+    for b0 in (0, 1, 2, 3):
+        put(outdir, "config", bytes([b0]) + conf)
+    put(outdir, "config", b"\0nokey\n")
+    put(outdir, "config", b"\1strict = maybe\n")
+    put(outdir, "config", b"\0" + b"x" * 5000 + b"\n")
 
 
 def history_seeds(outdir):

@@ -23,7 +23,7 @@ build=${1:-$fz/build}
 mkdir -p "$build" || exit 2
 build=$(cd "$build" && pwd)
 seconds=${FUZZ_SECONDS:-30}
-targets=${FUZZ_TARGETS:-"csv xml manifest validate email template verify sshsig history"}
+targets=${FUZZ_TARGETS:-"csv xml manifest validate email template verify sshsig history config"}
 cc=${CLANG:-clang}
 
 # The library: every source of src/ but main.c, compiled into each target
