@@ -13,8 +13,8 @@
  * directories (rundir.h does) or retry anything but EINTR and short writes.
  *
  * The only system calls are openat, fchmod, write, fsync and close (and
- * unlinkat, for a scratch file), so a fault-injection shim sees every
- * byte of a run pass through them.
+ * unlinkat, for a scratch file, which the fault-injection shim does not
+ * fail), so the shim sees every byte of a run pass through them.
  */
 #ifndef CR_OUTFILE_H
 #define CR_OUTFILE_H
@@ -45,7 +45,9 @@ struct cr_outfile *cr_outfile_mem(const char *display);
 /*
  * A scratch file of a run: `name` created in dirfd (0600, O_EXCL,
  * O_NOFOLLOW) for reading and writing, and unlinked at once, so that no
- * exit path leaves it behind: its fd, or -1 with errno (nothing left).
+ * exit path leaves it behind: its fd, or -1 with errno.  When the unlink
+ * fails the fd is closed but the empty file stays: callers make these in
+ * the run being built, which a failure removes whole.
  */
 int		 cr_outfile_unlinked(int dirfd, const char *name);
 
