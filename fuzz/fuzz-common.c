@@ -3,10 +3,12 @@
  * It deliberately contains no LLVMFuzzerTestOneInput: each target has its
  * own file.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "custrelease.h"
@@ -170,4 +172,41 @@ fuzz_check_message(const char *msg, size_t len)
 		b = e + 2;
 	}
 	FUZZ_ASSERT(!in_header);
+}
+
+static char fuzz_path[4096];
+
+static void
+fuzz_input_cleanup(void)
+{
+	if (fuzz_path[0] != '\0')
+		unlink(fuzz_path);
+}
+
+const char *
+fuzz_input_file(const char *name, const uint8_t *data, size_t len)
+{
+	const char *tmp = getenv("TMPDIR");
+	size_t off = 0;
+	ssize_t w;
+	int fd;
+
+	if (fuzz_path[0] == '\0') {
+		snprintf(fuzz_path, sizeof fuzz_path, "%s/%s.XXXXXX",
+		    tmp != NULL && *tmp != '\0' ? tmp : "/tmp", name);
+		if ((fd = mkstemp(fuzz_path)) < 0)
+			abort();
+		close(fd);
+		atexit(fuzz_input_cleanup);
+	}
+	fd = open(fuzz_path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		abort();
+	while (off < len) {
+		if ((w = write(fd, data + off, len - off)) <= 0)
+			abort();
+		off += (size_t)w;
+	}
+	close(fd);
+	return fuzz_path;
 }

@@ -12,13 +12,11 @@
  * is never set; a value set is trimmed (no blank at either end) and has
  * no line break.
  */
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "conffile.h"
@@ -28,30 +26,12 @@
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static char path[512];
-
-static void
-cleanup(void)
-{
-	if (path[0] != '\0')
-		unlink(path);
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *tmp = getenv("TMPDIR");
-	int fd;
-
 	(void)argc;
 	(void)argv;
 	fuzz_quiet();
-	snprintf(path, sizeof path, "%s/fuzz-config.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if ((fd = mkstemp(path)) < 0)
-		abort();
-	close(fd);
-	atexit(cleanup);
 	return 0;
 }
 
@@ -75,24 +55,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	static const char preset[] = "/the/command/line";
 	struct cr_options o;
+	const char *path;
 	unsigned taken;
-	size_t off = 1;
-	ssize_t w;
-	int fd, rc, cmdline;
+	int rc, cmdline;
 
 	if (len < 1)
 		return 0;
 	taken = (data[0] & 1) ? CR_OPTS_RUN : ~0u;
 	cmdline = (data[0] & 2) != 0;
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		abort();
-	while (off < len) {
-		if ((w = write(fd, data + off, len - off)) <= 0)
-			abort();
-		off += (size_t)w;
-	}
-	close(fd);
+	path = fuzz_input_file("fuzz-config", data + 1, len - 1);
 
 	memset(&o, 0, sizeof o);
 	if (cmdline) {

@@ -11,7 +11,6 @@
  * its one result line, which go to /dev/null.  It deliberately leaves out
  * the command line (main.c): cr_cmd_usage_error is fuzz-common.c's stub.
  */
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,33 +25,15 @@
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static char path[4096];
-
-static void
-cleanup(void)
-{
-	if (path[0] != '\0')
-		unlink(path);
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *tmp = getenv("TMPDIR");
-	int fd;
-
 	(void)argc;
 	(void)argv;
 	fuzz_quiet();
 	if (getenv("FUZZ_VERBOSE") == NULL &&
 	    freopen("/dev/null", "w", stdout) == NULL)
 		abort();
-	snprintf(path, sizeof path, "%s/fuzz-verify.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if ((fd = mkstemp(path)) < 0)
-		abort();
-	close(fd);
-	atexit(cleanup);
 	return 0;
 }
 
@@ -60,20 +41,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	struct cr_options o;
-	char *argv[2] = { path, NULL };
-	size_t off = 0;
-	ssize_t w;
-	int fd, rc;
+	char *argv[2] = { NULL, NULL };
+	int rc;
 
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		abort();
-	while (off < len) {
-		if ((w = write(fd, data + off, len - off)) <= 0)
-			abort();
-		off += (size_t)w;
-	}
-	close(fd);
+	argv[0] = (char *)fuzz_input_file("fuzz-verify", data, len);
 	memset(&o, 0, sizeof o);
 	o.argc = 1;
 	o.argv = argv;

@@ -67,6 +67,14 @@ int	fuzz_row(void *arg, const struct cr_row *row);
  */
 void	fuzz_check_message(const char *msg, size_t len);
 
+/*
+ * The input as a file, for the code under test that reads a path: one
+ * temporary file under $TMPDIR named after `name`, made at the first call
+ * and removed at exit, rewritten with data[0..len) at each call; its path.
+ */
+const char	*fuzz_input_file(const char *name, const uint8_t *data,
+		    size_t len);
+
 /* A reader's return value must be 0 or CR_STATUS_DATA on memory input. */
 void	fuzz_check_rc(int rc);
 
