@@ -35,13 +35,13 @@ load_map(struct cr_map **m)
 	return *m;
 }
 
-/* Does memo c answer for key v in map? */
+/* Was memo c made for key v in map?  (NULL maps are never remembered.) */
 static int
-load_memo_hit(const struct cr_memo *c, const struct cr_map *map,
+load_memo_same(const struct cr_memo *c, const struct cr_map *map,
     const char *v, size_t len)
 {
-	return c->map == map && c->len == len &&
-	    c->count == cr_map_count(map) && memcmp(c->key, v, len) == 0;
+	return map != NULL && c->map == map && c->len == len &&
+	    memcmp(c->key, v, len) == 0;
 }
 
 static void
@@ -67,7 +67,9 @@ load_get(struct cr_model *m, int which, const struct cr_map *map,
 
 	if (v == NULL || map == NULL)
 		return NULL;
-	if (!load_memo_hit(c, map, v, len)) {
+	/* a look-up's slot holds while no key was added (none moved) */
+	if (!load_memo_same(c, map, v, len) ||
+	    c->count != cr_map_count(map)) {
 		load_memo_set(c, map, v, len);
 		c->slot = cr_map_get(map, v, len);
 	}
@@ -83,8 +85,7 @@ load_intern_as(struct cr_model *m, int which, struct cr_map **set,
 	const char *key;
 
 	/* an interned key stays where it is: any count will do */
-	if (*set != NULL && c->map == *set && c->len == len &&
-	    memcmp(c->key, s, len) == 0)
+	if (load_memo_same(c, *set, s, len))
 		return c->interned;
 	cr_map_put(load_map(set), s, len, NULL, &key);
 	load_memo_set(c, *set, s, len);

@@ -94,7 +94,6 @@ struct cr_model_input {
 	char	 sha256[65];
 };
 
-/* Everything load.c fills and decide.c reads. */
 /*
  * One look-up remembered while the export is read (load.c): rows that
  * follow each other repeat their keys (a product's contacts its id, a
@@ -113,6 +112,7 @@ struct cr_memo {
 enum { CR_MEMO_CUSTOMERS, CR_MEMO_PRODUCTS, CR_MEMO_FILE, CR_MEMO_ROLE,
     CR_MEMO_ORG, CR_MEMO_EMAIL, CR_MEMO_N };
 
+/* Everything load.c fills and decide.c reads. */
 struct cr_model {
 	struct cr_request	*req;
 	size_t			 nreq, reqcap;	/* reqcap: allocated */
