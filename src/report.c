@@ -163,9 +163,8 @@ rep_read_row(struct cr_report *r, const struct rep_table *t, uint64_t off,
 static void
 rep_walk_end(struct cr_report *r)
 {
-	if (r->rdopen)
+	if (r->walking != NULL)		/* a walk has its reader open */
 		vs_reader_close(&r->rd);
-	r->rdopen = 0;
 	r->walking = NULL;
 }
 
@@ -176,7 +175,6 @@ rep_first(struct cr_report *r, const struct rep_table *t)
 	r->walking = t;
 	r->walked = 0;
 	vs_reader_open(&r->rd, &t->ix);
-	r->rdopen = 1;
 	return rep_next(r);
 }
 

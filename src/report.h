@@ -71,7 +71,6 @@ struct cr_report {
 	const struct rep_table		*walking;
 	size_t				 walked;	/* rows so far */
 	struct vs_reader		 rd;		/* of walking->ix */
-	int				 rdopen;
 	char				*key, *prev;	/* of the current row */
 	size_t				 keycap, prevcap;
 	struct cr_outfile		*o;

@@ -214,7 +214,7 @@ vs_writer_open_mem(struct vs_writer *w, struct vs_run *run, size_t max)
 	w->max = max > 0 ? max : 1;
 }
 
-/* A run in memory that n more bytes would take past its max: to a file. */
+/* A run in memory that the next record would take past max: to a file. */
 static void
 vs_writer_spill(struct vs_writer *w)
 {
