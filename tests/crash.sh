@@ -51,11 +51,9 @@ if [ "$(head -c 4 "$CUSTRELEASE" | od -An -c | tr -d ' ')" != '177ELF' ]; then
 	skip "crash consistency" "$CUSTRELEASE is not an ELF binary"
 	done_testing
 fi
-$CC -shared -fPIC -o "$NOBLANK/inject.so" tests/inject/inject.c -ldl
+build_shim
 ok $? "build the shim (tests/inject/inject.c)"
-PRE="env LD_PRELOAD=$NOBLANK/inject.so CR_INJECT_NOSYNC=1 CR_INJECT_PROG=custrelease"
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-export ASAN_OPTIONS
+PRE="env LD_PRELOAD=$SHIM CR_INJECT_NOSYNC=1 CR_INJECT_PROG=custrelease"
 
 # now_ms: wall clock in milliseconds.
 now_ms() {

@@ -12,13 +12,10 @@ NOW=2026-12-01T02:00:00Z
 KEY=$TMP/token.key
 cp samples/token.key "$KEY" && chmod 600 "$KEY"
 : "${CC:=cc}"
-SHIM=$NOBLANK/inject.so
-$CC -shared -fPIC -o "$SHIM" "$top_srcdir/tests/inject/inject.c" -ldl
+build_shim
 ok $? "the fault-injection shim builds"
 [ "$(head -c 4 "$CUSTRELEASE" | od -An -c | tr -d ' ')" = '177ELF' ]
 ok $? "custrelease is an ELF binary the shim can wrap"
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-export ASAN_OPTIONS
 
 # run OUT [N]: a run of the samples, its Nth write failing with ENOSPC.
 run() {

@@ -62,18 +62,12 @@ if [ "$(head -c 4 "$CUSTRELEASE" | od -An -c | tr -d ' ')" != '177ELF' ]; then
 	skip "fault injection" "$CUSTRELEASE is not an ELF binary"
 	done_testing
 fi
-SHIM=$NOBLANK/inject.so
-if ! $CC -shared -fPIC -o "$SHIM" "$top_srcdir/tests/inject/inject.c" -ldl \
-    2> "$TMP/cc.err"; then
-	sed 's/^/# cc: /' "$TMP/cc.err"
+if ! build_shim; then
 	ok 1 "the shim builds"
 	done_testing
 fi
 # Scratch files of the helpers below ($S: one per worker of the sweep).
 S=$TMP
-# An ASan build wants its runtime first; the shim is only a wrapper.
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-export ASAN_OPTIONS
 
 # runit OUT [EXPORT]: a run of the samples; status in $rc.  Under the
 # shim with CR_INJECT_NOSYNC=1 (nothing fails, fsync a no-op) unless $REAL
